@@ -1,0 +1,11 @@
+// Subcommand registration: one file per subcommand (CLI11's subcom_in_files pattern).
+// Each `setup_*` adds its subcommand to `app` and sets `*exit_code` when it runs.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace wavesync::cli {
+
+void setup_version(CLI::App& app, int* exit_code);
+
+}  // namespace wavesync::cli

@@ -1,0 +1,30 @@
+// wavesync's entry point: builds the command line and wires real implementations.
+#include "commands.hpp"
+#include "version.hpp"
+
+#include <fmt/core.h>
+
+#include <cstdio>
+
+int main(int argc, char** argv) {
+  CLI::App app{"wavesync: ordered, health-gated Kubernetes deploys by Argo CD sync waves"};
+  app.set_version_flag("--version", std::string("wavesync ") + WAVESYNC_VERSION + " (" +
+                                        WAVESYNC_GIT_REVISION + ")");
+  app.require_subcommand(1);
+  int exit_code = 0;
+  wavesync::cli::setup_version(app, &exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    fmt::print(stderr, "wavesync: error: {}\n", e.what());
+    fmt::print(stderr, "run 'wavesync --help' for usage\n");
+    return 2;
+  }
+  return exit_code;
+}

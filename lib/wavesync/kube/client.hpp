@@ -1,0 +1,113 @@
+// kube::Client: the one small interface between wavesync and a Kubernetes API server.
+// The engine depends only on this. The HTTP/2 implementation lives in kube/ (the only code
+// that includes curl or OpenSSL); an in-memory fake lives in test/fakes/.
+#pragma once
+
+#include "wavesync/model/result.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wavesync::kube {
+
+// What discovery knows about a kind.
+struct ResourceType {
+  std::string group;     // empty for the core group
+  std::string version;
+  std::string kind;
+  std::string resource;  // plural, e.g. `deployments`
+  bool namespaced = true;
+};
+
+// Names one object (or, with an empty name, a collection).
+struct ObjectRef {
+  std::string api_version;
+  std::string kind;
+  std::string namespace_name;  // empty for cluster-scoped
+  std::string name;
+};
+
+// Builds a reference from an object's apiVersion, kind, metadata.namespace and metadata.name.
+ObjectRef ref_of(const nlohmann::json& object);
+
+enum class Propagation { foreground, background, orphan };
+enum class DryRun { none, all };
+enum class ForceConflicts { no, yes };
+
+struct ApplyOptions {
+  DryRun dry_run = DryRun::none;
+  ForceConflicts force_conflicts = ForceConflicts::no;
+  std::string field_manager = "wavesync";
+};
+
+// The server's answer to an apply or create: the live object and any `Warning` headers.
+struct WriteResult {
+  nlohmann::json object;
+  std::vector<std::string> warnings;
+};
+
+// A collection to list and watch. An empty namespace means all namespaces (or a
+// cluster-scoped kind).
+struct WatchRequest {
+  std::string api_version;
+  std::string kind;
+  std::string namespace_name;
+  std::string label_selector;
+  std::string field_selector;
+};
+
+struct WatchEvent {
+  enum class Type { added, modified, deleted };
+  Type type = Type::added;
+  nlohmann::json object;
+};
+
+// A live, multiplexed list+watch over one or more collections. The current state is first
+// delivered as `added` events; after a 410 Gone or a dropped stream the implementation
+// re-lists and re-delivers, so a consumer that keys objects by uid/name stays correct.
+class Watch {
+ public:
+  virtual ~Watch() = default;
+  // Waits up to `timeout` for the next event from any collection. nullopt: nothing arrived
+  // in time. Error: a stream failed and could not be re-established.
+  virtual Result<std::optional<WatchEvent>> next(std::chrono::milliseconds timeout) = 0;
+};
+
+class Client {
+ public:
+  virtual ~Client() = default;
+
+  // Maps apiVersion+kind to its resource and scope, from discovery only. Error (404-like)
+  // when the server does not serve the kind.
+  virtual Result<ResourceType> resolve(const std::string& api_version, const std::string& kind) = 0;
+  // Forgets cached discovery, e.g. after a CRD or APIService was applied.
+  virtual Result<void> refresh_discovery() = 0;
+
+  // Server-side applies every object, concurrently; results in the same order as `objects`.
+  virtual std::vector<Result<WriteResult>> apply(const std::vector<nlohmann::json>& objects,
+                                                 const ApplyOptions& options) = 0;
+  // POST create (used for objects with only metadata.generateName).
+  virtual Result<WriteResult> create(const nlohmann::json& object, DryRun dry_run) = 0;
+  // nullopt when the object does not exist.
+  virtual Result<std::optional<nlohmann::json>> get(const ObjectRef& ref) = 0;
+  // A List object (`items`, `metadata.resourceVersion`).
+  virtual Result<nlohmann::json> list(const WatchRequest& request) = 0;
+  // Deletes with an explicit propagation policy. A missing object is success.
+  virtual Result<void> remove(const ObjectRef& ref, Propagation propagation) = 0;
+  virtual Result<std::unique_ptr<Watch>> watch(const std::vector<WatchRequest>& requests) = 0;
+
+  // The last `tail_lines` lines of a container's log (empty container: the only one).
+  virtual Result<std::string> pod_logs(const std::string& namespace_name,
+                                       const std::string& pod,
+                                       const std::string& container,
+                                       int tail_lines) = 0;
+  // Events whose involvedObject is `ref`, oldest first.
+  virtual Result<std::vector<nlohmann::json>> events_for(const ObjectRef& ref) = 0;
+};
+
+}  // namespace wavesync::kube

@@ -1,0 +1,59 @@
+// Value types for Kubernetes objects as wavesync sees them: where they came from, who
+// they are (ResourceKey), and the exact JSON body sent to the API server. No I/O.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <compare>
+#include <string>
+
+namespace wavesync {
+
+// A position in an input file; line and column are 1-based, 0 means unknown.
+struct SourceLocation {
+  std::string file;
+  int line = 0;
+  int column = 0;
+
+  // `file:line:column`, or `file:line` when the column is unknown, or `file`.
+  [[nodiscard]] std::string str() const;
+  // `file:line` (what the plan shows).
+  [[nodiscard]] std::string file_line() const;
+  auto operator<=>(const SourceLocation&) const = default;
+};
+
+// Identity of an object: two manifests with the same key are the same object.
+// `group` is empty for the core group; `namespace_name` is empty for cluster-scoped objects.
+struct ResourceKey {
+  std::string group;
+  std::string kind;
+  std::string namespace_name;
+  std::string name;
+
+  // `apps/Deployment shop/web`, `Namespace shop` — for messages.
+  [[nodiscard]] std::string str() const;
+  auto operator<=>(const ResourceKey&) const = default;
+};
+
+// The group part of an apiVersion: `apps/v1` -> `apps`, `v1` -> ``.
+std::string group_of(const std::string& api_version);
+// The version part of an apiVersion: `apps/v1` -> `v1`, `v1` -> `v1`.
+std::string version_of(const std::string& api_version);
+
+// One object read from a manifest. `object` is the exact JSON body `kubectl apply` would
+// send (YAML 1.1 conversion already done, namespace defaulted).
+struct Resource {
+  nlohmann::json object;
+  SourceLocation source;
+
+  [[nodiscard]] std::string api_version() const;
+  [[nodiscard]] std::string kind() const;
+  [[nodiscard]] std::string name() const;           // empty when only generateName is set
+  [[nodiscard]] std::string generate_name() const;  // empty when not set
+  [[nodiscard]] std::string namespace_name() const; // empty for cluster-scoped objects
+  // An annotation's value, or nullptr when absent or not a string.
+  [[nodiscard]] const std::string* annotation(const std::string& key) const;
+  [[nodiscard]] ResourceKey key() const;
+};
+
+}  // namespace wavesync

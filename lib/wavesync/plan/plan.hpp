@@ -1,0 +1,53 @@
+// The sync plan: resources ordered into (phase, wave) steps exactly as Argo CD's sync
+// engine orders its tasks. Pure: values in, values out.
+// Semantics: ../shared/research/argocd-semantics.md sections 1, 2.1-2.2 and 7.
+#pragma once
+
+#include "wavesync/hooks/hook.hpp"
+#include "wavesync/model/resource.hpp"
+#include "wavesync/model/result.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wavesync {
+
+// `argocd.argoproj.io/sync-options`, e.g. `Prune=false,ServerSideApply=true`.
+struct SyncOptions {
+  std::map<std::string, std::string> values;
+  // True when option `name` is set to `value` (case-sensitive as in Argo CD).
+  [[nodiscard]] bool has(const std::string& name, const std::string& value) const;
+};
+
+struct PlannedResource {
+  Resource resource;
+  Phase phase = Phase::sync;
+  int wave = 0;
+  std::optional<HookSpec> hook;  // nullopt for ordinary resources
+  SyncOptions sync_options;
+};
+
+// One (phase, wave) step; resources in apply order.
+struct Step {
+  Phase phase = Phase::sync;
+  int wave = 0;
+  std::vector<PlannedResource> resources;
+};
+
+struct Plan {
+  std::vector<Step> steps;            // PreSync, Sync, PostSync, then SyncFail steps
+  std::vector<std::string> warnings;  // each starts with `file:line: `
+};
+
+enum class Strictness { lenient, strict };
+
+struct PlanOptions {
+  Strictness strictness = Strictness::lenient;  // strict: warnings become errors
+};
+
+// Orders `resources` into steps. Fails only in strict mode (a warning became an error).
+Result<Plan> make_plan(std::vector<Resource> resources, const PlanOptions& options);
+
+}  // namespace wavesync
