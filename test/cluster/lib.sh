@@ -20,6 +20,7 @@ LOG_DIR="$STATE_DIR/logs"
 PID_DIR="$STATE_DIR/pids"
 KUBECONFIG_CERT="$STATE_DIR/kubeconfig"
 KUBECONFIG_TOKEN="$STATE_DIR/kubeconfig-token"
+KUBECONFIG_LIMITED="$STATE_DIR/kubeconfig-limited"
 AUDIT_LOG="$STATE_DIR/audit/audit.log"
 
 # --- ports, all on 127.0.0.1 (picked away from 6443/2379/10250-10259 so a real

@@ -1,0 +1,101 @@
+# Certificates, tokens and kubeconfigs for the dev cluster (sourced by up, never run).
+# One self-signed CA signs the apiserver's serving certificate and one client
+# certificate per identity; every identity is in system:masters except "limited".
+
+# Makes a client key and certificate $PKI_DIR/$1.{key,crt} with CN $2 and org $3.
+make_client_cert() {
+  local name=$1 cn=$2 org=$3
+  openssl req -newkey rsa:2048 -nodes -keyout "$PKI_DIR/$name.key" -out "$PKI_DIR/$name.csr" \
+    -subj "/O=$org/CN=$cn" 2>/dev/null
+  openssl x509 -req -in "$PKI_DIR/$name.csr" -CA "$PKI_DIR/ca.crt" -CAkey "$PKI_DIR/ca.key" \
+    -CAcreateserial -days 3650 -out "$PKI_DIR/$name.crt" -extfile "$PKI_DIR/client.ext" 2>/dev/null
+  rm -f "$PKI_DIR/$name.csr"
+}
+
+# Creates the CA, serving and client certificates, the service-account key pair and the
+# token file, unless they exist already (a restart keeps them).
+make_pki() {
+  [ -f "$PKI_DIR/.complete" ] && return 0
+  log "creating CA and certificates in $PKI_DIR"
+  rm -rf "$PKI_DIR"
+  mkdir -p "$PKI_DIR"
+  chmod 700 "$PKI_DIR"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -keyout "$PKI_DIR/ca.key" \
+    -out "$PKI_DIR/ca.crt" -subj "/CN=wavesync-dev-cluster-ca" \
+    -addext basicConstraints=critical,CA:TRUE \
+    -addext keyUsage=critical,digitalSignature,keyEncipherment,keyCertSign 2>/dev/null
+  cat > "$PKI_DIR/server.ext" <<EOF
+basicConstraints=CA:FALSE
+keyUsage=critical,digitalSignature,keyEncipherment
+extendedKeyUsage=serverAuth
+subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local
+EOF
+  printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n' \
+    > "$PKI_DIR/client.ext"
+  openssl req -newkey rsa:2048 -nodes -keyout "$PKI_DIR/apiserver.key" -out "$PKI_DIR/apiserver.csr" \
+    -subj "/CN=kube-apiserver" 2>/dev/null
+  openssl x509 -req -in "$PKI_DIR/apiserver.csr" -CA "$PKI_DIR/ca.crt" -CAkey "$PKI_DIR/ca.key" \
+    -CAcreateserial -days 3650 -out "$PKI_DIR/apiserver.crt" -extfile "$PKI_DIR/server.ext" 2>/dev/null
+  rm -f "$PKI_DIR/apiserver.csr"
+  # Distinct user names make the audit log readable: who wrote what.
+  make_client_cert admin wavesync-admin system:masters
+  make_client_cert kube-controller-manager system:kube-controller-manager system:masters
+  make_client_cert kube-scheduler system:kube-scheduler system:masters
+  make_client_cert kwok kwok-controller system:masters
+  openssl genrsa -out "$PKI_DIR/sa.key" 2048 2>/dev/null
+  openssl rsa -in "$PKI_DIR/sa.key" -pubout -out "$PKI_DIR/sa.pub" 2>/dev/null
+  # Static bearer tokens: token,user,uid,"groups". "limited" is bound to cluster-admin
+  # through RBAC instead of system:masters, so in-flight limits apply to it.
+  local admin_token limited_token
+  admin_token=$(openssl rand -hex 24)
+  limited_token=$(openssl rand -hex 24)
+  printf '%s,wavesync-token-admin,wavesync-token-admin,"system:masters"\n' "$admin_token" > "$PKI_DIR/tokens.csv"
+  printf '%s,wavesync-limited,wavesync-limited,"wavesync:limited"\n' "$limited_token" >> "$PKI_DIR/tokens.csv"
+  echo "$admin_token" > "$PKI_DIR/admin.token"
+  echo "$limited_token" > "$PKI_DIR/limited.token"
+  touch "$PKI_DIR/.complete"
+}
+
+b64() { base64 -w0 < "$1"; }
+
+# Writes kubeconfig $1 for user $2; $3 is "cert:NAME" (embedded client certificate
+# $PKI_DIR/NAME.crt) or "token:NAME" (bearer token from $PKI_DIR/NAME.token).
+write_kubeconfig() {
+  local out=$1 user=$2 cred=$3 auth
+  case $cred in
+    cert:*) auth="    client-certificate-data: $(b64 "$PKI_DIR/${cred#cert:}.crt")
+    client-key-data: $(b64 "$PKI_DIR/${cred#cert:}.key")" ;;
+    token:*) auth="    token: $(cat "$PKI_DIR/${cred#token:}.token")" ;;
+  esac
+  (umask 077; cat > "$out.tmp") <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: wavesync-dev
+  cluster:
+    certificate-authority-data: $(b64 "$PKI_DIR/ca.crt")
+    server: https://$BIND_ADDRESS:$APISERVER_PORT
+users:
+- name: $user
+  user:
+$auth
+contexts:
+- name: wavesync-dev
+  context:
+    cluster: wavesync-dev
+    user: $user
+current-context: wavesync-dev
+preferences: {}
+EOF
+  mv "$out.tmp" "$out"
+}
+
+write_kubeconfigs() {
+  write_kubeconfig "$KUBECONFIG_CERT" wavesync-admin cert:admin
+  write_kubeconfig "$KUBECONFIG_TOKEN" wavesync-token-admin token:admin
+  write_kubeconfig "$KUBECONFIG_LIMITED" wavesync-limited token:limited
+  local c
+  for c in kube-controller-manager kube-scheduler kwok; do
+    write_kubeconfig "$STATE_DIR/$c.kubeconfig" "$c" "cert:$c"
+  done
+}
