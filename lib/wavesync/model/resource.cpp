@@ -61,6 +61,11 @@ const std::string* Resource::annotation(const std::string& key) const {
   return it->get_ptr<const std::string*>();
 }
 
+const SourceLocation& Resource::annotation_source(const std::string& key) const {
+  auto it = annotation_sources.find(key);
+  return it == annotation_sources.end() ? source : it->second;
+}
+
 ResourceKey Resource::key() const {
   std::string n = name();
   if (n.empty()) n = generate_name();

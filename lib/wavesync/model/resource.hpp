@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <compare>
+#include <map>
 #include <string>
 
 namespace wavesync {
@@ -45,6 +46,8 @@ std::string version_of(const std::string& api_version);
 struct Resource {
   nlohmann::json object;
   SourceLocation source;
+  // Where each `metadata.annotations` key was written, when the loader knows it.
+  std::map<std::string, SourceLocation> annotation_sources;
 
   [[nodiscard]] std::string api_version() const;
   [[nodiscard]] std::string kind() const;
@@ -53,6 +56,8 @@ struct Resource {
   [[nodiscard]] std::string namespace_name() const; // empty for cluster-scoped objects
   // An annotation's value, or nullptr when absent or not a string.
   [[nodiscard]] const std::string* annotation(const std::string& key) const;
+  // Where annotation `key` was written, else where the object starts (for messages).
+  [[nodiscard]] const SourceLocation& annotation_source(const std::string& key) const;
   [[nodiscard]] ResourceKey key() const;
 };
 

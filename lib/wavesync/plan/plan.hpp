@@ -21,6 +21,17 @@ struct SyncOptions {
   [[nodiscard]] bool has(const std::string& name, const std::string& value) const;
 };
 
+// Parses the `argocd.argoproj.io/sync-options` annotation (comma list of `Name=value`).
+// An item without `=` is kept with an empty value and reported in `warnings`.
+SyncOptions parse_sync_options(const Resource& resource, std::vector<std::string>& warnings);
+
+// The object's sync wave: `argocd.argoproj.io/sync-wave`, else `helm.sh/hook-weight`, else 0.
+// A value that is not a Go `Atoi` integer counts as missing, with a warning (Argo CD is silent).
+int read_wave(const Resource& resource, std::vector<std::string>& warnings);
+
+// Argo CD's kind rank (-35 for Namespace ... -1 for APIService), 0 for every other kind.
+int kind_rank(const std::string& kind);
+
 struct PlannedResource {
   Resource resource;
   Phase phase = Phase::sync;
@@ -45,6 +56,9 @@ enum class Strictness { lenient, strict };
 
 struct PlanOptions {
   Strictness strictness = Strictness::lenient;  // strict: warnings become errors
+  // The namespace Argo CD fills into every object without one before it sorts, cluster-scoped
+  // ones included; it only matters for Namespace bubbling. Empty: no fill-in.
+  std::string destination_namespace;
 };
 
 // Orders `resources` into steps. Fails only in strict mode (a warning became an error).

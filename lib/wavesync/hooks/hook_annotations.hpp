@@ -1,0 +1,37 @@
+// Reads Argo CD and Helm hook annotations into a HookSpec, the way Argo CD's sync engine
+// does (argocd-semantics.md sections 1.5 and 2.1). Pure: a Resource in, a value out.
+#pragma once
+
+#include "wavesync/hooks/hook.hpp"
+#include "wavesync/model/resource.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wavesync {
+
+inline constexpr const char* k_annotation_hook = "argocd.argoproj.io/hook";
+inline constexpr const char* k_annotation_hook_delete_policy = "argocd.argoproj.io/hook-delete-policy";
+inline constexpr const char* k_annotation_helm_hook = "helm.sh/hook";
+inline constexpr const char* k_annotation_helm_hook_delete_policy = "helm.sh/hook-delete-policy";
+
+struct HookReading {
+  // nullopt: an ordinary resource, applied in the Sync phase. Otherwise a hook; when its
+  // `phases` is empty it is never applied (`Skip` alone, or no usable hook type).
+  std::optional<HookSpec> hook;
+  // Each starts with `file:line: ` of the annotation.
+  std::vector<std::string> warnings;
+};
+
+// True when the object carries an Argo CD or Helm hook annotation that makes it a hook
+// (Helm's `crd-install` alone does not), whether or not any type is usable.
+[[nodiscard]] bool has_hook_annotation(const Resource& resource);
+
+[[nodiscard]] HookReading read_hook(const Resource& resource);
+
+// Splits a comma list, trims blanks, drops empty items and duplicates, keeps order
+// (Argo CD's GetAnnotationCSVs).
+[[nodiscard]] std::vector<std::string> split_annotation_list(const std::string& value);
+
+}  // namespace wavesync

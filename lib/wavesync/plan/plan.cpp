@@ -1,0 +1,164 @@
+#include "wavesync/plan/plan.hpp"
+
+#include "wavesync/hooks/hook_annotations.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <tuple>
+#include <unordered_map>
+
+namespace wavesync {
+namespace {
+
+int phase_rank(Phase phase) {
+  switch (phase) {
+    case Phase::pre_sync: return -1;
+    case Phase::sync: return 0;
+    case Phase::post_sync: return 1;
+    case Phase::sync_fail: return 2;
+  }
+  return 0;
+}
+
+struct Task {
+  PlannedResource planned;
+  int kind_rank = 0;
+  std::size_t input_index = 0;
+  std::string name;  // sort keys, read once
+  std::string namespace_name;
+  std::string group;
+};
+
+Task make_task(PlannedResource planned, int rank, std::size_t index) {
+  Task t{std::move(planned), rank, index, {}, {}, {}};
+  t.name = t.planned.resource.name();
+  t.namespace_name = t.planned.resource.namespace_name();
+  t.group = group_of(t.planned.resource.api_version());
+  return t;
+}
+
+// Argo CD compares phase, wave, kind rank, then name (syncTasks.Less). Its sort is not
+// stable, so ties beyond the name are unspecified there; we break them by namespace, then
+// group, then input order so that the plan is deterministic.
+bool task_less(const Task& a, const Task& b) {
+  auto key = [](const Task& t) {
+    return std::make_tuple(phase_rank(t.planned.phase), t.planned.wave, t.kind_rank);
+  };
+  if (key(a) != key(b)) return key(a) < key(b);
+  if (int c = a.name.compare(b.name); c != 0) return c < 0;
+  if (int c = a.namespace_name.compare(b.namespace_name); c != 0) return c < 0;
+  if (int c = a.group.compare(b.group); c != 0) return c < 0;
+  return a.input_index < b.input_index;
+}
+
+using DepKey = std::function<std::optional<std::string>(const Resource&)>;
+
+// Moves each dependency (a Namespace, a CRD) in front of the first task that refers to it
+// and gives it that task's phase and wave (gitops-engine syncTasks.adjustDeps). The moved
+// task is not sorted again.
+void adjust_deps(std::vector<Task>& tasks, const DepKey& is_dep, const DepKey& refers_to) {
+  std::unordered_map<std::string, std::size_t> first_index;
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    const Resource& r = tasks[i].planned.resource;
+    if (auto dep = is_dep(r)) {
+      auto it = first_index.find(*dep);
+      if (it == first_index.end()) continue;
+      std::size_t index = it->second;
+      tasks[i].planned.phase = tasks[index].planned.phase;
+      tasks[i].planned.wave = tasks[index].planned.wave;
+      std::rotate(tasks.begin() + static_cast<std::ptrdiff_t>(index), tasks.begin() + static_cast<std::ptrdiff_t>(i),
+                  tasks.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+      for (auto& [key, first] : first_index) {
+        if (first >= index) ++first;
+      }
+    } else if (auto ref = refers_to(r)) {
+      first_index.emplace(*ref, i);
+    }
+  }
+}
+
+std::optional<std::string> nested_string(const nlohmann::json& object, std::initializer_list<const char*> path) {
+  const nlohmann::json* node = &object;
+  for (const char* key : path) {
+    if (!node->is_object()) return std::nullopt;
+    auto it = node->find(key);
+    if (it == node->end()) return std::nullopt;
+    node = &*it;
+  }
+  if (!node->is_string()) return std::nullopt;
+  return node->get<std::string>();
+}
+
+void bubble_dependencies(std::vector<Task>& tasks, const std::string& destination_namespace) {
+  adjust_deps(
+      tasks,
+      [](const Resource& r) -> std::optional<std::string> {
+        if (r.kind() == "Namespace" && group_of(r.api_version()).empty()) return r.name();
+        return std::nullopt;
+      },
+      [&](const Resource& r) -> std::optional<std::string> {
+        // Argo CD fills the destination namespace into every object before sorting, cluster-
+        // scoped ones included, so they too pull that Namespace forward.
+        std::string ns = r.namespace_name();
+        if (ns.empty()) ns = destination_namespace;
+        if (ns.empty()) return std::nullopt;
+        return ns;
+      });
+  adjust_deps(
+      tasks,
+      [](const Resource& r) -> std::optional<std::string> {
+        if (r.kind() != "CustomResourceDefinition" || group_of(r.api_version()) != "apiextensions.k8s.io") {
+          return std::nullopt;
+        }
+        auto group = nested_string(r.object, {"spec", "group"});
+        auto kind = nested_string(r.object, {"spec", "names", "kind"});
+        if (!group || !kind) return std::nullopt;
+        return *group + "/" + *kind;
+      },
+      [](const Resource& r) -> std::optional<std::string> { return group_of(r.api_version()) + "/" + r.kind(); });
+}
+
+}  // namespace
+
+Result<Plan> make_plan(std::vector<Resource> resources, const PlanOptions& options) {
+  Plan plan;
+  std::vector<Task> tasks;
+  tasks.reserve(resources.size());
+  for (std::size_t i = 0; i < resources.size(); ++i) {
+    Resource& resource = resources[i];
+    HookReading reading = read_hook(resource);
+    plan.warnings.insert(plan.warnings.end(), reading.warnings.begin(), reading.warnings.end());
+    int wave = read_wave(resource, plan.warnings);
+    SyncOptions sync_options = parse_sync_options(resource, plan.warnings);
+    int rank = kind_rank(resource.kind());
+    if (!reading.hook) {
+      tasks.push_back(make_task(
+          PlannedResource{std::move(resource), Phase::sync, wave, std::nullopt, std::move(sync_options)}, rank, i));
+      continue;
+    }
+    // One task per hook phase: a `PreSync,PostSync` hook runs twice. No phase: never applied.
+    const HookSpec& hook = *reading.hook;
+    for (std::size_t p = 0; p < hook.phases.size(); ++p) {
+      bool last = p + 1 == hook.phases.size();
+      tasks.push_back(make_task(
+          PlannedResource{last ? std::move(resource) : resource, hook.phases[p], wave, hook, sync_options}, rank, i));
+    }
+  }
+  if (options.strictness == Strictness::strict && !plan.warnings.empty()) {
+    return make_error(plan.warnings.front() + " (--strict)");
+  }
+
+  std::sort(tasks.begin(), tasks.end(), task_less);
+  bubble_dependencies(tasks, options.destination_namespace);
+
+  for (Task& task : tasks) {
+    if (plan.steps.empty() || plan.steps.back().phase != task.planned.phase ||
+        plan.steps.back().wave != task.planned.wave) {
+      plan.steps.push_back(Step{task.planned.phase, task.planned.wave, {}});
+    }
+    plan.steps.back().resources.push_back(std::move(task.planned));
+  }
+  return plan;
+}
+
+}  // namespace wavesync

@@ -1,0 +1,34 @@
+#include "wavesync/hooks/hook_annotations.hpp"
+#include "wavesync/plan/plan.hpp"
+
+namespace wavesync {
+
+namespace {
+constexpr const char* k_annotation_sync_options = "argocd.argoproj.io/sync-options";
+}
+
+bool SyncOptions::has(const std::string& name, const std::string& value) const {
+  auto it = values.find(name);
+  return it != values.end() && it->second == value;
+}
+
+SyncOptions parse_sync_options(const Resource& resource, std::vector<std::string>& warnings) {
+  SyncOptions options;
+  const std::string* text = resource.annotation(k_annotation_sync_options);
+  if (text == nullptr) return options;
+  // Argo CD compares whole items such as `Prune=false`, so a later duplicate name with a
+  // different value is also honoured there; keeping the last one is the closest map form.
+  for (const std::string& item : split_annotation_list(*text)) {
+    auto eq = item.find('=');
+    if (eq == std::string::npos) {
+      warnings.push_back(resource.annotation_source(k_annotation_sync_options).file_line() +
+                         ": invalid sync option \"" + item + "\": expected Name=value, such as Prune=false");
+      options.values[item] = "";
+      continue;
+    }
+    options.values[item.substr(0, eq)] = item.substr(eq + 1);
+  }
+  return options;
+}
+
+}  // namespace wavesync
