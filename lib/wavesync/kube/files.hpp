@@ -1,0 +1,16 @@
+// Small file helpers for kube/: reading kubeconfig-referenced files (CA, certificates, token
+// files). Errors say which file and why, and carry exit code 4.
+#pragma once
+
+#include "wavesync/model/result.hpp"
+
+#include <string>
+
+namespace wavesync::kube {
+
+Result<std::string> read_file(const std::string& path);
+bool is_regular_file(const std::string& path);
+// `path` made absolute against `base_dir` when relative; empty stays empty.
+std::string resolve_against(const std::string& path, const std::string& base_dir);
+
+}  // namespace wavesync::kube

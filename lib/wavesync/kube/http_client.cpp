@@ -1,0 +1,314 @@
+// Object operations over HTTP: server-side apply, create, get, list, delete, logs, events.
+// Behaviour matched: kubectl apply --server-side (PATCH application/apply-patch+yaml,
+// fieldValidation=Strict), kubectl delete (explicit propagationPolicy, 404 is success).
+#include "wavesync/kube/http_client.hpp"
+
+#include "wavesync/kube/requests.hpp"
+#include "wavesync/kube/status_error.hpp"
+
+#include <algorithm>
+
+namespace wavesync::kube {
+namespace {
+
+Error cluster_error(std::string message) {
+  return make_error(std::move(message), exit_code::k_cluster);
+}
+
+std::string describe(const std::string& api_version, const std::string& kind,
+                     const std::string& namespace_name, const std::string& name) {
+  std::string s = api_version + " " + kind + " ";
+  if (!namespace_name.empty()) s += namespace_name + "/";
+  return s + name;
+}
+
+nlohmann::json parse_body(const HttpResponse& r) {
+  auto j = nlohmann::json::parse(r.body, nullptr, false);
+  return j.is_discarded() ? nlohmann::json() : j;
+}
+
+bool success(const HttpResponse& r) { return r.status >= 200 && r.status < 300; }
+
+}  // namespace
+
+Result<std::unique_ptr<HttpClient>> HttpClient::create(const ClusterAccess& access,
+                                                       ClientOptions options) {
+  const std::string& server = access.cluster.server;
+  const auto scheme_end = server.find("://");
+  if (scheme_end == std::string::npos) {
+    return cluster_error("cluster \"" + access.cluster.name + "\": server \"" + server +
+                         "\" is not a URL: use https://host:port");
+  }
+  const std::string scheme = server.substr(0, scheme_end);
+  if (scheme != "https" && scheme != "http") {
+    return cluster_error("cluster \"" + access.cluster.name + "\": server \"" + server +
+                         "\": unsupported scheme, use https");
+  }
+  std::string rest = server.substr(scheme_end + 3);
+  rest = rest.substr(0, rest.find_first_of("?#"));  // client-go drops query and fragment
+  const auto slash = rest.find('/');
+  const std::string authority = rest.substr(0, slash);
+  std::string prefix = slash == std::string::npos ? "" : rest.substr(slash);
+  while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
+  std::string host = authority;
+  std::string port = scheme == "https" ? "443" : "80";
+  const auto colon = authority.rfind(':');
+  if (colon != std::string::npos && authority.find(']', colon) == std::string::npos) {
+    host = authority.substr(0, colon);
+    port = authority.substr(colon + 1);
+  }
+  TlsOptions tls;
+  tls.ca_pem = access.cluster.ca_pem;
+  tls.insecure_skip_tls_verify = access.cluster.insecure_skip_tls_verify;
+  tls.proxy_url = access.cluster.proxy_url;
+  tls.compression = !access.cluster.disable_compression;
+  std::string base = scheme + "://" + authority + prefix;
+  if (!access.cluster.tls_server_name.empty()) {
+    // libcurl has no SNI override: put the name in the URL and connect to the real host,
+    // so SNI and certificate verification both use tls-server-name (curl#607).
+    base = scheme + "://" + access.cluster.tls_server_name + ":" + port + prefix;
+    tls.connect_to = access.cluster.tls_server_name + ":" + port + ":" + host + ":" + port;
+  }
+  return std::make_unique<HttpClient>(access, std::move(options), std::move(tls), std::move(base));
+}
+
+HttpClient::HttpClient(const ClusterAccess& access, ClientOptions options, TlsOptions tls,
+                       std::string base_url)
+    : options_(std::move(options)),
+      base_url_(std::move(base_url)),
+      namespace_(access.namespace_name.empty() ? "default" : access.namespace_name),
+      credentials_(access.user, access.cluster),
+      transport_(std::make_unique<Transport>(std::move(tls), options_.transport)) {}
+
+std::future<HttpResponse> HttpClient::send_async(HttpRequest request, AuthMaterial* used) {
+  auto auth = credentials_.current();
+  if (!auth) {
+    std::promise<HttpResponse> failed;
+    HttpResponse r;
+    r.transport_error = auth.error().message;
+    failed.set_value(std::move(r));
+    return failed.get_future();
+  }
+  *used = *auth;
+  request.auth = *auth;
+  return transport_->send(std::move(request));
+}
+
+Result<HttpResponse> HttpClient::send(HttpRequest request) {
+  auto first = credentials_.current();
+  if (!first) return first.error();
+  request.auth = *first;
+  HttpResponse r = transport_->send(request).get();
+  // client-go re-runs the exec plugin when a request with the cached credential gets 401;
+  // a CLI also retries the request once.
+  if (r.status == 401 && credentials_.invalidate(*first)) {
+    auto fresh = credentials_.current();
+    if (!fresh) return fresh.error();
+    request.auth = *fresh;
+    r = transport_->send(std::move(request)).get();
+  }
+  return r;
+}
+
+Result<Transport::StreamId> HttpClient::open_stream(const std::string& path_and_query,
+                                                    std::function<void(std::string_view)> on_data,
+                                                    std::function<void(HttpResponse)> on_done) {
+  auto auth = credentials_.current();
+  if (!auth) return auth.error();
+  HttpRequest request;
+  request.url = url(path_and_query);
+  request.headers = {"Accept: application/json"};
+  request.auth = *auth;
+  return transport_->open_stream(std::move(request), std::move(on_data), std::move(on_done));
+}
+
+Result<std::pair<ResourceType, std::string>> HttpClient::locate(const std::string& api_version,
+                                                                const std::string& kind,
+                                                                const std::string& namespace_name) {
+  auto type = resolve(api_version, kind);
+  if (!type) return type.error();
+  std::string ns;
+  if (type->namespaced) ns = namespace_name.empty() ? namespace_ : namespace_name;
+  return std::make_pair(*type, ns);
+}
+
+Result<WriteResult> HttpClient::finish_write(const std::string& context, HttpRequest request,
+                                             std::future<HttpResponse> pending,
+                                             const AuthMaterial& used) {
+  HttpResponse r = pending.get();
+  if (r.status == 0 && r.attempts == 0) return cluster_error(context + ": " + r.transport_error);
+  if (r.status == 401 && credentials_.invalidate(used)) {
+    auto again = send(std::move(request));
+    if (!again) return again.error().wrap(context);
+    r = std::move(*again);
+  }
+  if (!success(r)) return response_error(context, r);
+  return WriteResult{parse_body(r), std::move(r.warnings)};
+}
+
+std::vector<Result<WriteResult>> HttpClient::apply(const std::vector<nlohmann::json>& objects,
+                                                   const ApplyOptions& options) {
+  struct Pending {
+    std::string context;
+    HttpRequest request;
+    std::future<HttpResponse> future;
+    AuthMaterial used;
+  };
+  std::vector<Result<WriteResult>> results(objects.size(), Result<WriteResult>(Error{}));
+  std::vector<std::optional<Pending>> pending(objects.size());
+  // Every request is submitted before any answer is awaited: the transport multiplexes them.
+  for (std::size_t i = 0; i < objects.size(); ++i) {
+    const nlohmann::json& object = objects[i];
+    const ObjectRef ref = ref_of(object);
+    auto where = locate(ref.api_version, ref.kind, ref.namespace_name);
+    const std::string context =
+        "apply " + describe(ref.api_version, ref.kind, where ? where->second : ref.namespace_name,
+                            ref.name);
+    if (!where) {
+      results[i] = where.error().wrap(context);
+      continue;
+    }
+    if (ref.name.empty()) {
+      results[i] = make_error(context + ": metadata.name is required for apply (generateName "
+                              "objects are created, not applied)",
+                              exit_code::k_usage);
+      continue;
+    }
+    Pending p;
+    p.context = context;
+    p.request.method = "PATCH";
+    p.request.url = url(resource_path(where->first, where->second, ref.name) + apply_query(options));
+    p.request.headers = {"Content-Type: application/apply-patch+yaml", "Accept: application/json"};
+    p.request.body = wire_json(apply_body(object, where->first, where->second));
+    p.request.idempotent = true;  // applying the same configuration twice is a no-op
+    p.future = send_async(p.request, &p.used);
+    pending[i] = std::move(p);
+  }
+  for (std::size_t i = 0; i < objects.size(); ++i) {
+    if (!pending[i]) continue;
+    Pending& p = *pending[i];
+    results[i] = finish_write(p.context, std::move(p.request), std::move(p.future), p.used);
+  }
+  return results;
+}
+
+Result<WriteResult> HttpClient::create(const nlohmann::json& object, DryRun dry_run) {
+  const ObjectRef ref = ref_of(object);
+  auto where = locate(ref.api_version, ref.kind, ref.namespace_name);
+  std::string name = ref.name;
+  if (name.empty()) name = object["metadata"].value("generateName", "") + "*";
+  const std::string context =
+      "create " + describe(ref.api_version, ref.kind,
+                           where ? where->second : ref.namespace_name, name);
+  if (!where) return where.error().wrap(context);
+  HttpRequest request;
+  request.method = "POST";
+  request.url = url(resource_path(where->first, where->second, "") +
+                    (dry_run == DryRun::all ? "?dryRun=All&fieldValidation=Strict"
+                                            : "?fieldValidation=Strict&fieldManager=wavesync"));
+  request.headers = {"Content-Type: application/json", "Accept: application/json"};
+  request.body = wire_json(apply_body(object, where->first, where->second));
+  request.idempotent = false;  // a retried POST could create a second generateName object
+  AuthMaterial used;
+  auto future = send_async(request, &used);
+  return finish_write(context, std::move(request), std::move(future), used);
+}
+
+Result<std::optional<nlohmann::json>> HttpClient::get(const ObjectRef& ref) {
+  auto where = locate(ref.api_version, ref.kind, ref.namespace_name);
+  const std::string context =
+      "get " + describe(ref.api_version, ref.kind, where ? where->second : ref.namespace_name,
+                        ref.name);
+  if (!where) return where.error().wrap(context);
+  HttpRequest request;
+  request.url = url(resource_path(where->first, where->second, ref.name));
+  request.headers = {"Accept: application/json"};
+  auto r = send(std::move(request));
+  if (!r) return r.error().wrap(context);
+  if (r->status == 404) return std::optional<nlohmann::json>();
+  if (!success(*r)) return response_error(context, *r);
+  return std::optional<nlohmann::json>(parse_body(*r));
+}
+
+Result<nlohmann::json> HttpClient::list(const WatchRequest& request) {
+  auto type = resolve(request.api_version, request.kind);
+  const std::string context =
+      "list " + request.api_version + " " + request.kind +
+      (request.namespace_name.empty() ? "" : " in namespace " + request.namespace_name);
+  if (!type) return type.error().wrap(context);
+  HttpRequest http;
+  http.url = url(resource_path(*type, request.namespace_name, "") + list_query(request));
+  http.headers = {"Accept: application/json"};
+  auto r = send(std::move(http));
+  if (!r) return r.error().wrap(context);
+  if (!success(*r)) return response_error(context, *r);
+  return parse_body(*r);
+}
+
+Result<void> HttpClient::remove(const ObjectRef& ref, Propagation propagation) {
+  auto where = locate(ref.api_version, ref.kind, ref.namespace_name);
+  const std::string context =
+      "delete " + describe(ref.api_version, ref.kind, where ? where->second : ref.namespace_name,
+                           ref.name);
+  if (!where) return where.error().wrap(context);
+  HttpRequest request;
+  request.method = "DELETE";
+  request.url = url(resource_path(where->first, where->second, ref.name));
+  request.headers = {"Content-Type: application/json", "Accept: application/json"};
+  request.body = wire_json(delete_body(propagation));
+  auto r = send(std::move(request));
+  if (!r) return r.error().wrap(context);
+  if (r->status == 404) return {};  // already gone
+  if (!success(*r)) return response_error(context, *r);
+  return {};
+}
+
+Result<std::string> HttpClient::pod_logs(const std::string& namespace_name, const std::string& pod,
+                                         const std::string& container, int tail_lines) {
+  const std::string ns = namespace_name.empty() ? namespace_ : namespace_name;
+  const std::string context = "logs of pod " + ns + "/" + pod;
+  std::string query = "?tailLines=" + std::to_string(std::max(0, tail_lines));
+  if (!container.empty()) query += "&container=" + url_escape(container);
+  HttpRequest request;
+  request.url = url("/api/v1/namespaces/" + url_escape(ns) + "/pods/" + url_escape(pod) + "/log" +
+                    query);
+  auto r = send(std::move(request));
+  if (!r) return r.error().wrap(context);
+  if (!success(*r)) return response_error(context, *r);
+  return std::move(r->body);
+}
+
+Result<std::vector<nlohmann::json>> HttpClient::events_for(const ObjectRef& ref) {
+  const std::string context = "events of " + describe(ref.api_version, ref.kind,
+                                                      ref.namespace_name, ref.name);
+  std::string selector = "involvedObject.name=" + ref.name + ",involvedObject.kind=" + ref.kind;
+  if (!ref.namespace_name.empty()) selector += ",involvedObject.namespace=" + ref.namespace_name;
+  // Events of cluster-scoped objects are recorded in the `default` namespace; listing all
+  // namespaces covers both.
+  const std::string path = ref.namespace_name.empty()
+                               ? "/api/v1/events"
+                               : "/api/v1/namespaces/" + url_escape(ref.namespace_name) + "/events";
+  HttpRequest request;
+  request.url = url(path + "?fieldSelector=" + url_escape(selector));
+  request.headers = {"Accept: application/json"};
+  auto r = send(std::move(request));
+  if (!r) return r.error().wrap(context);
+  if (!success(*r)) return response_error(context, *r);
+  std::vector<nlohmann::json> events;
+  const auto body = parse_body(*r);
+  if (body.contains("items") && body["items"].is_array()) {
+    for (const auto& e : body["items"]) events.push_back(e);
+  }
+  auto when = [](const nlohmann::json& e) {
+    for (const char* key : {"lastTimestamp", "eventTime", "firstTimestamp"}) {
+      if (e.contains(key) && e[key].is_string()) return e[key].get<std::string>();
+    }
+    return e["metadata"].value("creationTimestamp", "");
+  };
+  // RFC 3339 UTC timestamps sort lexicographically.
+  std::stable_sort(events.begin(), events.end(),
+                   [&](const auto& a, const auto& b) { return when(a) < when(b); });
+  return events;
+}
+
+}  // namespace wavesync::kube

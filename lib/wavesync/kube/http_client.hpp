@@ -1,0 +1,93 @@
+// kube::HttpClient: the real Client, speaking HTTP/2 to an API server through Transport.
+// Thread-safety: every method may be called from any thread, concurrently; apply() runs its
+// objects concurrently inside. A Watch must not outlive its HttpClient and is used from one
+// thread at a time.
+#pragma once
+
+#include "wavesync/kube/client.hpp"
+#include "wavesync/kube/credentials.hpp"
+#include "wavesync/kube/discovery.hpp"
+#include "wavesync/kube/kubeconfig.hpp"
+#include "wavesync/kube/transport.hpp"
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+namespace wavesync::kube {
+
+struct ClientOptions {
+  TransportOptions transport;
+  // Server-side watch timeout; the stream is then resumed from the last resourceVersion.
+  int watch_timeout_seconds = 300;
+  // A discovery miss refreshes discovery once, unless it was refreshed this recently.
+  std::chrono::milliseconds discovery_fresh_for{1000};
+};
+
+class HttpClient final : public Client {
+ public:
+  // Error (exit code 4) when the server URL is unusable.
+  static Result<std::unique_ptr<HttpClient>> create(const ClusterAccess& access,
+                                                    ClientOptions options = {});
+
+  Result<ResourceType> resolve(const std::string& api_version, const std::string& kind) override;
+  Result<void> refresh_discovery() override;
+  std::vector<Result<WriteResult>> apply(const std::vector<nlohmann::json>& objects,
+                                         const ApplyOptions& options) override;
+  Result<WriteResult> create(const nlohmann::json& object, DryRun dry_run) override;
+  Result<std::optional<nlohmann::json>> get(const ObjectRef& ref) override;
+  Result<nlohmann::json> list(const WatchRequest& request) override;
+  Result<void> remove(const ObjectRef& ref, Propagation propagation) override;
+  Result<std::unique_ptr<Watch>> watch(const std::vector<WatchRequest>& requests) override;
+  Result<std::string> pod_logs(const std::string& namespace_name, const std::string& pod,
+                               const std::string& container, int tail_lines) override;
+  Result<std::vector<nlohmann::json>> events_for(const ObjectRef& ref) override;
+
+  // The namespace used for namespaced objects and refs that do not name one.
+  [[nodiscard]] const std::string& default_namespace() const { return namespace_; }
+  // TCP/TLS connections opened so far.
+  [[nodiscard]] long connections_opened() const { return transport_->connections_opened(); }
+  // How often the exec credential plugin ran.
+  [[nodiscard]] int credential_plugin_runs() const { return credentials_.plugin_runs(); }
+
+  // Low-level access for watch.cpp and tests.
+  // Sends with credentials, refreshing them once after a 401 when they can be refreshed.
+  // Returns the response whatever its status; Error only when credentials are unavailable.
+  Result<HttpResponse> send(HttpRequest request);
+  // Starts a streaming GET of `path_and_query` with current credentials.
+  Result<Transport::StreamId> open_stream(const std::string& path_and_query,
+                                          std::function<void(std::string_view)> on_data,
+                                          std::function<void(HttpResponse)> on_done);
+  void cancel_stream(Transport::StreamId id) { transport_->cancel(id); }
+  [[nodiscard]] int watch_timeout_seconds() const { return options_.watch_timeout_seconds; }
+  // `ref` with its namespace defaulted (namespaced kinds) or cleared (cluster-scoped).
+  Result<std::pair<ResourceType, std::string>> locate(const std::string& api_version,
+                                                      const std::string& kind,
+                                                      const std::string& namespace_name);
+  [[nodiscard]] std::string url(const std::string& path_and_query) const {
+    return base_url_ + path_and_query;
+  }
+
+  HttpClient(const ClusterAccess& access, ClientOptions options, TlsOptions tls,
+             std::string base_url);
+
+ private:
+  Result<void> load_discovery();  // caller holds discovery_mutex_
+  std::future<HttpResponse> send_async(HttpRequest request, AuthMaterial* used);
+  Result<WriteResult> finish_write(const std::string& context, HttpRequest request,
+                                   std::future<HttpResponse> pending, const AuthMaterial& used);
+
+  ClientOptions options_;
+  std::string base_url_;
+  std::string namespace_;
+  Credentials credentials_;
+  std::unique_ptr<Transport> transport_;
+
+  std::mutex discovery_mutex_;
+  std::optional<DiscoveryMap> discovery_;
+  std::chrono::steady_clock::time_point discovered_at_{};
+};
+
+}  // namespace wavesync::kube

@@ -1,0 +1,37 @@
+// The CLI's one call to get a real client: kubeconfig (or in-cluster) resolution from the
+// command-line flags, then an HttpClient. Returns the resolved namespace with it.
+#pragma once
+
+#include "wavesync/kube/client.hpp"
+#include "wavesync/kube/kubeconfig.hpp"
+#include "wavesync/model/result.hpp"
+
+#include <memory>
+#include <string>
+
+namespace wavesync::kube {
+
+// What the CLI flags say about the connection.
+struct ConnectionOptions {
+  std::string kubeconfig;      // --kubeconfig
+  std::string context;         // --context
+  std::string namespace_name;  // -n/--namespace
+  int max_in_flight = 64;      // concurrent requests
+  double qps = 0;              // client-side rate limit; <= 0: none (the server's APF still applies)
+  int burst = 100;
+};
+
+struct Connection {
+  std::unique_ptr<Client> client;
+  std::string namespace_name;  // flag > context > `default` (in-cluster: the pod's)
+  std::string context;         // empty in-cluster
+  std::string server;          // for messages
+};
+
+// Errors carry exit code 4 and say what to do (e.g. "no kubeconfig found: set KUBECONFIG or
+// pass --kubeconfig"). Does not contact the server.
+Result<Connection> make_client(const ConnectionOptions& options);
+// Same, with an injected environment (tests).
+Result<Connection> make_client(const ConnectionOptions& options, const ConfigSources& sources);
+
+}  // namespace wavesync::kube

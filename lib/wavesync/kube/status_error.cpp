@@ -1,0 +1,98 @@
+// Status decoding per apimachinery pkg/apis/meta/v1 types.go and pkg/api/errors; not every
+// error body is a Status (APF's 429 is plain text, proxies send HTML), so only JSON bodies
+// with kind Status are trusted.
+#include "wavesync/kube/status_error.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace wavesync::kube {
+
+std::string reason_phrase(long status) {
+  switch (status) {
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 406: return "Not Acceptable";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 413: return "Request Entity Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Entity";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return "";
+  }
+}
+
+namespace {
+
+std::string lower_first(std::string s) {
+  if (!s.empty() && s[0] >= 'A' && s[0] <= 'Z' && !(s.size() > 1 && s[1] >= 'A' && s[1] <= 'Z')) {
+    s[0] = static_cast<char>(s[0] - 'A' + 'a');
+  }
+  return s;
+}
+
+std::string detail_of(const nlohmann::json& status) {
+  const std::string message = status.value("message", "");
+  const auto details = status.find("details");
+  if (details == status.end() || !details->is_object()) return message;
+  const auto causes = details->find("causes");
+  if (causes == details->end() || !causes->is_array() || causes->empty()) return message;
+  std::string conflicts;
+  int conflict_count = 0;
+  std::string invalid;
+  for (const auto& cause : *causes) {
+    const std::string reason = cause.value("reason", "");
+    const std::string field = cause.value("field", "");
+    const std::string text = cause.value("message", "");
+    if (reason == "FieldManagerConflict") {
+      // `conflict with "mgr" using apps/v1` -> `.spec.replicas (owned by "mgr" using apps/v1)`
+      std::string owner = text;
+      const std::string prefix = "conflict with ";
+      if (owner.rfind(prefix, 0) == 0) owner = owner.substr(prefix.size());
+      conflicts += (conflicts.empty() ? "" : ", ") + field + " (owned by " + owner + ")";
+      ++conflict_count;
+    } else {
+      invalid += (invalid.empty() ? "" : "; ") + (field.empty() ? text : field + ": " + text);
+    }
+  }
+  if (conflict_count > 0) {
+    return std::to_string(conflict_count) + (conflict_count == 1 ? " field conflict: " : " field conflicts: ") +
+           conflicts + "; pass --force-conflicts to take ownership";
+  }
+  return invalid.empty() ? message : invalid;
+}
+
+}  // namespace
+
+Error response_error(const std::string& context, const HttpResponse& response) {
+  if (response.status == 0) {
+    return Error{context + ": cannot reach the API server: " + response.transport_error,
+                 exit_code::k_cluster, 0};
+  }
+  std::string head = std::to_string(response.status);
+  if (const std::string phrase = reason_phrase(response.status); !phrase.empty()) head += " " + phrase;
+  std::string detail;
+  const auto body = nlohmann::json::parse(response.body, nullptr, false);
+  if (!body.is_discarded() && body.is_object() && body.value("kind", "") == "Status") {
+    detail = lower_first(detail_of(body));
+  } else {
+    std::string text = response.body.substr(0, 200);
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    if (text.find('<') == std::string::npos) detail = text;  // skip HTML pages
+  }
+  const bool cluster = response.status == 401 || response.status == 403 || response.status >= 500;
+  std::string message = context + ": " + head;
+  if (!detail.empty()) message += ": " + detail;
+  if (response.status == 401) message += " (check the kubeconfig user's credentials)";
+  return Error{message, cluster ? exit_code::k_cluster : exit_code::k_sync_failed,
+               static_cast<int>(response.status)};
+}
+
+}  // namespace wavesync::kube
