@@ -1,0 +1,8 @@
+list(APPEND WAVESYNC_TEST_SOURCES
+  health/workloads_test.cpp
+  health/pod_job_test.cpp
+  health/other_rules_test.cpp
+  health/conditions_rule_test.cpp
+  health/diagnostics_test.cpp
+)
+list(APPEND WAVESYNC_TEST_LIBS wavesync_health)
