@@ -4,5 +4,6 @@ list(APPEND WAVESYNC_TEST_SOURCES
   health/other_rules_test.cpp
   health/conditions_rule_test.cpp
   health/diagnostics_test.cpp
+  health/conformance_test.cpp
 )
-list(APPEND WAVESYNC_TEST_LIBS wavesync_health)
+list(APPEND WAVESYNC_TEST_LIBS wavesync_health yaml-cpp)
