@@ -5,5 +5,6 @@ list(APPEND WAVESYNC_TEST_SOURCES
   health/conditions_rule_test.cpp
   health/diagnostics_test.cpp
   health/conformance_test.cpp
+  health/report_test.cpp
 )
 list(APPEND WAVESYNC_TEST_LIBS wavesync_health yaml-cpp)
