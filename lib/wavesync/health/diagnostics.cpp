@@ -50,7 +50,9 @@ struct Finder {
       std::string text = who + " waiting: " + joined(reason, message);
       // A back-off message only says that the container keeps failing; the last termination says
       // how.
-      if (last != nullptr && last->is_object()) text += " (last terminated: " + last_exit(*last) + ")";
+      if (last != nullptr && last->is_object()) {
+        text += " (last terminated: " + last_exit(*last) + ")";
+      }
       add(text, message);
       return;
     }

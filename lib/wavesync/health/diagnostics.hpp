@@ -20,7 +20,8 @@ struct MissingReference {
   std::string name;
   std::string key;             // set when the object exists but lacks this key
 
-  // `missing Secret app/app-pg-credentials`, `missing key password in Secret app/app-pg-credentials`.
+  // `missing Secret app/app-pg-credentials`,
+  // `missing key password in Secret app/app-pg-credentials`.
   [[nodiscard]] std::string str() const;
   bool operator==(const MissingReference&) const = default;
 };
@@ -36,7 +37,9 @@ std::optional<MissingReference> parse_missing_reference(std::string_view message
 // One finding about one pod.
 struct Diagnostic {
   std::string pod;   // the pod's name
-  std::string line;  // `pod web-7d9f-abc: container app waiting: CreateContainerConfigError: secret "app-pg-credentials" not found`
+  // `pod web-7d9f-abc: container app waiting: CreateContainerConfigError:
+  //  secret "app-pg-credentials" not found` (one line)
+  std::string line;
   std::optional<MissingReference> missing;  // set when the line names a missing Secret/ConfigMap
   bool operator==(const Diagnostic&) const = default;
 };

@@ -97,11 +97,13 @@ std::optional<Health> builtin_rule(const Json& live, const Options& options) {
   std::string version = version_of_object(live);
   std::string kind = string_at(live, {"kind"});
   if (group == "apps") {
-    if (kind == "Deployment") return version == "v1" ? rules::deployment(live) : unsupported(kind, live);
-    if (kind == "StatefulSet") return version == "v1" ? rules::stateful_set(live) : unsupported(kind, live);
-    if (kind == "DaemonSet") return version == "v1" ? rules::daemon_set(live) : unsupported(kind, live);
-    if (kind == "ReplicaSet") return version == "v1" ? rules::replica_set(live) : unsupported(kind, live);
-    return std::nullopt;
+    Health (*rule)(const Json&) = kind == "Deployment"    ? rules::deployment
+                                  : kind == "StatefulSet" ? rules::stateful_set
+                                  : kind == "DaemonSet"   ? rules::daemon_set
+                                  : kind == "ReplicaSet"  ? rules::replica_set
+                                                          : nullptr;
+    if (rule == nullptr) return std::nullopt;
+    return version == "v1" ? rule(live) : unsupported(kind, live);
   }
   if (group.empty()) {
     if (kind == "Pod") {
@@ -188,7 +190,7 @@ std::optional<Health> assess(const Json& live, const Options& options) {
   const std::string* mode = annotation(live, k_health_annotation);
   if (mode != nullptr && *mode == "none") return std::nullopt;
   // A hook that is being deleted but still holds the hook finalizer is judged by its real status,
-  // so that a Job removed by its TTL still reports how it ended (Argo CD hook finalizer, section 2.3).
+  // so that a Job removed by its TTL still reports how it ended (argocd-semantics.md 2.3).
   if (being_deleted(live) && !has_hook_finalizer(live)) {
     return Health{Status::progressing, "Pending deletion"};
   }

@@ -1,5 +1,5 @@
-// Health of an autoscaling HorizontalPodAutoscaler, as Argo CD judges it: a condition that means the
-// autoscaler cannot work is Degraded, one that shows it working is Healthy, otherwise it waits.
+// Health of an autoscaling HorizontalPodAutoscaler, as Argo CD judges it: a condition that means
+// the autoscaler cannot work is Degraded, one that shows it working is Healthy, otherwise it waits.
 #include "wavesync/health/fields.hpp"
 #include "wavesync/health/rules.hpp"
 
@@ -62,8 +62,9 @@ Health horizontal_pod_autoscaler(const Json& live) {
     if (text == nullptr) return waiting();
     Json conditions = Json::parse(*text, nullptr, /*allow_exceptions=*/false);
     if (conditions.is_discarded()) {
-      return {Status::unknown, "failed to convert conditions annotation to typed: invalid JSON in " +
-                                   std::string(k_v1_conditions)};
+      return {Status::unknown,
+              "failed to convert conditions annotation to typed: invalid JSON in " +
+                  std::string(k_v1_conditions)};
     }
     return from_conditions(conditions);
   }

@@ -8,8 +8,8 @@ namespace wavesync::health {
 
 namespace {
 
-constexpr std::array<std::string_view, 5> k_workload_kinds = {"Deployment", "StatefulSet", "DaemonSet",
-                                                              "ReplicaSet", "Job"};
+constexpr std::array<std::string_view, 5> k_workload_kinds = {
+    "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"};
 
 bool is_workload(const Json& object) {
   std::string kind = string_at(object, {"kind"});

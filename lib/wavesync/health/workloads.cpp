@@ -65,12 +65,14 @@ Health stateful_set(const Json& live) {
   std::int64_t updated = int_at(live, {"status", "updatedReplicas"});
   const Json* rolling = find_path(live, {"spec", "updateStrategy", "rollingUpdate"});
   if (strategy == "RollingUpdate" && rolling != nullptr && !rolling->is_null()) {
-    auto partition = optional_int_at(live, {"spec", "updateStrategy", "rollingUpdate", "partition"});
+    auto partition =
+        optional_int_at(live, {"spec", "updateStrategy", "rollingUpdate", "partition"});
     if (replicas && partition && updated < *replicas - *partition) {
       return progressing("Waiting for partitioned roll out to finish: " + n(updated) + " out of " +
                          n(*replicas - *partition) + " new pods have been updated...");
     }
-    return healthy("partitioned roll out complete: " + n(updated) + " new pods have been updated...");
+    return healthy("partitioned roll out complete: " + n(updated) +
+                   " new pods have been updated...");
   }
   if (strategy == "OnDelete") return healthy("statefulset has " + n(ready) + " ready pods");
   std::string update_revision = string_at(live, {"status", "updateRevision"});
