@@ -62,6 +62,13 @@ ensure_packages() {
     || die "apt-get install ${missing[*]} failed"
 }
 
+# Serialises up, down and restart-apiserver on one state dir (fd 8, released on exit).
+lock_state() {
+  mkdir -p "$(dirname "$STATE_DIR")"
+  exec 8>"$STATE_DIR.lock"
+  flock -w 600 8 || die "another up/down/restart-apiserver still holds $STATE_DIR.lock"
+}
+
 pid_of() { cat "$PID_DIR/$1.pid" 2>/dev/null; }
 
 # True when the saved pid of component $1 is alive and still runs the cached binary
@@ -80,7 +87,8 @@ start_component() {
   mkdir -p "$LOG_DIR" "$PID_DIR"
   # setsid: own session, so a Ctrl-C in the calling terminal or a CI step ending does
   # not take the cluster down with it.
-  setsid "$BIN_DIR/$name" "$@" >>"$LOG_DIR/$name.log" 2>&1 < /dev/null &
+  # 8>&- 9>&-: the daemons must not inherit (and so hold forever) the script locks.
+  setsid "$BIN_DIR/$name" "$@" >>"$LOG_DIR/$name.log" 2>&1 < /dev/null 8>&- 9>&- &
   echo $! > "$PID_DIR/$name.pid"
 }
 
