@@ -131,8 +131,8 @@ bool not_connected(CURLcode code) {
          code == CURLE_COULDNT_RESOLVE_PROXY;
 }
 
-// Lets the connection-establishing errors fail fast: an unreachable cluster should be
-// reported in about a second, not after ten backoffs.
+// Connection failures and drops are retried a few times only: an unreachable cluster or a
+// refused TLS handshake should be reported in about a second, not after ten backoffs.
 constexpr int k_connect_retries = 3;
 
 }  // namespace
@@ -223,7 +223,11 @@ struct Transport::Impl {
     }
     if (t.connect_to != nullptr) set(curl_easy_setopt(e, CURLOPT_CONNECT_TO, t.connect_to), "CONNECT_TO");
     if (!tls.proxy_url.empty()) set(curl_easy_setopt(e, CURLOPT_PROXY, tls.proxy_url.c_str()), "PROXY");
-    if (tls.compression) set(curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, ""), "ACCEPT_ENCODING");
+    // Watches are not compressed: a compressing server may hold events back until its
+    // compressor flushes, and the engine needs each event as soon as it is sent.
+    if (tls.compression && !t.streaming) {
+      set(curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, ""), "ACCEPT_ENCODING");
+    }
     if (t.headers == nullptr) {
       for (const auto& h : r.headers) t.headers = curl_slist_append(t.headers, h.c_str());
       if (!r.auth.bearer_token.empty()) {
@@ -308,7 +312,7 @@ struct Transport::Impl {
         return backoff(t.attempt);
       }
       if (!t.request.idempotent || !dropped_connection(code)) return std::nullopt;
-      if (retries_done >= options.max_retries) return std::nullopt;
+      if (retries_done >= std::min(options.max_retries, k_connect_retries)) return std::nullopt;
       return backoff(t.attempt);
     }
     if (retries_done >= options.max_retries) return std::nullopt;
@@ -412,6 +416,9 @@ struct Transport::Impl {
         if (msg->msg == CURLMSG_DONE) completed(msg->easy_handle, msg->data.result);
       }
       if (!pending.empty() && active_unary < options.max_in_flight && options.qps <= 0) continue;
+      // Retries scheduled by the completions above decide the wait as well.
+      const auto after = Clock::now();
+      for (const auto& t : delayed) wait = std::min(wait, std::max(Clock::duration(0), t->due - after));
       const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(wait).count();
       curl_multi_poll(multi, nullptr, 0, static_cast<int>(std::max<long>(1, ms)), nullptr);
     }
