@@ -69,6 +69,14 @@ lock_state() {
   flock -w 600 8 || die "another up/down/restart-apiserver still holds $STATE_DIR.lock"
 }
 
+# True while process $1 exists and is not a zombie (the daemons are reparented to
+# init, which may reap them only a second or two after they exit).
+alive() {
+  local state
+  state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+  [ -n "$state" ] && [ "$state" != Z ]
+}
+
 pid_of() { cat "$PID_DIR/$1.pid" 2>/dev/null; }
 
 # True when the saved pid of component $1 is alive and still runs the cached binary
@@ -76,7 +84,7 @@ pid_of() { cat "$PID_DIR/$1.pid" 2>/dev/null; }
 is_running() {
   local pid exe
   pid=$(pid_of "$1") || return 1
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+  [ -n "$pid" ] && alive "$pid" || return 1
   exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || return 1
   [ "$exe" = "$BIN_DIR/$1" ]
 }
@@ -89,21 +97,33 @@ start_component() {
   # not take the cluster down with it.
   # 8>&- 9>&-: the daemons must not inherit (and so hold forever) the script locks.
   setsid "$BIN_DIR/$name" "$@" >>"$LOG_DIR/$name.log" 2>&1 < /dev/null 8>&- 9>&- &
-  echo $! > "$PID_DIR/$name.pid"
+  local pid=$! i
+  echo "$pid" > "$PID_DIR/$name.pid"
+  # The pid runs a shell, then setsid, then the binary (each an exec): wait for the
+  # last exec so is_running does not mistake the start for an exit.
+  for i in $(seq 1 100); do
+    [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$BIN_DIR/$name" ] && return 0
+    alive "$pid" || return 0
+    sleep 0.02
+  done
 }
 
-# Stops component $1 by its saved pid (TERM, then KILL after 10 s).
+# Stops component $1 by its saved pid: TERM, then KILL after $2 seconds (default 10).
+# kube-apiserver gets 3 s: it stops listening at once but then waits up to 60 s for
+# open watches to drain, and nothing of ours needs that (the audit log is written
+# synchronously, etcd keeps the data).
 stop_component() {
-  local name=$1 pid i
+  local name=$1 grace=${2:-10} pid i
+  [ "$name" = kube-apiserver ] && grace=${2:-3}
   if is_running "$name"; then
     pid=$(pid_of "$name")
     kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 1 100); do
-      kill -0 "$pid" 2>/dev/null || break
+    for i in $(seq 1 $((grace * 10))); do
+      alive "$pid" || break
       sleep 0.1
     done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
-    for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    alive "$pid" && kill -KILL "$pid" 2>/dev/null || true
+    for i in $(seq 1 50); do alive "$pid" || break; sleep 0.1; done
   fi
   rm -f "$PID_DIR/$name.pid"
 }
