@@ -195,3 +195,41 @@ def wait_until(predicate, timeout=60, interval=0.5, what="condition"):
             return
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def rbac_moved(names, moved):
+    """The documents of manifests/01-rbac.yaml named `names`, with their namespaces (and
+    their subjects' namespaces) renamed by the `moved` map, to run in test namespaces."""
+    out = []
+    for doc in load_documents(REPO / "manifests" / "01-rbac.yaml"):
+        if doc["metadata"]["name"] not in names:
+            continue
+        doc = json.loads(json.dumps(doc))
+        doc["metadata"]["namespace"] = moved[doc["metadata"]["namespace"]]
+        for subject in doc.get("subjects", []):
+            subject["namespace"] = moved[subject["namespace"]]
+        out.append(doc)
+    return out
+
+
+def service_account_kubeconfig(cluster, namespace, service_account, path):
+    """Writes a kubeconfig at `path` that authenticates as the ServiceAccount (a bound
+    token from the TokenRequest API) against the dev cluster."""
+    token = cluster.kubectl("create", "token", service_account, "-n", namespace,
+                            "--duration=1h").stdout.strip()
+    raw = cluster.kubectl("config", "view", "--raw", "--minify", "-o", "json").stdout
+    server = json.loads(raw)["clusters"][0]["cluster"]
+    path.write_text(yaml.safe_dump({
+        "apiVersion": "v1", "kind": "Config", "current-context": "sa",
+        "clusters": [{"name": "dev", "cluster": server}],
+        "users": [{"name": "sa", "user": {"token": token}}],
+        "contexts": [{"name": "sa", "context": {"cluster": "dev", "user": "sa"}}],
+    }))
+    path.chmod(0o600)
+    return path
+
+
+def config_map_script(file_name, key):
+    """A script embedded in a ConfigMap of manifests/ (the single copy of it)."""
+    docs = load_documents(REPO / "manifests" / file_name)
+    return next(d for d in docs if d["kind"] == "ConfigMap")["data"][key]

@@ -7,8 +7,6 @@ ServiceAccount (a token for it, with the Roles of manifests/01-rbac.yaml moved i
 test namespaces), so the RBAC is proven sufficient too.
 """
 import base64
-import copy
-import json
 import os
 import pathlib
 import subprocess
@@ -16,10 +14,9 @@ import subprocess
 import pytest
 import yaml
 
-from seed_fixtures import (REPO, dev_cluster, load_documents, throwaway_postgres,  # noqa: F401
-                           unique_name)
+from seed_fixtures import (config_map_script, dev_cluster, rbac_moved,  # noqa: F401
+                           service_account_kubeconfig, throwaway_postgres, unique_name)
 
-MANIFESTS = REPO / "manifests"
 APP = "shop"
 SECRETS = ["shop-pg-credentials", "shop-rabbitmq-credentials", "shop-app-secrets",
            "shop-redis-credentials"]
@@ -27,24 +24,7 @@ IMPORT_SECRET = "shop-rabbitmq-user-credentials"
 
 
 def generator_script():
-    docs = load_documents(MANIFESTS / "03-credential-generator.yaml")
-    config_map = next(d for d in docs if d["kind"] == "ConfigMap")
-    return config_map["data"]["generate-credentials.sh"]
-
-
-def rbac_for(namespace, rabbit_namespace):
-    """The generator's ServiceAccount, Roles and RoleBindings, moved into test namespaces."""
-    moved = {"shop": namespace, "rabbitmq-system": rabbit_namespace}
-    out = []
-    for doc in load_documents(MANIFESTS / "01-rbac.yaml"):
-        if doc["metadata"]["name"] not in ("credential-generator", "shop-credential-generator"):
-            continue
-        doc = copy.deepcopy(doc)
-        doc["metadata"]["namespace"] = moved[doc["metadata"]["namespace"]]
-        for subject in doc.get("subjects", []):
-            subject["namespace"] = moved[subject["namespace"]]
-        out.append(doc)
-    return out
+    return config_map_script("03-credential-generator.yaml", "generate-credentials.sh")
 
 
 @pytest.fixture()
@@ -53,21 +33,11 @@ def generator(dev_cluster, throwaway_postgres, tmp_path):  # noqa: F811
     dev_cluster.kubectl("create", "namespace", namespace)
     dev_cluster.kubectl("create", "namespace", rabbit_namespace)
     try:
-        dev_cluster.kubectl("apply", "-f", "-",
-                            input=yaml.safe_dump_all(rbac_for(namespace, rabbit_namespace)))
-        token = dev_cluster.kubectl("create", "token", "credential-generator", "-n", namespace,
-                                    "--duration=1h").stdout.strip()
-        raw = dev_cluster.kubectl("config", "view", "--raw", "--minify", "-o", "json").stdout
-        cluster = json.loads(raw)["clusters"][0]
-        kubeconfig = tmp_path / "kubeconfig"
-        kubeconfig.write_text(yaml.safe_dump({
-            "apiVersion": "v1", "kind": "Config", "current-context": "generator",
-            "clusters": [{"name": "dev", "cluster": cluster["cluster"]}],
-            "users": [{"name": "generator", "user": {"token": token}}],
-            "contexts": [{"name": "generator",
-                          "context": {"cluster": "dev", "user": "generator"}}],
-        }))
-        kubeconfig.chmod(0o600)
+        rbac = rbac_moved({"credential-generator", "shop-credential-generator"},
+                          {"shop": namespace, "rabbitmq-system": rabbit_namespace})
+        dev_cluster.kubectl("apply", "-f", "-", input=yaml.safe_dump_all(rbac))
+        kubeconfig = service_account_kubeconfig(dev_cluster, namespace, "credential-generator",
+                                                tmp_path / "kubeconfig")
         script = tmp_path / "generate-credentials.sh"
         script.write_text(generator_script())
         env = {
