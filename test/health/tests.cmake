@@ -6,5 +6,6 @@ list(APPEND WAVESYNC_TEST_SOURCES
   health/diagnostics_test.cpp
   health/conformance_test.cpp
   health/report_test.cpp
+  health/malformed_test.cpp
 )
 list(APPEND WAVESYNC_TEST_LIBS wavesync_health yaml-cpp)
