@@ -321,6 +321,11 @@ struct Transport::Impl {
     // A 429 is rejected before any handler ran (API Priority and Fairness), so even a
     // create can be sent again.
     if (!too_many && !(server_error && t.request.idempotent)) return std::nullopt;
+    // Without Retry-After a 5xx may well be deterministic (server-side apply answers 500
+    // "failed to create typed patch object" for unknown fields): retry only briefly.
+    if (!too_many && t.retry_after_seconds < 0 && retries_done >= k_connect_retries) {
+      return std::nullopt;
+    }
     if (t.retry_after_seconds >= 0) {
       const auto wait = std::min<std::chrono::seconds>(std::chrono::seconds(t.retry_after_seconds),
                                                        options.max_retry_after);
