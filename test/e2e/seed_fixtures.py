@@ -233,3 +233,23 @@ def config_map_script(file_name, key):
     """A script embedded in a ConfigMap of manifests/ (the single copy of it)."""
     docs = load_documents(REPO / "manifests" / file_name)
     return next(d for d in docs if d["kind"] == "ConfigMap")["data"][key]
+
+
+def secret_key_refs(directory=REPO / "manifests"):
+    """Every (secret name, key) a pod template under `directory` reads with secretKeyRef."""
+    refs = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            ref = node.get("secretKeyRef")
+            if isinstance(ref, dict):
+                refs.add((ref["name"], ref["key"]))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for obj in manifest_objects(directory):
+        walk(obj)
+    return refs

@@ -15,7 +15,8 @@ import pytest
 import yaml
 
 from seed_fixtures import (config_map_script, dev_cluster, rbac_moved,  # noqa: F401
-                           service_account_kubeconfig, throwaway_postgres, unique_name)
+                           secret_key_refs, service_account_kubeconfig, throwaway_postgres,
+                           unique_name)
 
 APP = "shop"
 SECRETS = ["shop-pg-credentials", "shop-rabbitmq-credentials", "shop-app-secrets",
@@ -118,6 +119,12 @@ def test_first_run_creates_the_four_secrets_and_the_database(generator, dev_clus
     assert len({pg["DB_PASSWORD"], rabbit["RABBITMQ_PASSWORD"], redis}) == 3
     assert_no_secret_value_in(first.stdout + first.stderr,
                               [pg["DB_PASSWORD"], rabbit["RABBITMQ_PASSWORD"], redis, app_key])
+
+    # Every key the workloads and Jobs of manifests/ read from these Secrets exists.
+    created = {name: secret_data(dev_cluster, namespace, name) for name in SECRETS}
+    wanted = {(name, key) for name, key in secret_key_refs() if name in created}
+    assert {name for name, _ in wanted} == set(SECRETS)
+    assert sorted(ref for ref in wanted if ref[1] not in created[ref[0]]) == []
 
 
 def test_second_run_creates_nothing_and_changes_nothing(generator, dev_cluster,

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from seed_fixtures import (config_map_script, dev_cluster, rbac_moved,  # noqa: F401
-                           service_account_kubeconfig, unique_name)
+                           secret_key_refs, service_account_kubeconfig, unique_name)
 
 USER_SECRET = "rook-ceph-object-user-objectstore-shop"
 KEYS = {"AccessKey": "AKIA3EXAMPLEKEY7Q2", "SecretKey": "wJalrXUtnFEMI-K7MDENG-bPxRfiCY-s3cr3t",
@@ -73,6 +73,8 @@ def test_keys_are_copied_once_provisioned_and_a_rerun_changes_nothing(
                     "AWS_ENDPOINT": KEYS["Endpoint"], "AWS_BUCKET": "shop"}
     for value in KEYS.values():
         assert value not in output
+    wanted = {key for name, key in secret_key_refs() if name == "shop-s3-credentials"}
+    assert wanted and wanted <= set(data)
 
     code, output = finish(start("30"))
     assert code == 0, output
