@@ -435,6 +435,8 @@ std::vector<Result<kube::WriteResult>> FakeClient::apply(const std::vector<json>
       m["managedFields"] = json::array({{{"manager", options.field_manager}, {"operation", "Apply"},
                                          {"time", rfc3339(s_->clock.now())}}});
       if (r.kind == "Namespace" && group.empty()) result["status"] = {{"phase", "Active"}};
+      // The API server's pod strategy sets phase Pending on create.
+      if (r.kind == "Pod" && group.empty()) result["status"] = {{"phase", "Pending"}, {"qosClass", "BestEffort"}};
       if (r.kind == "CustomResourceDefinition") result["status"] = healthy_status(result);
     } else {
       const json& live = it->second;

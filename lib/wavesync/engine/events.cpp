@@ -15,7 +15,7 @@ std::string_view event_name(EventType type) {
     case EventType::resource_applied: return "resource-applied";
     case EventType::apply_failed: return "apply-failed";
     case EventType::health_changed: return "health-changed";
-    case EventType::hook_deleting: return "hook-deleting";
+    case EventType::deleting: return "deleting";
     case EventType::hook_started: return "hook-started";
     case EventType::hook_completed: return "hook-completed";
     case EventType::hook_failed: return "hook-failed";

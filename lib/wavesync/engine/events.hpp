@@ -34,7 +34,7 @@ enum class EventType {
   resource_applied,  // resource, source, apply_result, warnings (also for dry runs)
   apply_failed,      // resource, source, message: the server's rejection (+ hint)
   health_changed,    // resource, health: new status and message
-  hook_deleting,     // resource: BeforeHookCreation / Replace / Force deletion issued
+  deleting,          // resource, message: deleted before (re)creation (BeforeHookCreation, Replace, Force)
   hook_started,      // resource: hook created (applied), now running
   hook_completed,    // resource, health: the hook finished successfully
   hook_failed,       // resource, health/message: the hook failed
@@ -45,7 +45,7 @@ enum class EventType {
 };
 
 // `sync-started`, `step-started`, `resource-applied`, `apply-failed`, `health-changed`,
-// `hook-deleting`, `hook-started`, `hook-completed`, `hook-failed`, `hook-deleted`,
+// `deleting`, `hook-started`, `hook-completed`, `hook-failed`, `hook-deleted`,
 // `step-done`, `diagnostics`, `sync-done` (the names documented in the README).
 std::string_view event_name(EventType type);
 

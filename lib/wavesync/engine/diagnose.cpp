@@ -1,0 +1,126 @@
+#include "wavesync/engine/diagnose.hpp"
+
+#include "wavesync/health/diagnostics.hpp"
+
+#include <algorithm>
+#include <set>
+#include <sstream>
+
+namespace wavesync::engine {
+
+namespace {
+
+const std::set<std::string> k_failure_condition_types = {"Failed", "Stalled", "ReplicaFailure", "Degraded",
+                                                         "FailureTarget"};
+// Conditions whose True status means "fine" are reported when False/Unknown; others when True.
+const std::set<std::string> k_neutral_condition_types = {"Suspended", "Reconciling", "Terminating",
+                                                         "SuccessCriteriaMet", "Complete"};
+
+std::string selector_of(const nlohmann::json& workload) {
+  const auto spec = workload.value("spec", nlohmann::json::object());
+  const auto selector = spec.value("selector", nlohmann::json::object());
+  const auto labels = selector.value("matchLabels", nlohmann::json::object());
+  std::string out;
+  for (auto it = labels.begin(); it != labels.end(); ++it) {
+    if (!it.value().is_string()) continue;
+    if (!out.empty()) out += ",";
+    out += it.key() + "=" + it.value().get<std::string>();
+  }
+  return out;
+}
+
+std::vector<nlohmann::json> items_of(Result<nlohmann::json> list) {
+  std::vector<nlohmann::json> out;
+  if (!list || !list->contains("items") || !(*list)["items"].is_array()) return out;
+  for (auto& item : (*list)["items"]) out.push_back(item);
+  return out;
+}
+
+// The pods of a workload (or the pod itself). Jobs are found by their `job-name` label, the
+// rest by matchLabels; health::select_pods then keeps the ones really owned.
+std::vector<nlohmann::json> pods_of(kube::Client& client, const ObjectId& id, const nlohmann::json& live,
+                                    std::vector<nlohmann::json>* replica_sets) {
+  if (id.kind == "Pod") return {live};
+  static const std::set<std::string> k_workloads = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"};
+  if (k_workloads.count(id.kind) == 0) return {};
+  kube::WatchRequest pods{"v1", "Pod", id.namespace_name, "", ""};
+  pods.label_selector = id.kind == "Job" ? "job-name=" + id.name : selector_of(live);
+  if (pods.label_selector.empty()) return {};
+  if (id.kind == "Deployment") {
+    kube::WatchRequest rs{"apps/v1", "ReplicaSet", id.namespace_name, pods.label_selector, ""};
+    *replica_sets = items_of(client.list(rs));
+  }
+  return items_of(client.list(pods));
+}
+
+std::vector<std::string> tail_lines(const std::string& text, int n) {
+  std::vector<std::string> lines;
+  std::stringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  if (lines.size() > static_cast<std::size_t>(n)) lines.erase(lines.begin(), lines.end() - n);
+  return lines;
+}
+
+}  // namespace
+
+std::vector<std::string> relevant_conditions(const nlohmann::json& live) {
+  std::vector<std::string> out;
+  const auto status = live.value("status", nlohmann::json::object());
+  if (!status.is_object() || !status.contains("conditions") || !status["conditions"].is_array()) return out;
+  for (const auto& c : status["conditions"]) {
+    if (!c.is_object()) continue;
+    const std::string type = c.value("type", "");
+    const std::string value = c.value("status", "");
+    bool failure_type = k_failure_condition_types.count(type) != 0;
+    bool bad = failure_type ? value == "True" : (value != "True" && k_neutral_condition_types.count(type) == 0);
+    if (!bad) continue;
+    std::string line = type + "=" + value;
+    if (!c.value("reason", "").empty()) line += " " + c.value("reason", "");
+    if (!c.value("message", "").empty()) line += ": " + c.value("message", "");
+    out.push_back(line);
+  }
+  return out;
+}
+
+Diagnostic diagnose(kube::Client& client, const ObjectId& id, const SourceLocation& source,
+                    const nlohmann::json* live, std::optional<health::Health> health, LogTail logs) {
+  Diagnostic d;
+  d.resource = id;
+  d.source = source;
+  d.health = std::move(health);
+  kube::ObjectRef ref{id.api_version, id.kind, id.namespace_name, id.name};
+  if (live != nullptr && live->is_object()) {
+    d.conditions = relevant_conditions(*live);
+    std::vector<nlohmann::json> replica_sets;
+    std::vector<nlohmann::json> pods = pods_of(client, id, *live, &replica_sets);
+    std::vector<health::Diagnostic> found =
+        id.kind == "Pod" ? health::pod_diagnostics(*live) : health::workload_diagnostics(*live, pods, replica_sets);
+    for (const auto& f : found) {
+      if (d.pod_reasons.size() == k_max_pod_lines) break;
+      d.pod_reasons.push_back(f.line);
+    }
+    if (logs == LogTail::include) {
+      // The newest pod is the last attempt; its log is what explains the failure.
+      const nlohmann::json* newest = nullptr;
+      for (const auto& pod : pods) {
+        if (newest == nullptr || pod["metadata"].value("creationTimestamp", "") >=
+                                     (*newest)["metadata"].value("creationTimestamp", ""))
+          newest = &pod;
+      }
+      if (newest != nullptr) {
+        auto text = client.pod_logs(id.namespace_name, (*newest)["metadata"].value("name", ""), "", k_log_tail_lines);
+        if (text) d.log_tail = tail_lines(*text, k_log_tail_lines);
+      }
+    }
+  }
+  if (auto events = client.events_for(ref)) {
+    std::size_t from = events->size() > k_max_events ? events->size() - k_max_events : 0;
+    for (std::size_t i = from; i < events->size(); ++i) {
+      const auto& e = (*events)[i];
+      d.events.push_back(e.value("type", "Normal") + " " + e.value("reason", "") + ": " + e.value("message", ""));
+    }
+  }
+  return d;
+}
+
+}  // namespace wavesync::engine

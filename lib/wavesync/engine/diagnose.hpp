@@ -1,0 +1,30 @@
+// Diagnostics for a resource that blocks a step: its health message, the conditions that say
+// why, the waiting reasons of its pods, its last few events and, for a failed hook, the tail of
+// its pod's log. Reads the cluster through kube::Client; keeps it to the few lines a person needs.
+#pragma once
+
+#include "wavesync/engine/events.hpp"
+#include "wavesync/kube/client.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+
+namespace wavesync::engine {
+
+inline constexpr int k_log_tail_lines = 20;
+inline constexpr std::size_t k_max_events = 3;
+inline constexpr std::size_t k_max_pod_lines = 5;
+
+enum class LogTail { skip, include };
+
+// `live` is the last observed object (nullptr when never seen). Failures to read pods, events
+// or logs are left out quietly: diagnostics are best effort and never fail the sync themselves.
+Diagnostic diagnose(kube::Client& client, const ObjectId& id, const SourceLocation& source,
+                    const nlohmann::json* live, std::optional<health::Health> health, LogTail logs);
+
+// `Available=False MinimumReplicasUnavailable: Deployment does not have minimum availability.`
+// for the conditions of `live` that explain a problem (False/Unknown, or a True failure type).
+std::vector<std::string> relevant_conditions(const nlohmann::json& live);
+
+}  // namespace wavesync::engine

@@ -1,0 +1,102 @@
+#include "wavesync/engine/live_view.hpp"
+
+#include "wavesync/model/resource.hpp"
+
+#include <charconv>
+
+namespace wavesync::engine {
+
+namespace {
+
+std::string str_at(const nlohmann::json& j, const char* a, const char* b) {
+  auto x = j.find(a);
+  if (x == j.end() || !x->is_object()) return {};
+  auto y = x->find(b);
+  return y != x->end() && y->is_string() ? y->get<std::string>() : std::string();
+}
+
+// Resource versions are opaque to clients, but every etcd-backed server hands out increasing
+// integers; they are only compared to drop a re-listed snapshot older than a write we saw.
+std::optional<long long> rv_of(const nlohmann::json& object) {
+  std::string rv = str_at(object, "metadata", "resourceVersion");
+  long long value = 0;
+  auto [end, ec] = std::from_chars(rv.data(), rv.data() + rv.size(), value);
+  if (ec != std::errc() || end != rv.data() + rv.size() || rv.empty()) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+kube::WatchRequest collection_of(const ObjectId& id) {
+  kube::WatchRequest r;
+  r.api_version = id.api_version;
+  r.kind = id.kind;
+  r.namespace_name = id.namespace_name;
+  return r;
+}
+
+LiveView::Key LiveView::key_of(const ObjectId& id) {
+  return Key{group_of(id.api_version), id.kind, id.namespace_name, id.name};
+}
+
+Result<void> LiveView::cover(const std::vector<ObjectId>& ids) {
+  bool wider = false;
+  for (const ObjectId& id : ids) {
+    ids_[key_of(id)] = id;
+    auto collection = std::make_tuple(group_of(id.api_version), id.kind, id.namespace_name);
+    if (covered_.insert(collection).second) {
+      requests_.push_back(collection_of(id));
+      wider = true;
+    }
+  }
+  if (!wider && watch_) return {};
+  auto watch = client_.watch(requests_);
+  if (!watch) return watch.error();
+  watch_ = std::move(watch).value();
+  return {};
+}
+
+bool LiveView::newer(const Key& key, const nlohmann::json& object) const {
+  auto it = objects_.find(key);
+  if (it == objects_.end()) return true;
+  auto known = rv_of(it->second.object);
+  auto incoming = rv_of(object);
+  return !known || !incoming || *incoming >= *known;
+}
+
+void LiveView::record(const ObjectId& id, const nlohmann::json& object) {
+  Key key = key_of(id);
+  ids_[key] = id;
+  if (!newer(key, object)) return;
+  objects_[key] = Observed{object, false};
+}
+
+void LiveView::record_gone(const ObjectId& id) {
+  Key key = key_of(id);
+  ids_[key] = id;
+  auto& o = objects_[key];
+  o.deleted = true;
+}
+
+Result<std::optional<ObjectId>> LiveView::next(std::chrono::milliseconds timeout) {
+  if (!watch_) return std::optional<ObjectId>();
+  auto event = watch_->next(timeout);
+  if (!event) return event.error();
+  if (!event->has_value()) return std::optional<ObjectId>();
+  const kube::WatchEvent& e = **event;
+  Key key{group_of(e.object.value("apiVersion", "")), e.object.value("kind", ""),
+          str_at(e.object, "metadata", "namespace"), str_at(e.object, "metadata", "name")};
+  auto id = ids_.find(key);
+  if (id == ids_.end()) return std::optional<ObjectId>();
+  if (!newer(key, e.object)) return std::optional<ObjectId>();
+  objects_[key] = Observed{e.object, e.type == kube::WatchEvent::Type::deleted};
+  return std::optional<ObjectId>(id->second);
+}
+
+const Observed* LiveView::find(const ObjectId& id) const {
+  auto it = objects_.find(key_of(id));
+  return it == objects_.end() ? nullptr : &it->second;
+}
+
+}  // namespace wavesync::engine
+

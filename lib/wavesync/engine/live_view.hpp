@@ -1,0 +1,62 @@
+// LiveView: the engine's picture of the objects it waits on, kept current by one multiplexed
+// kube::Watch. Widening the set of watched collections opens a new watch (the new one re-lists);
+// snapshots older than what is already known are dropped, so the picture only moves forward.
+// Not a cache for anything else; it never polls.
+#pragma once
+
+#include "wavesync/engine/events.hpp"
+#include "wavesync/kube/client.hpp"
+#include "wavesync/model/result.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace wavesync::engine {
+
+// The collection an object lives in, as a watch request (namespace empty when cluster-scoped).
+kube::WatchRequest collection_of(const ObjectId& id);
+
+struct Observed {
+  nlohmann::json object;  // last state seen (for a deleted object: its last state)
+  bool deleted = false;
+};
+
+class LiveView {
+ public:
+  explicit LiveView(kube::Client& client) : client_(client) {}
+
+  // Makes sure the collections holding `ids` are watched; opens a wider watch when needed.
+  // Call it before writing to those objects so no change after the write is missed.
+  Result<void> cover(const std::vector<ObjectId>& ids);
+  // Records what a write returned (newer than anything the watch delivered so far).
+  void record(const ObjectId& id, const nlohmann::json& object);
+  // Marks an object as gone (a GET found nothing).
+  void record_gone(const ObjectId& id);
+  // Waits up to `timeout` for one event; returns the object it was about, or nullopt when
+  // nothing arrived (or the event was stale or about an object nobody asked for).
+  Result<std::optional<ObjectId>> next(std::chrono::milliseconds timeout);
+
+  // nullopt: never seen.
+  [[nodiscard]] const Observed* find(const ObjectId& id) const;
+
+ private:
+  using Key = std::tuple<std::string, std::string, std::string, std::string>;  // group kind ns name
+  static Key key_of(const ObjectId& id);
+  bool newer(const Key& key, const nlohmann::json& object) const;
+
+  kube::Client& client_;
+  std::unique_ptr<kube::Watch> watch_;
+  std::set<std::tuple<std::string, std::string, std::string>> covered_;  // group kind ns
+  std::vector<kube::WatchRequest> requests_;
+  std::map<Key, Observed> objects_;
+  std::map<Key, ObjectId> ids_;  // key -> id as the engine spells it
+};
+
+}  // namespace wavesync::engine

@@ -1,0 +1,375 @@
+// One (phase, wave) step: BeforeHookCreation/Replace deletions, then kind runs applied
+// concurrently (runs in order), then waiting on health. Argo CD's runTasks (§3.3) and the
+// "moving on" rule (§3.1), driven by watch events instead of re-entrant Sync() calls.
+#include "wavesync/engine/syncer.hpp"
+
+#include <algorithm>
+
+namespace wavesync::engine::detail {
+
+namespace {
+
+bool is_kind(const ObjectId& id, const char* group, const char* kind) {
+  return id.kind == kind && group_of(id.api_version) == group;
+}
+
+bool has_condition(const nlohmann::json& live, const char* type, const char* status) {
+  const auto s = live.value("status", nlohmann::json::object());
+  if (!s.is_object() || !s.contains("conditions") || !s["conditions"].is_array()) return false;
+  for (const auto& c : s["conditions"])
+    if (c.is_object() && c.value("type", "") == type && c.value("status", "") == status) return true;
+  return false;
+}
+
+kube::ObjectRef ref_of(const ObjectId& id) {
+  return kube::ObjectRef{id.api_version, id.kind, id.namespace_name, id.name};
+}
+
+}  // namespace
+
+void Syncer::fail_item(StepItems& step, Item& item, std::string message, EventType type) {
+  item.state = ItemState::failed;
+  item.failure = (item.hook ? "hook " : "") + item.id.str() + ": " + message;
+  reasons_.push_back(item.failure);
+  Event e = event(type, &step, &item);
+  e.message = std::move(message);
+  events_.emit(e);
+}
+
+bool Syncer::prepare(StepItems& step, Item& item) {
+  if (item.prepared) return true;
+  auto type = client_.resolve(item.id.api_version, item.id.kind);
+  if (!type) {
+    // A kind can appear after its CRD or APIService was applied by someone else; ask once more.
+    if (client_.refresh_discovery()) type = client_.resolve(item.id.api_version, item.id.kind);
+  }
+  if (!type) {
+    if (type.error().exit_code == exit_code::k_cluster) cluster_error_exit_ = exit_code::k_cluster;
+    fail_item(step, item, type.error().message, EventType::apply_failed);
+    return false;
+  }
+  if (!type->namespaced) {
+    // Argo CD gives every object the destination namespace, even cluster-scoped ones (§1.1);
+    // the API ignores it there, so it is dropped to keep URLs and identities right.
+    item.body["metadata"].erase("namespace");
+    item.id.namespace_name.clear();
+  }
+  item.prepared = true;
+  return true;
+}
+
+Stop Syncer::wait_until(TimePoint deadline, const std::function<bool()>& satisfied,
+                        const std::function<void(const ObjectId&)>& changed) {
+  for (;;) {
+    if (satisfied()) return Stop::none;
+    if (interrupted()) return Stop::interrupted;
+    TimePoint now = clock_.now();
+    if (now >= deadline) return Stop::timed_out;
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
+    auto id = view_.next(std::min(left + std::chrono::milliseconds(1), options_.check_interval));
+    if (!id) {
+      if (id.error().exit_code == exit_code::k_cluster) cluster_error_exit_ = exit_code::k_cluster;
+      reasons_.push_back("watch: " + id.error().message);
+      return Stop::failed;
+    }
+    if (id->has_value()) changed(**id);
+  }
+}
+
+Stop Syncer::delete_before_create(StepItems& step, std::vector<Item*> targets, TimePoint deadline) {
+  std::vector<ObjectId> ids;
+  for (Item* item : targets) ids.push_back(item->id);
+  // Watch first, then look: a deletion finishing between the GET and the watch cannot be missed.
+  if (auto covered = view_.cover(ids); !covered) {
+    reasons_.push_back(covered.error().message);
+    return Stop::failed;
+  }
+  std::vector<Item*> waiting;
+  for (Item* item : targets) {
+    auto live = client_.get(ref_of(item->id));
+    if (!live) {
+      fail_item(step, *item, live.error().message, EventType::apply_failed);
+      continue;
+    }
+    if (!live->has_value()) {
+      view_.record_gone(item->id);
+      continue;
+    }
+    view_.record(item->id, **live);
+    const auto& policy = item->hook ? "BeforeHookCreation" : "Replace=true";
+    auto removed = client_.remove(ref_of(item->id), kube::Propagation::foreground);
+    Event e = event(EventType::deleting, &step, item);
+    e.message = removed ? std::string(policy) : removed.error().message;
+    events_.emit(e);
+    if (!removed) {
+      fail_item(step, *item, removed.error().message, EventType::apply_failed);
+      continue;
+    }
+    waiting.push_back(item);
+  }
+  // Foreground deletion: the object stays (with deletionTimestamp) until its dependents are
+  // gone; the hook is created only once it has really disappeared (§2.4).
+  return wait_until(
+      deadline,
+      [&] {
+        return std::all_of(waiting.begin(), waiting.end(), [&](Item* item) {
+          const Observed* o = view_.find(item->id);
+          return o == nullptr || o->deleted;
+        });
+      },
+      [](const ObjectId&) {});
+}
+
+Stop Syncer::recreate(StepItems& step, Item& item, TimePoint deadline) {
+  // Force=true: `kubectl apply --force` deletes and re-creates when the patch is rejected.
+  Stop stop = delete_before_create(step, {&item}, deadline);
+  if (stop != Stop::none || item.state == ItemState::failed) return stop;
+  kube::ApplyOptions options{options_.dry_run, kube::ForceConflicts::yes, options_.field_manager};
+  auto results = client_.apply({item.body}, options);
+  if (!results[0]) {
+    fail_item(step, item, results[0].error().message, EventType::apply_failed);
+    return Stop::none;
+  }
+  item.applied = true;
+  ++applied_;
+  item.state = ItemState::running;
+  view_.record(item.id, results[0]->object);
+  Event e = event(item.hook ? EventType::hook_started : EventType::resource_applied, &step, &item);
+  e.apply_result = ApplyResult::created;
+  e.warnings = results[0]->warnings;
+  e.message = "recreated (Force=true)";
+  events_.emit(e);
+  return Stop::none;
+}
+
+Stop Syncer::apply_run(StepItems& step, std::vector<Item*> run, TimePoint deadline) {
+  std::vector<Item*> ready;
+  for (Item* item : run)
+    if (prepare(step, *item)) ready.push_back(item);
+  if (ready.empty()) return Stop::none;
+  std::vector<ObjectId> ids;
+  std::vector<nlohmann::json> bodies;
+  for (Item* item : ready) {
+    ids.push_back(item->id);
+    bodies.push_back(item->body);
+  }
+  if (auto covered = view_.cover(ids); !covered) {
+    reasons_.push_back(covered.error().message);
+    return Stop::failed;
+  }
+  kube::ApplyOptions options{options_.dry_run, options_.force_conflicts, options_.field_manager};
+  auto results = client_.apply(bodies, options);
+  for (std::size_t i = 0; i < ready.size(); ++i) {
+    Item& item = *ready[i];
+    if (!results[i]) {
+      const Error& error = results[i].error();
+      if (error.exit_code == exit_code::k_cluster) cluster_error_exit_ = exit_code::k_cluster;
+      if (write_mode(*item.planned) == WriteMode::force && (error.http_status == 422 || error.http_status == 409)) {
+        if (Stop stop = recreate(step, item, deadline); stop != Stop::none) return stop;
+        continue;
+      }
+      std::string message = error.message;
+      if (auto hint = immutable_hint(error.message)) message += "; hint: " + *hint;
+      fail_item(step, item, message, EventType::apply_failed);
+      continue;
+    }
+    item.applied = true;
+    ++applied_;
+    item.state = ItemState::running;
+    view_.record(item.id, results[i]->object);
+    Event e = event(item.hook ? EventType::hook_started : EventType::resource_applied, &step, &item);
+    e.apply_result = classify_apply(results[i]->object, start_, options_.field_manager);
+    e.warnings = results[i]->warnings;
+    events_.emit(e);
+  }
+  return wait_ready_prerequisites(step, ready, deadline);
+}
+
+Stop Syncer::wait_ready_prerequisites(StepItems& step, const std::vector<Item*>& run, TimePoint deadline) {
+  // Namespaces must be Active before their contents, and a CRD Established and discoverable
+  // before its custom resources (§1.3; Argo CD polls CRDs for 3 s, we wait on the watch).
+  std::vector<Item*> namespaces;
+  std::vector<Item*> crds;
+  for (Item* item : run) {
+    if (item->state != ItemState::running) continue;
+    if (is_kind(item->id, "", "Namespace")) namespaces.push_back(item);
+    if (is_kind(item->id, "apiextensions.k8s.io", "CustomResourceDefinition")) crds.push_back(item);
+  }
+  if (namespaces.empty() && crds.empty()) return Stop::none;
+  Stop stop = wait_until(
+      deadline,
+      [&] {
+        for (Item* item : namespaces) {
+          const Observed* o = view_.find(item->id);
+          if (o == nullptr || o->deleted) return false;
+          const auto status = o->object.value("status", nlohmann::json::object());
+          if (status.is_object() && status.value("phase", "") != "Active") return false;
+        }
+        for (Item* item : crds) {
+          const Observed* o = view_.find(item->id);
+          if (o == nullptr || o->deleted || !has_condition(o->object, "Established", "True")) return false;
+        }
+        return true;
+      },
+      [](const ObjectId&) {});
+  if (stop == Stop::timed_out) {
+    timeout_reason_ = "timed out waiting for namespaces to be Active and CRDs to be Established in " +
+                      std::string(phase_name(step.phase)) + " wave " + std::to_string(step.wave);
+  }
+  if (stop != Stop::none) return stop;
+  if (!crds.empty()) {
+    if (auto refreshed = client_.refresh_discovery(); !refreshed) {
+      reasons_.push_back("refresh discovery after applying CRDs: " + refreshed.error().message);
+      return Stop::failed;
+    }
+  }
+  return Stop::none;
+}
+
+void Syncer::evaluate(StepItems& step, Item& item) {
+  if (item.state != ItemState::running) return;
+  const Observed* o = view_.find(item.id);
+  if (o == nullptr) return;  // not observed yet
+  if (o->deleted) {
+    // A hook removed by its TTL controller after completing was already marked done; one that
+    // disappears before finishing is a failure, never an endless wait (§8.5).
+    fail_item(step, item,
+              item.hook ? "deleted before it completed" : "missing: it was deleted while waiting for it to be healthy",
+              item.hook ? EventType::hook_failed : EventType::health_changed);
+    return;
+  }
+  health::Options options{options_.conditions, item.hook ? health::Role::hook : health::Role::resource};
+  std::optional<health::Health> h = health::assess(o->object, options);
+  if (!h) {
+    item.state = ItemState::done;
+    if (item.hook) events_.emit(event(EventType::hook_completed, &step, &item));
+    return;
+  }
+  if (!item.health || *item.health != *h) {
+    item.health = h;
+    events_.emit(event(EventType::health_changed, &step, &item));
+  }
+  switch (h->status) {
+    case health::Status::healthy:
+      item.state = ItemState::done;
+      if (item.hook) events_.emit(event(EventType::hook_completed, &step, &item));
+      return;
+    case health::Status::degraded:
+      fail_item(step, item, std::string("Degraded") + (h->message.empty() ? "" : ": " + h->message),
+                item.hook ? EventType::hook_failed : EventType::health_changed);
+      return;
+    case health::Status::unknown:
+      // §2.5: a hook whose health is Unknown has failed; a resource keeps being waited for.
+      if (item.hook)
+        fail_item(step, item, std::string("Unknown") + (h->message.empty() ? "" : ": " + h->message),
+                  EventType::hook_failed);
+      return;
+    case health::Status::missing:
+      if (item.hook) {
+        item.state = ItemState::done;
+        events_.emit(event(EventType::hook_completed, &step, &item));
+      }
+      return;
+    case health::Status::progressing:
+    case health::Status::suspended:
+      return;
+  }
+}
+
+Stop Syncer::wait_healthy(StepItems& step, TimePoint deadline) {
+  std::map<ObjectId, Item*> by_id;
+  for (Item& item : step.items)
+    if (item.state == ItemState::running) by_id[item.id] = &item;
+  for (auto& [id, item] : by_id) evaluate(step, *item);
+  auto failed = [&] {
+    return std::any_of(step.items.begin(), step.items.end(),
+                       [](const Item& i) { return i.state == ItemState::failed; });
+  };
+  Stop stop = wait_until(
+      deadline,
+      [&] {
+        if (failed()) return true;
+        return std::none_of(step.items.begin(), step.items.end(),
+                            [](const Item& i) { return i.state == ItemState::running; });
+      },
+      [&](const ObjectId& id) {
+        auto it = by_id.find(id);
+        if (it != by_id.end()) evaluate(step, *it->second);
+      });
+  if (stop == Stop::none && failed()) return Stop::failed;
+  return stop;
+}
+
+Stop Syncer::run_step(StepItems& step, bool final) {
+  const TimePoint step_start = clock_.now();
+  TimePoint deadline = deadline_;
+  if (options_.wave_timeout) deadline = std::min(deadline, step_start + *options_.wave_timeout);
+  const bool whole = deadline == deadline_;
+  auto finish = [&](StepResult result, Stop stop) {
+    if (stop == Stop::timed_out && timeout_reason_.empty()) {
+      timeout_reason_ = "timed out after " +
+                        format_duration(whole ? options_.timeout : *options_.wave_timeout) + " (" +
+                        (whole ? "--timeout" : "--wave-timeout") + ") waiting for " +
+                        std::string(phase_name(step.phase)) + " wave " + std::to_string(step.wave);
+    }
+    Event done = event(EventType::step_done, &step);
+    done.step_result = result;
+    done.duration = std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now() - step_start);
+    events_.emit(done);
+    return stop;
+  };
+  auto result_of = [](Stop stop) {
+    switch (stop) {
+      case Stop::failed: return StepResult::failed;
+      case Stop::timed_out: return StepResult::timed_out;
+      case Stop::interrupted: return StepResult::interrupted;
+      case Stop::none: break;
+    }
+    return StepResult::healthy;
+  };
+
+  Event started = event(EventType::step_started, &step);
+  started.count = step.items.size();
+  events_.emit(started);
+
+  // 1. Deletions before creation: BeforeHookCreation hooks and Replace=true objects.
+  std::vector<Item*> deletions;
+  for (Item& item : step.items) {
+    bool bhc = item.hook && item.planned->hook->has_policy(DeletePolicy::before_hook_creation);
+    bool replace = write_mode(*item.planned) == WriteMode::replace;
+    if ((bhc || replace) && prepare(step, item)) deletions.push_back(&item);
+  }
+  if (!deletions.empty()) {
+    if (Stop stop = delete_before_create(step, deletions, deadline); stop != Stop::none)
+      return finish(result_of(stop), stop);
+  }
+
+  // 2. Applies in runs of the same kind: each run concurrently, the runs in order. A failed run
+  // does not stop later runs of the same step (§3.3).
+  std::size_t i = 0;
+  while (i < step.items.size()) {
+    if (interrupted()) return finish(StepResult::interrupted, Stop::interrupted);
+    std::vector<Item*> run;
+    const std::string& kind = step.items[i].id.kind;
+    for (; i < step.items.size() && step.items[i].id.kind == kind; ++i)
+      if (step.items[i].state == ItemState::pending) run.push_back(&step.items[i]);
+    if (run.empty()) continue;
+    if (Stop stop = apply_run(step, run, deadline); stop != Stop::none) return finish(result_of(stop), stop);
+  }
+  bool apply_failed = std::any_of(step.items.begin(), step.items.end(),
+                                  [](const Item& item) { return item.state == ItemState::failed; });
+  if (apply_failed) return finish(StepResult::failed, Stop::failed);
+
+  // 3. Waiting. Unlike Argo CD the final step is waited for too, so exit code 0 means healthy.
+  if (final && options_.final_wait == FinalWait::skip) return finish(StepResult::applied, Stop::none);
+  if (!final && options_.wave_delay.count() > 0) {
+    // Other controllers get time to publish status; the watch keeps the picture current.
+    const TimePoint until = std::min(deadline, clock_.now() + options_.wave_delay);
+    Stop stop = wait_until(until, [] { return false; }, [](const ObjectId&) {});
+    if (stop == Stop::interrupted || stop == Stop::failed) return finish(result_of(stop), stop);
+  }
+  Stop stop = wait_healthy(step, deadline);
+  return finish(result_of(stop), stop);
+}
+
+}  // namespace wavesync::engine::detail

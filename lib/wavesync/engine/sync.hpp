@@ -1,0 +1,55 @@
+// run_sync: runs a Plan against a kube::Client — apply each (phase, wave) step, run hooks with
+// their delete policies, wait on health between steps, and end with a verdict. Semantics:
+// argocd-semantics.md §2, §3 and §1.3; where wavesync differs (it waits for the last step,
+// fails at once on Degraded, has timeouts) the README says why. Never prints: everything
+// observable goes to the EventSink.
+#pragma once
+
+#include "wavesync/engine/clock.hpp"
+#include "wavesync/engine/events.hpp"
+#include "wavesync/health/health.hpp"
+#include "wavesync/kube/client.hpp"
+#include "wavesync/plan/plan.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wavesync::engine {
+
+inline constexpr std::chrono::milliseconds k_default_timeout = std::chrono::minutes(10);
+
+enum class FinalWait { wait, skip };  // skip: --no-wait
+
+struct RunOptions {
+  std::chrono::milliseconds timeout = k_default_timeout;      // the whole sync
+  std::optional<std::chrono::milliseconds> wave_timeout;      // each step; nullopt: none
+  std::chrono::milliseconds wave_delay{0};                    // after applying a non-final step
+  FinalWait final_wait = FinalWait::wait;
+  kube::DryRun dry_run = kube::DryRun::none;
+  kube::ForceConflicts force_conflicts = kube::ForceConflicts::no;
+  health::ConditionsRule conditions = health::ConditionsRule::annotated_only;
+  std::string field_manager = "wavesync";
+  // Set by the CLI's signal handler to SIGINT or SIGTERM; 0 while not interrupted. Checked
+  // between writes and at least every `check_interval` while waiting.
+  const std::atomic<int>* interrupt = nullptr;
+  std::chrono::milliseconds check_interval{200};
+  // Names generateName-only hooks; empty: run_id(plan).
+  std::string run_id;
+};
+
+struct SyncResult {
+  SyncOutcome outcome = SyncOutcome::succeeded;
+  int exit_code = 0;                     // 0, 1, 3, 130 or 143 (README "Exit codes")
+  std::vector<std::string> reasons;      // why it failed / timed out / was interrupted
+  std::vector<Diagnostic> diagnostics;   // for what blocked the failing step
+  std::size_t applied = 0;               // objects written (or dry-run applied)
+};
+
+// Blocks until the sync ends. Steps with phase SyncFail run only when the sync fails.
+SyncResult run_sync(const Plan& plan, kube::Client& client, Clock& clock, EventSink& events,
+                    const RunOptions& options);
+
+}  // namespace wavesync::engine

@@ -1,0 +1,240 @@
+#include "wavesync/engine/syncer.hpp"
+
+#include "wavesync/engine/diagnose.hpp"
+#include "wavesync/engine/hook_names.hpp"
+
+#include <csignal>
+
+namespace wavesync::engine {
+
+namespace detail {
+
+std::string format_duration(std::chrono::milliseconds d) {
+  using namespace std::chrono;
+  auto ms = d.count();
+  if (ms % 60000 == 0 && ms >= 60000) return std::to_string(ms / 60000) + "m";
+  if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
+  if (ms > 1000) {
+    std::string s = std::to_string(ms / 1000) + "." + std::to_string((ms % 1000) / 100);
+    return s + "s";
+  }
+  return std::to_string(ms) + "ms";
+}
+
+Syncer::Syncer(const Plan& plan, kube::Client& client, Clock& clock, EventSink& events, const RunOptions& options)
+    : plan_(plan), client_(client), clock_(clock), events_(events), options_(options), view_(client) {
+  run_id_ = options_.run_id.empty() ? run_id(plan_) : options_.run_id;
+}
+
+void Syncer::build_items() {
+  sync_fail_.phase = Phase::sync_fail;
+  bool first_fail = true;
+  for (const Step& step : plan_.steps) {
+    StepItems* target = nullptr;
+    if (step.phase == Phase::sync_fail) {
+      target = &sync_fail_;
+      if (first_fail) sync_fail_.wave = step.wave;
+      first_fail = false;
+    } else {
+      steps_.push_back(StepItems{step.phase, step.wave, {}});
+      target = &steps_.back();
+    }
+    for (const PlannedResource& r : step.resources) {
+      Item item;
+      item.planned = &r;
+      item.body = r.resource.object;
+      item.hook = r.hook.has_value();
+      // Argo CD names generateName-only hooks itself so every Sync() call finds the same
+      // object again (§2.2); a CLI run does the same with a run id in place of the revision.
+      if (item.hook && r.resource.name().empty() && !r.resource.generate_name().empty()) {
+        item.body["metadata"]["name"] = generated_hook_name(r.resource.generate_name(), run_id_, step.phase, start_);
+        item.body["metadata"].erase("generateName");
+      }
+      const auto& meta = item.body["metadata"];
+      item.id = ObjectId{r.resource.api_version(), r.resource.kind(), meta.value("namespace", ""),
+                         meta.value("name", "")};
+      target->items.push_back(std::move(item));
+    }
+  }
+}
+
+Event Syncer::event(EventType type, const StepItems* step, const Item* item) {
+  Event e;
+  e.type = type;
+  e.time = clock_.now();
+  e.dry_run = options_.dry_run == kube::DryRun::all;
+  if (step != nullptr) {
+    e.phase = step->phase;
+    e.wave = step->wave;
+  }
+  if (item != nullptr) {
+    e.resource = item->id;
+    e.source = item->planned->resource.source;
+    e.hook = item->hook;
+    e.health = item->health;
+  }
+  return e;
+}
+
+bool Syncer::interrupted() const {
+  return options_.interrupt != nullptr && options_.interrupt->load() != 0;
+}
+
+SyncResult Syncer::run() {
+  start_ = clock_.now();
+  deadline_ = start_ + options_.timeout;
+  build_items();
+  Event started = event(EventType::sync_started, nullptr);
+  started.message = run_id_;
+  started.count = steps_.size();
+  events_.emit(started);
+  if (options_.dry_run == kube::DryRun::all) return run_dry();
+
+  for (std::size_t i = 0; i < steps_.size(); ++i) {
+    if (interrupted()) return finish_interrupted();
+    Stop stop = run_step(steps_[i], i + 1 == steps_.size());
+    switch (stop) {
+      case Stop::none: break;
+      case Stop::failed: return finish_failure(steps_[i]);
+      case Stop::timed_out: return finish_timeout(steps_[i]);
+      case Stop::interrupted: return finish_interrupted();
+    }
+  }
+  return finish_success();
+}
+
+void Syncer::emit_done(SyncResult& result) {
+  result.applied = applied_;
+  Event done = event(EventType::sync_done, nullptr);
+  done.sync_outcome = result.outcome;
+  done.exit_code = result.exit_code;
+  done.reasons = result.reasons;
+  done.duration = std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now() - start_);
+  done.message = std::string(sync_outcome_name(result.outcome));
+  events_.emit(done);
+}
+
+SyncResult Syncer::finish_success() {
+  // HookSucceeded deletion happens when the whole sync ends, not per hook (§2.4).
+  delete_hooks(DeletePolicy::hook_succeeded);
+  SyncResult result;
+  emit_done(result);
+  return result;
+}
+
+namespace {
+std::vector<Diagnostic> diagnose_items(kube::Client& client, LiveView& view, const std::vector<Item*>& items) {
+  std::vector<Diagnostic> out;
+  for (Item* item : items) {
+    const Observed* o = view.find(item->id);
+    const nlohmann::json* live = o != nullptr && o->object.is_object() ? &o->object : nullptr;
+    LogTail logs = item->hook && item->state == ItemState::failed ? LogTail::include : LogTail::skip;
+    out.push_back(diagnose(client, item->id, item->planned->resource.source, live, item->health, logs));
+  }
+  return out;
+}
+}  // namespace
+
+SyncResult Syncer::finish_failure(StepItems& step) {
+  SyncResult result;
+  result.outcome = SyncOutcome::failed;
+  result.exit_code = cluster_error_exit_ != 0 ? cluster_error_exit_ : exit_code::k_sync_failed;
+  std::vector<Item*> blocking;
+  for (Item& item : step.items)
+    if (item.state == ItemState::failed) blocking.push_back(&item);
+  result.diagnostics = diagnose_items(client_, view_, blocking);
+  if (!result.diagnostics.empty()) {
+    Event d = event(EventType::diagnostics, &step);
+    d.diagnostics = result.diagnostics;
+    events_.emit(d);
+  }
+  result.reasons = reasons_;
+  if (!interrupted()) run_sync_fail_hooks();
+  for (std::size_t i = result.reasons.size(); i < reasons_.size(); ++i) result.reasons.push_back(reasons_[i]);
+  delete_hooks(DeletePolicy::hook_failed);
+  emit_done(result);
+  return result;
+}
+
+SyncResult Syncer::finish_timeout(StepItems& step) {
+  SyncResult result;
+  result.outcome = SyncOutcome::timed_out;
+  result.exit_code = exit_code::k_timeout;
+  result.reasons.push_back(timeout_reason_);
+  std::vector<Item*> blocking;
+  for (Item& item : step.items) {
+    if (item.state != ItemState::running && item.state != ItemState::pending) continue;
+    blocking.push_back(&item);
+    std::string why = item.health ? std::string(health::status_name(item.health->status)) +
+                                        (item.health->message.empty() ? "" : ": " + item.health->message)
+                                  : std::string(item.state == ItemState::pending ? "not applied" : "not observed yet");
+    result.reasons.push_back(item.id.str() + " is not ready: " + why);
+  }
+  result.diagnostics = diagnose_items(client_, view_, blocking);
+  if (!result.diagnostics.empty()) {
+    Event d = event(EventType::diagnostics, &step);
+    d.diagnostics = result.diagnostics;
+    events_.emit(d);
+  }
+  delete_hooks(DeletePolicy::hook_failed);
+  emit_done(result);
+  return result;
+}
+
+SyncResult Syncer::finish_interrupted() {
+  SyncResult result;
+  result.outcome = SyncOutcome::interrupted;
+  const int signal = options_.interrupt != nullptr ? options_.interrupt->load() : SIGINT;
+  result.exit_code = signal == SIGTERM ? exit_code::k_sigterm : exit_code::k_sigint;
+  result.reasons.push_back(std::string("interrupted by ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT") +
+                           " after applying " + std::to_string(applied_) + " objects");
+  std::string running;
+  for (StepItems& step : steps_)
+    for (Item& item : step.items)
+      if (item.state == ItemState::running) running += (running.empty() ? "" : ", ") + item.id.str();
+  if (!running.empty()) result.reasons.push_back("still running: " + running);
+  emit_done(result);
+  return result;
+}
+
+void Syncer::run_sync_fail_hooks() {
+  if (sync_fail_.items.empty()) return;
+  // All SyncFail hooks run together, their waves not treated as separate steps (§3.5).
+  Stop stop = run_step(sync_fail_, false);
+  std::string failed;
+  for (Item& item : sync_fail_.items)
+    if (item.state == ItemState::failed) failed += (failed.empty() ? "" : "; ") + item.failure;
+  if (!failed.empty()) {
+    reasons_.push_back("one or more SyncFail hooks failed, reason: " + failed);
+  } else if (stop == Stop::timed_out) {
+    reasons_.push_back("SyncFail hooks did not complete: " + timeout_reason_);
+  }
+}
+
+void Syncer::delete_hooks(DeletePolicy policy) {
+  auto consider = [&](StepItems& step) {
+    for (Item& item : step.items) {
+      if (!item.hook || !item.applied || item.state == ItemState::running) continue;
+      if (!item.planned->hook->has_policy(policy)) continue;
+      // Foreground, like every hook deletion; the sync does not wait for it to finish (§2.4).
+      auto removed = client_.remove(kube::ObjectRef{item.id.api_version, item.id.kind, item.id.namespace_name,
+                                                    item.id.name},
+                                    kube::Propagation::foreground);
+      Event e = event(EventType::hook_deleted, nullptr, &item);
+      e.message = removed ? std::string(delete_policy_name(policy)) : removed.error().message;
+      events_.emit(e);
+    }
+  };
+  for (StepItems& step : steps_) consider(step);
+  consider(sync_fail_);
+}
+
+}  // namespace detail
+
+SyncResult run_sync(const Plan& plan, kube::Client& client, Clock& clock, EventSink& events,
+                    const RunOptions& options) {
+  detail::Syncer syncer(plan, client, clock, events, options);
+  return syncer.run();
+}
+
+}  // namespace wavesync::engine

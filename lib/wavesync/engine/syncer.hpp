@@ -1,0 +1,95 @@
+// Syncer: the state of one run_sync call (internal to engine/). syncer.cpp holds the flow
+// (steps, failure, SyncFail, hook deletion); step_runner.cpp runs one step (deletions, kind
+// runs, waiting); dry_run.cpp the --dry-run pass.
+#pragma once
+
+#include "wavesync/engine/apply_outcome.hpp"
+#include "wavesync/engine/live_view.hpp"
+#include "wavesync/engine/sync.hpp"
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wavesync::engine::detail {
+
+enum class ItemState { pending, running, done, failed };
+
+// One planned resource in this run.
+struct Item {
+  const PlannedResource* planned = nullptr;
+  nlohmann::json body;  // what is sent: hook names filled in, namespace dropped when cluster-scoped
+  ObjectId id;
+  bool hook = false;
+  bool prepared = false;  // kind resolved and body normalised
+  ItemState state = ItemState::pending;
+  bool applied = false;
+  std::optional<health::Health> health;  // last assessed
+  std::string failure;                   // why it failed
+};
+
+struct StepItems {
+  Phase phase = Phase::sync;
+  int wave = 0;
+  std::vector<Item> items;
+};
+
+enum class Stop { none, failed, timed_out, interrupted };
+
+class Syncer {
+ public:
+  Syncer(const Plan& plan, kube::Client& client, Clock& clock, EventSink& events, const RunOptions& options);
+  SyncResult run();
+
+ private:
+  // syncer.cpp
+  void build_items();
+  SyncResult finish_success();
+  SyncResult finish_failure(StepItems& step);
+  SyncResult finish_timeout(StepItems& step);
+  SyncResult finish_interrupted();
+  void run_sync_fail_hooks();
+  void delete_hooks(DeletePolicy policy);
+  void emit_done(SyncResult& result);
+
+  // step_runner.cpp
+  Stop run_step(StepItems& step, bool final);
+  Stop delete_before_create(StepItems& step, std::vector<Item*> targets, TimePoint deadline);
+  Stop apply_run(StepItems& step, std::vector<Item*> run, TimePoint deadline);
+  Stop recreate(StepItems& step, Item& item, TimePoint deadline);
+  Stop wait_ready_prerequisites(StepItems& step, const std::vector<Item*>& run, TimePoint deadline);
+  Stop wait_healthy(StepItems& step, TimePoint deadline);
+  Stop wait_until(TimePoint deadline, const std::function<bool()>& satisfied,
+                  const std::function<void(const ObjectId&)>& changed);
+  void evaluate(StepItems& step, Item& item);
+  bool prepare(StepItems& step, Item& item);
+  void fail_item(StepItems& step, Item& item, std::string message, EventType type);
+  [[nodiscard]] bool interrupted() const;
+  Event event(EventType type, const StepItems* step, const Item* item = nullptr);
+
+  // dry_run.cpp
+  SyncResult run_dry();
+
+  const Plan& plan_;
+  kube::Client& client_;
+  Clock& clock_;
+  EventSink& events_;
+  RunOptions options_;
+  LiveView view_;
+  std::string run_id_;
+  TimePoint start_;
+  TimePoint deadline_;
+  std::vector<StepItems> steps_;  // PreSync, Sync, PostSync steps, in plan order
+  StepItems sync_fail_;           // every SyncFail hook, run together
+  std::size_t applied_ = 0;
+  std::vector<std::string> reasons_;    // accumulated failure reasons
+  std::string timeout_reason_;          // set when a deadline passed
+  int cluster_error_exit_ = 0;          // 4 when the API server could not be reached
+};
+
+// `10m`, `5s`, `1.5s`, `250ms`.
+std::string format_duration(std::chrono::milliseconds d);
+
+}  // namespace wavesync::engine::detail

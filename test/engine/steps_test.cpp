@@ -1,0 +1,180 @@
+// Step logic of the sync engine against the fake cluster (argocd-semantics.md §3, §7.7-7.9).
+#include "engine/engine_fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace wavesync;
+using namespace wavesync::test;
+using namespace std::chrono_literals;
+
+TEST_CASE("steps run in plan order and a step starts only when the previous one is healthy", "[engine]") {
+  Cluster c;
+  c.delays["web"] = 5s;
+  Plan plan = plan_of({resource(c.ns("shop"), -2), resource(deployment("shop", "web"), 1),
+                       resource(config_map("shop", "after"), 2)});
+  auto result = c.sync(plan);
+  CHECK(result.exit_code == 0);
+  CHECK(result.outcome == engine::SyncOutcome::succeeded);
+  CHECK(c.client.writes() == std::vector<std::string>{"apply v1 Namespace shop", "apply apps/v1 Deployment shop/web",
+                                                       "apply v1 ConfigMap shop/after"});
+  // The namespace becomes "ready" (no health rule) at once; the Deployment 5 s after its apply.
+  CHECK(c.sink.at("health-changed apps/v1 Deployment shop/web Healthy") == Approx(5.0));
+  CHECK(c.sink.at("step-started Sync 2") == Approx(5.0));
+}
+
+TEST_CASE("the next step starts the moment the last resource of a step turns healthy", "[engine]") {
+  Cluster c;
+  c.delays["a"] = 2s;
+  c.delays["b"] = 7s;
+  Plan plan = plan_of({resource(deployment("default", "a"), 0), resource(deployment("default", "b"), 0),
+                       resource(config_map("default", "next"), 1)});
+  auto result = c.sync(plan);
+  REQUIRE(result.exit_code == 0);
+  CHECK(c.sink.at("step-done Sync 0") == Approx(7.0));
+  CHECK(c.sink.at("resource-applied v1 ConfigMap default/next") == Approx(7.0));
+}
+
+TEST_CASE("within a step objects are applied in runs of the same kind, one apply call per run", "[engine]") {
+  Cluster c;
+  Plan plan = plan_of({resource(object("v1", "ServiceAccount", "default", "sa")),
+                       resource(config_map("default", "a")), resource(config_map("default", "b")),
+                       resource(object("v1", "Service", "default", "svc", {{"spec", {{"ports", json::array()}}}})),
+                       resource(deployment("default", "web"))});
+  auto result = c.sync(plan);
+  REQUIRE(result.exit_code == 0);
+  CHECK(c.client.writes() == std::vector<std::string>{
+                                 "apply v1 ServiceAccount default/sa", "apply v1 ConfigMap default/a",
+                                 "apply v1 ConfigMap default/b", "apply v1 Service default/svc",
+                                 "apply apps/v1 Deployment default/web"});
+  // One multiplexed watch per widening, opened before the writes it covers.
+  auto calls = c.client.calls();
+  auto first_watch = std::find_if(calls.begin(), calls.end(), [](const std::string& s) { return s.rfind("watch", 0) == 0; });
+  auto first_apply = std::find_if(calls.begin(), calls.end(), [](const std::string& s) { return s.rfind("apply", 0) == 0; });
+  CHECK(first_watch < first_apply);
+}
+
+TEST_CASE("unlike Argo CD the final step is waited for, so success means healthy", "[engine]") {
+  Cluster c;
+  c.delays["web"] = 4s;
+  auto result = c.sync(plan_of({resource(deployment("default", "web"))}));
+  CHECK(result.exit_code == 0);
+  CHECK(c.sink.has("health-changed apps/v1 Deployment default/web Healthy"));
+  CHECK(c.sink.at("sync-done") == Approx(4.0));
+}
+
+TEST_CASE("--no-wait applies the final step without waiting for it", "[engine]") {
+  Cluster c;
+  c.never = {"web"};
+  engine::RunOptions options;
+  options.final_wait = engine::FinalWait::skip;
+  auto result = c.sync(plan_of({resource(config_map("default", "a"), 0), resource(deployment("default", "web"), 1)}),
+                       options);
+  CHECK(result.exit_code == 0);
+  CHECK(c.sink.at("sync-done") == Approx(0.0));
+  REQUIRE(c.sink.events.size() >= 2);
+  auto done = std::find_if(c.sink.events.begin(), c.sink.events.end(), [](const engine::Event& e) {
+    return e.type == engine::EventType::step_done && e.wave == 1;
+  });
+  REQUIRE(done != c.sink.events.end());
+  CHECK(*done->step_result == engine::StepResult::applied);
+}
+
+TEST_CASE("--no-wait still waits for every step but the last", "[engine]") {
+  Cluster c;
+  c.delays["web"] = 3s;
+  engine::RunOptions options;
+  options.final_wait = engine::FinalWait::skip;
+  auto result = c.sync(plan_of({resource(deployment("default", "web"), 0), resource(config_map("default", "a"), 1)}),
+                       options);
+  CHECK(result.exit_code == 0);
+  CHECK(c.sink.at("resource-applied v1 ConfigMap default/a") == Approx(3.0));
+}
+
+TEST_CASE("resources without a health rule do not block the next step", "[engine]") {
+  Cluster c;
+  c.never = {"a", "sa"};
+  auto result = c.sync(plan_of({resource(config_map("default", "a"), 0),
+                                resource(object("v1", "ServiceAccount", "default", "sa"), 0),
+                                resource(config_map("default", "b"), 1)}));
+  CHECK(result.exit_code == 0);
+  CHECK(c.sink.at("sync-done") == Approx(0.0));
+}
+
+TEST_CASE("--wave-delay passes between applying a step and judging its health", "[engine]") {
+  Cluster c;
+  engine::RunOptions options;
+  options.wave_delay = 2s;
+  auto result = c.sync(plan_of({resource(config_map("default", "a"), 0), resource(config_map("default", "b"), 1)}),
+                       options);
+  CHECK(result.exit_code == 0);
+  CHECK(c.sink.at("step-started Sync 1") == Approx(2.0));
+  CHECK(c.sink.at("sync-done") == Approx(2.0));  // no delay after the final step
+}
+
+TEST_CASE("a namespace is created and Active before the objects in it", "[engine]") {
+  Cluster c;
+  // Namespace bubbling (§1.3) puts the Namespace first in the step; its run goes first.
+  auto result = c.sync(plan_of({resource(c.ns("shop")), resource(config_map("shop", "a"))}));
+  CHECK(result.exit_code == 0);
+  CHECK(c.client.writes() == std::vector<std::string>{"apply v1 Namespace shop", "apply v1 ConfigMap shop/a"});
+}
+
+TEST_CASE("a cluster-scoped object given a namespace is applied without it", "[engine]") {
+  Cluster c;
+  auto role = object("rbac.authorization.k8s.io/v1", "ClusterRole", "default", "reader", {{"rules", json::array()}});
+  auto result = c.sync(plan_of({resource(role)}));
+  CHECK(result.exit_code == 0);
+  CHECK(c.client.writes() == std::vector<std::string>{"apply rbac.authorization.k8s.io/v1 ClusterRole reader"});
+}
+
+TEST_CASE("a CRD is Established and discovery refreshed before its custom resources are applied", "[engine]") {
+  Cluster c;
+  json crd = object("apiextensions.k8s.io/v1", "CustomResourceDefinition", "", "widgets.test.dev",
+                    {{"spec", {{"group", "test.dev"}, {"scope", "Namespaced"},
+                               {"names", {{"kind", "Widget"}, {"plural", "widgets"}}},
+                               {"versions", json::array({{{"name", "v1"}}})}}}});
+  json widget = object("test.dev/v1", "Widget", "default", "w1", {{"spec", {{"size", 1}}}});
+  SECTION("in consecutive waves") {
+    auto result = c.sync(plan_of({resource(crd, 0), resource(widget, 1)}));
+    CHECK(result.exit_code == 0);
+  }
+  SECTION("in the same wave") {
+    auto result = c.sync(plan_of({resource(crd, 0), resource(widget, 0)}));
+    CHECK(result.exit_code == 0);
+  }
+  auto calls = c.client.calls();
+  auto refresh = std::find(calls.begin(), calls.end(), "refresh-discovery");
+  auto cr = std::find(calls.begin(), calls.end(), "apply test.dev/v1 Widget default/w1");
+  REQUIRE(refresh != calls.end());
+  REQUIRE(cr != calls.end());
+  CHECK(refresh < cr);
+}
+
+TEST_CASE("a step is judged by generation-aware health: a changed Deployment waits for its rollout", "[engine]") {
+  Cluster c;
+  json web = deployment("default", "web");
+  c.client.seed(web);
+  c.client.set_status(fakes::ref("apps/v1", "Deployment", "default", "web"),
+                      fakes::healthy_status(*c.client.object(fakes::ref("apps/v1", "Deployment", "default", "web"))));
+  web["spec"]["replicas"] = 3;
+  c.delays["web"] = 6s;
+  auto result = c.sync(plan_of({resource(web)}));
+  CHECK(result.exit_code == 0);
+  CHECK(c.sink.at("sync-done") == Approx(6.0));
+  auto applied = std::find_if(c.sink.events.begin(), c.sink.events.end(),
+                              [](const engine::Event& e) { return e.type == engine::EventType::resource_applied; });
+  REQUIRE(applied != c.sink.events.end());
+  CHECK(*applied->apply_result == engine::ApplyResult::configured);
+}
+
+TEST_CASE("re-applying an unchanged healthy object is reported unchanged and does not wait", "[engine]") {
+  Cluster c;
+  json cm = config_map("default", "a");
+  c.client.seed(cm);
+  auto result = c.sync(plan_of({resource(cm)}));
+  CHECK(result.exit_code == 0);
+  auto applied = std::find_if(c.sink.events.begin(), c.sink.events.end(),
+                              [](const engine::Event& e) { return e.type == engine::EventType::resource_applied; });
+  REQUIRE(applied != c.sink.events.end());
+  CHECK(*applied->apply_result == engine::ApplyResult::unchanged);
+}
