@@ -1,0 +1,24 @@
+// The limits the manifest loader enforces, in one place. Each guards against a class of
+// bad input (huge files, alias bombs, runaway nesting) with a clear error instead of a
+// slow parse or memory exhaustion. Raise one only with a user's reason in the README.
+#pragma once
+
+#include <cstddef>
+
+namespace wavesync::manifest {
+
+// Bytes per input file (and for stdin).
+inline constexpr std::size_t k_max_file_bytes = 10u * 1024 * 1024;
+// YAML documents per file, empty ones included.
+inline constexpr std::size_t k_max_documents_per_file = 20000;
+// Nesting of mappings and sequences, after alias expansion. yaml-cpp itself stops
+// parsing at 500 levels of written nesting.
+inline constexpr std::size_t k_max_depth = 1000;
+// Nodes per document after alias expansion: bounds a "billion laughs" document.
+inline constexpr std::size_t k_max_nodes_per_document = 1000000;
+// JSON bytes per object: the API server's default request body limit (1.5 MiB).
+inline constexpr std::size_t k_max_object_json_bytes = 3u * 512 * 1024;
+// Objects in one load, all files together.
+inline constexpr std::size_t k_max_objects = 100000;
+
+}  // namespace wavesync::manifest

@@ -1,0 +1,183 @@
+#include "wavesync/manifest/loader.hpp"
+
+#include "wavesync/manifest/limits.hpp"
+#include "wavesync/manifest/objects.hpp"
+#include "wavesync/manifest/yaml_documents.hpp"
+
+#include <fnmatch.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace wavesync::manifest {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string too_large(const std::string& name, std::uintmax_t bytes) {
+  return name + ": " + (bytes == 0 ? std::string("input") : std::to_string(bytes) + " bytes") +
+         " is too large: expected at most " + std::to_string(k_max_file_bytes) + " bytes (10 MiB) per manifest file";
+}
+
+class Loader {
+ public:
+  Loader(const LoadOptions& options, std::istream& stdin_stream) : options_(options), stdin_(stdin_stream) {}
+
+  Result<void> load_path(const std::string& arg) {
+    if (arg == "-") return load_stdin();
+    std::error_code ec;
+    fs::file_status status = fs::status(arg, ec);
+    if (ec || !fs::exists(status)) return make_error(arg + ": no such file or directory");
+    if (fs::is_directory(status)) {
+      std::size_t before = files_;
+      fs::path root = fs::canonical(arg, ec);
+      if (ec) return make_error(arg + ": cannot resolve path: " + ec.message());
+      visited_.insert(root.string());
+      if (auto ok = walk(fs::path(arg), "", root); !ok) return ok;
+      if (files_ == before) result_.warnings.push_back(arg + ": no .yaml, .yml or .json files found");
+      return {};
+    }
+    if (excluded("", fs::path(arg).filename().string())) return {};
+    return load_file(fs::path(arg), arg);
+  }
+
+  Result<void> load_text(std::string_view text, const std::string& name) {
+    ++files_;
+    auto documents = parse_yaml_documents(text, name);
+    if (!documents) return documents.error();
+    for (YamlDocument& document : *documents) {
+      if (auto ok = append_objects(std::move(document), result_.resources); !ok) return ok;
+      if (result_.resources.size() > k_max_objects) {
+        const Resource& last = result_.resources.back();
+        return make_error(last.source.str() + ": more than " + std::to_string(k_max_objects) +
+                          " objects: expected at most " + std::to_string(k_max_objects) + " in one run");
+      }
+    }
+    return {};
+  }
+
+  Result<LoadResult> finish() {
+    if (auto ok = settle_identity(result_.resources, options_.default_namespace, options_.namespaces); !ok) {
+      return ok.error();
+    }
+    return std::move(result_);
+  }
+
+ private:
+  Result<void> load_stdin() {
+    std::string text;
+    char buffer[65536];
+    while (stdin_.read(buffer, sizeof buffer) || stdin_.gcount() > 0) {
+      text.append(buffer, static_cast<std::size_t>(stdin_.gcount()));
+      if (text.size() > k_max_file_bytes) return make_error(too_large(k_stdin_name, 0));
+    }
+    return load_text(text, k_stdin_name);
+  }
+
+  Result<void> load_file(const fs::path& path, const std::string& name) {
+    std::error_code ec;
+    std::uintmax_t size = fs::file_size(path, ec);
+    if (ec) return make_error(name + ": cannot read: " + ec.message());
+    // Checked before reading, so a huge file costs one stat, not a slow parse.
+    if (size > k_max_file_bytes) return make_error(too_large(name, size));
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return make_error(name + ": cannot open for reading");
+    std::string text(static_cast<std::size_t>(size), '\0');
+    in.read(text.data(), static_cast<std::streamsize>(size));
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    return load_text(text, name);
+  }
+
+  bool excluded(const std::string& relative, const std::string& basename) const {
+    for (const std::string& glob : options_.excludes) {
+      if (!relative.empty() && fnmatch(glob.c_str(), relative.c_str(), FNM_PATHNAME) == 0) return true;
+      if (fnmatch(glob.c_str(), basename.c_str(), 0) == 0) return true;
+    }
+    return false;
+  }
+
+  static bool is_manifest_name(const std::string& name) {
+    auto ends_with = [&](std::string_view suffix) {
+      return name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    return ends_with(".yaml") || ends_with(".yml") || ends_with(".json");
+  }
+
+  static bool inside(const fs::path& target, const fs::path& root) {
+    auto t = target.begin();
+    for (auto r = root.begin(); r != root.end(); ++r, ++t) {
+      if (t == target.end() || *t != *r) return false;
+    }
+    return true;
+  }
+
+  // Depth-first in byte order of names, like kubectl's filepath.Walk, so the order of
+  // objects (and of equal-rank ties in the plan) never depends on the file system.
+  Result<void> walk(const fs::path& display, const std::string& relative, const fs::path& root) {
+    std::error_code ec;
+    std::vector<fs::directory_entry> entries;
+    for (fs::directory_iterator it(display, ec), end; !ec && it != end; it.increment(ec)) entries.push_back(*it);
+    if (ec) return make_error(display.generic_string() + ": cannot list directory: " + ec.message());
+    std::sort(entries.begin(), entries.end(),
+              [](const auto& a, const auto& b) { return a.path().filename().string() < b.path().filename().string(); });
+    for (const fs::directory_entry& entry : entries) {
+      std::string name = entry.path().filename().string();
+      std::string rel = relative.empty() ? name : relative + "/" + name;
+      fs::path shown = display / name;
+      if (excluded(rel, name)) continue;
+      bool is_link = entry.is_symlink(ec);
+      fs::file_status status = entry.status(ec);  // follows symlinks
+      if (is_link) {
+        fs::path target = fs::canonical(entry.path(), ec);
+        if (ec) {
+          result_.warnings.push_back(shown.generic_string() + ": broken symlink skipped");
+          continue;
+        }
+        if (options_.symlinks == SymlinkPolicy::stay_inside && !inside(target, root)) {
+          result_.warnings.push_back(shown.generic_string() + ": symlink to " + target.string() +
+                                     " leaves the manifest directory and is not followed: use --follow-symlinks "
+                                     "to follow it");
+          continue;
+        }
+      }
+      if (fs::is_directory(status)) {
+        fs::path canonical = fs::canonical(entry.path(), ec);
+        if (ec || !visited_.insert(canonical.string()).second) continue;  // symlink loop
+        if (auto ok = walk(shown, rel, root); !ok) return ok;
+        continue;
+      }
+      if (!fs::is_regular_file(status) || !is_manifest_name(name)) continue;
+      if (auto ok = load_file(entry.path(), shown.generic_string()); !ok) return ok;
+    }
+    return {};
+  }
+
+  const LoadOptions& options_;
+  std::istream& stdin_;
+  LoadResult result_;
+  std::set<std::string> visited_;
+  std::size_t files_ = 0;
+};
+
+}  // namespace
+
+Result<LoadResult> load_manifests(const std::vector<std::string>& paths, const LoadOptions& options,
+                                  std::istream& stdin_stream) {
+  Loader loader(options, stdin_stream);
+  for (const std::string& path : paths) {
+    if (auto ok = loader.load_path(path); !ok) return ok.error();
+  }
+  return loader.finish();
+}
+
+Result<LoadResult> load_manifest_text(std::string_view text, const std::string& file, const LoadOptions& options) {
+  std::istringstream no_stdin;
+  Loader loader(options, no_stdin);
+  if (auto ok = loader.load_text(text, file); !ok) return ok.error();
+  return loader.finish();
+}
+
+}  // namespace wavesync::manifest
