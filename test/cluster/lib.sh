@@ -79,14 +79,16 @@ alive() {
 
 pid_of() { cat "$PID_DIR/$1.pid" 2>/dev/null; }
 
-# True when the saved pid of component $1 is alive and still runs the cached binary
-# (guards against a recycled pid after a reboot).
+# True when the saved pid of component $1 is alive and still runs a cached binary of
+# that name (guards against a recycled pid after a reboot; any cached version counts,
+# so down still stops a cluster started before a version change).
 is_running() {
   local pid exe
   pid=$(pid_of "$1") || return 1
   [ -n "$pid" ] && alive "$pid" || return 1
   exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || return 1
-  [ "$exe" = "$BIN_DIR/$1" ]
+  exe=${exe% (deleted)}
+  [[ $exe == "$CACHE_ROOT"/*/bin/"$1" ]]
 }
 
 # Starts component $1 in the background with the arguments that follow; saves its pid.
