@@ -196,3 +196,23 @@ TEST_CASE("a RabbitmqCluster waits for formation and replicas", "[health]") {
         Health{Status::healthy, "RabbitMQ cluster ready"});
   CHECK(cluster(R"([{"type":"ClusterAvailable","status":"True"}])").message == "Waiting for RabbitMQ Operator");
 }
+
+TEST_CASE("a healthy verdict from status older than the spec waits for the controller", "[health]") {
+  // object() sets metadata.generation 2.
+  CHECK(verdict(object("cert-manager.io/v1", "Certificate",
+                       R"("status":{"conditions":[{"type":"Ready","status":"True","observedGeneration":1,"message":"ok"}]})")) ==
+        Health{Status::progressing, "waiting for the controller to observe generation 2 (observed 1)"});
+  CHECK(verdict(object("cert-manager.io/v1", "Certificate",
+                       R"("status":{"conditions":[{"type":"Ready","status":"True","observedGeneration":2,"message":"ok"}]})")) ==
+        Health{Status::healthy, "ok"});
+  CHECK(verdict(object("autoscaling/v2", "HorizontalPodAutoscaler",
+                       R"("status":{"observedGeneration":1,"conditions":[{"type":"AbleToScale","status":"True","message":"ok"}]})")) ==
+        Health{Status::progressing, "waiting for the controller to observe generation 2 (observed 1)"});
+  CHECK(verdict(object("rabbitmq.com/v1beta1", "Queue",
+                       R"("status":{"observedGeneration":2,"conditions":[{"type":"Ready","status":"True","reason":"SuccessfulCreateOrUpdate"}]})")) ==
+        Health{Status::healthy, "RabbitMQ queue ready"});
+  // A verdict other than Healthy is kept: stale status cannot make things better than they are.
+  CHECK(verdict(object("cert-manager.io/v1", "Certificate",
+                       R"("status":{"conditions":[{"type":"Ready","status":"False","observedGeneration":1,"message":"bad"}]})")) ==
+        Health{Status::degraded, "bad"});
+}

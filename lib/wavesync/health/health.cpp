@@ -155,6 +155,23 @@ std::optional<Health> builtin_rule(const Json& live, const Options& options) {
   return std::nullopt;
 }
 
+// Beyond Argo CD: a Healthy verdict read from status that predates the current spec is not yet
+// true. Argo CD's own workload rules check this; for the other kinds Argo CD leans on its 2 s
+// wave delay, while wavesync moves on as soon as a watch reports, so it checks the generation
+// the controller last observed, at the top of status or on the Ready condition.
+Health unless_stale(const Json& live, Health health) {
+  if (health.status != Status::healthy) return health;
+  std::int64_t generation = int_at(live, {"metadata", "generation"});
+  std::optional<std::int64_t> observed = optional_int_at(live, {"status", "observedGeneration"});
+  if (const Json* ready = condition(live, "Ready"); !observed && ready != nullptr) {
+    observed = optional_int_at(*ready, {"observedGeneration"});
+  }
+  if (!observed || *observed >= generation) return health;
+  return {Status::progressing, "waiting for the controller to observe generation " +
+                                   std::to_string(generation) + " (observed " +
+                                   std::to_string(*observed) + ")"};
+}
+
 }  // namespace
 
 std::string_view status_name(Status status) {
@@ -195,7 +212,7 @@ std::optional<Health> assess(const Json& live, const Options& options) {
     return Health{Status::progressing, "Pending deletion"};
   }
   if (mode != nullptr && *mode == "conditions") return rules::conditions(live);
-  if (auto health = builtin_rule(live, options)) return health;
+  if (auto health = builtin_rule(live, options)) return unless_stale(live, *health);
   if (options.conditions == ConditionsRule::all_custom_resources && is_custom_resource(live)) {
     return rules::conditions(live);
   }
