@@ -29,10 +29,17 @@ std::string selector_of(const nlohmann::json& workload) {
   return out;
 }
 
-std::vector<nlohmann::json> items_of(Result<nlohmann::json> list) {
+// Items of a List; the API server leaves apiVersion and kind out of each item, so they are
+// filled in from the request.
+std::vector<nlohmann::json> items_of(Result<nlohmann::json> list, const kube::WatchRequest& request) {
   std::vector<nlohmann::json> out;
   if (!list || !list->contains("items") || !(*list)["items"].is_array()) return out;
-  for (auto& item : (*list)["items"]) out.push_back(item);
+  for (auto& item : (*list)["items"]) {
+    if (!item.is_object()) continue;
+    if (!item.contains("apiVersion")) item["apiVersion"] = request.api_version;
+    if (!item.contains("kind")) item["kind"] = request.kind;
+    out.push_back(item);
+  }
   return out;
 }
 
@@ -48,9 +55,9 @@ std::vector<nlohmann::json> pods_of(kube::Client& client, const ObjectId& id, co
   if (pods.label_selector.empty()) return {};
   if (id.kind == "Deployment") {
     kube::WatchRequest rs{"apps/v1", "ReplicaSet", id.namespace_name, pods.label_selector, ""};
-    *replica_sets = items_of(client.list(rs));
+    *replica_sets = items_of(client.list(rs), rs);
   }
-  return items_of(client.list(pods));
+  return items_of(client.list(pods), pods);
 }
 
 std::vector<std::string> tail_lines(const std::string& text, int n) {
@@ -96,8 +103,11 @@ Diagnostic diagnose(kube::Client& client, const ObjectId& id, const SourceLocati
     std::vector<health::Diagnostic> found =
         id.kind == "Pod" ? health::pod_diagnostics(*live) : health::workload_diagnostics(*live, pods, replica_sets);
     for (const auto& f : found) {
-      if (d.pod_reasons.size() == k_max_pod_lines) break;
-      d.pod_reasons.push_back(f.line);
+      if (f.missing) {
+        std::string m = f.missing->str();
+        if (std::find(d.missing.begin(), d.missing.end(), m) == d.missing.end()) d.missing.push_back(m);
+      }
+      if (d.pod_reasons.size() < k_max_pod_lines) d.pod_reasons.push_back(f.line);
     }
     if (logs == LogTail::include) {
       // The newest pod is the last attempt; its log is what explains the failure.

@@ -70,6 +70,7 @@ struct Diagnostic {
   std::optional<health::Health> health;  // last observed; nullopt: never observed
   std::vector<std::string> conditions;   // `Available=False MinimumReplicasUnavailable: ...`
   std::vector<std::string> pod_reasons;  // `pod web-7d9 container app: CreateContainerConfigError: secret "db" not found`
+  std::vector<std::string> missing;      // `missing Secret shop/db` (from pod_reasons), deduplicated
   std::vector<std::string> events;       // `Warning FailedCreate: ...`, newest last
   std::vector<std::string> log_tail;     // failed hook Job: last lines of its pod's log
 };

@@ -123,6 +123,19 @@ SyncResult Syncer::finish_success() {
 }
 
 namespace {
+// `...: Degraded: ... (missing Secret shop/db)`: the one fact a person needs, in the reason itself.
+void name_missing_references(std::vector<std::string>& reasons, const std::vector<Diagnostic>& diagnostics) {
+  for (const Diagnostic& d : diagnostics) {
+    if (d.missing.empty()) continue;
+    std::string missing;
+    for (const std::string& m : d.missing) missing += (missing.empty() ? "" : ", ") + m;
+    const std::string id = d.resource.str();
+    for (std::string& reason : reasons) {
+      if (reason.find(id) != std::string::npos) reason += " (" + missing + ")";
+    }
+  }
+}
+
 std::vector<Diagnostic> diagnose_items(kube::Client& client, LiveView& view, const std::vector<Item*>& items) {
   std::vector<Diagnostic> out;
   for (Item* item : items) {
@@ -148,6 +161,7 @@ SyncResult Syncer::finish_failure(StepItems& step) {
     d.diagnostics = result.diagnostics;
     events_.emit(d);
   }
+  name_missing_references(reasons_, result.diagnostics);
   result.reasons = reasons_;
   if (!interrupted()) run_sync_fail_hooks();
   for (std::size_t i = result.reasons.size(); i < reasons_.size(); ++i) result.reasons.push_back(reasons_[i]);
@@ -171,6 +185,7 @@ SyncResult Syncer::finish_timeout(StepItems& step) {
     result.reasons.push_back(item.id.str() + " is not ready: " + why);
   }
   result.diagnostics = diagnose_items(client_, view_, blocking);
+  name_missing_references(result.reasons, result.diagnostics);
   if (!result.diagnostics.empty()) {
     Event d = event(EventType::diagnostics, &step);
     d.diagnostics = result.diagnostics;
