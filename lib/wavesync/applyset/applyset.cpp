@@ -1,0 +1,229 @@
+#include "wavesync/applyset/applyset.hpp"
+
+#include "wavesync/applyset/digest.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace wavesync::applyset {
+
+namespace {
+
+const std::string* string_field(const nlohmann::json& object, const char* map, const char* key) {
+  auto meta = object.find("metadata");
+  if (meta == object.end() || !meta->is_object()) return nullptr;
+  auto values = meta->find(map);
+  if (values == meta->end() || !values->is_object()) return nullptr;
+  auto it = values->find(key);
+  if (it == values->end() || !it->is_string()) return nullptr;
+  return it->get_ptr<const std::string*>();
+}
+
+std::vector<std::string> split(const std::string& text, char separator) {
+  std::vector<std::string> parts;
+  if (text.empty()) return parts;
+  std::size_t start = 0;
+  while (true) {
+    auto end = text.find(separator, start);
+    parts.push_back(text.substr(start, end - start));
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return parts;
+}
+
+std::string join(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const auto& part : parts) {
+    if (!out.empty()) out += ',';
+    out += part;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string ParentRef::kind_name() const {
+  return kind == ParentKind::secret ? "Secret" : "ConfigMap";
+}
+
+std::string ParentRef::str() const { return "v1 " + kind_name() + " " + namespace_name + "/" + name; }
+
+Result<ParentRef> parse_parent(const std::string& spec, const std::string& namespace_name) {
+  ParentRef parent;
+  parent.namespace_name = namespace_name;
+  auto slash = spec.find('/');
+  std::string type = slash == std::string::npos ? "secrets" : spec.substr(0, slash);
+  parent.name = slash == std::string::npos ? spec : spec.substr(slash + 1);
+  if (type == "secret" || type == "secrets") {
+    parent.kind = ParentKind::secret;
+  } else if (type == "configmap" || type == "configmaps") {
+    parent.kind = ParentKind::config_map;
+  } else {
+    return make_error("--applyset \"" + spec + "\": the parent must be a Secret or a ConfigMap " +
+                      "(NAME, secrets/NAME or configmaps/NAME)");
+  }
+  if (parent.name.empty() || parent.name.find('/') != std::string::npos) {
+    return make_error("--applyset \"" + spec + "\": expected NAME, secrets/NAME or configmaps/NAME");
+  }
+  if (namespace_name.empty()) {
+    return make_error("--applyset \"" + spec + "\": the parent needs a namespace (--applyset-namespace)");
+  }
+  return parent;
+}
+
+std::string default_parent_name(const std::string& directory_base_name) {
+  std::string out;
+  for (char c : directory_base_name) {
+    auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) != 0 && u < 128) {
+      out.push_back(static_cast<char>(std::tolower(u)));
+    } else if (!out.empty() && out.back() != '-') {
+      out.push_back('-');
+    }
+  }
+  if (out.size() > 63) out.resize(63);
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  return out.empty() ? std::string(k_tooling_name) : out;
+}
+
+std::string applyset_id(const ParentRef& parent) {
+  // kubectl joins name, namespace, kind and group (empty for Secret and ConfigMap) with dots.
+  const std::string unencoded = parent.name + "." + parent.namespace_name + "." + parent.kind_name() + ".";
+  const auto digest = sha256(unencoded);
+  return "applyset-" + base64url_unpadded(digest.data(), digest.size()) + "-v1";
+}
+
+std::string GroupKind::str() const { return group.empty() ? kind : kind + "." + group; }
+
+GroupKind parse_group_kind(const std::string& text) {
+  auto dot = text.find('.');
+  if (dot == std::string::npos) return GroupKind{"", text};
+  return GroupKind{text.substr(dot + 1), text.substr(0, dot)};
+}
+
+Inventory inventory_of(const std::map<ResourceKey, std::string>& members) {
+  Inventory inventory;
+  inventory.members = members;
+  for (const auto& [key, api_version] : members) {
+    inventory.group_kinds.insert(GroupKind{key.group, key.kind});
+    if (!key.namespace_name.empty()) inventory.namespaces.insert(key.namespace_name);
+  }
+  return inventory;
+}
+
+Inventory superset(const Inventory& a, const Inventory& b) {
+  Inventory out = a;
+  out.group_kinds.insert(b.group_kinds.begin(), b.group_kinds.end());
+  out.namespaces.insert(b.namespaces.begin(), b.namespaces.end());
+  out.members.insert(b.members.begin(), b.members.end());
+  return out;
+}
+
+Result<Inventory> read_parent(const nlohmann::json& live, const ParentRef& parent) {
+  const std::string context = "applyset parent " + parent.str();
+  const std::string* tooling = string_field(live, "annotations", k_tooling_annotation);
+  if (tooling == nullptr) {
+    return make_error(context + ": the object exists but is not an ApplySet parent (no " +
+                          k_tooling_annotation + " annotation); choose another name with --applyset",
+                      exit_code::k_sync_failed);
+  }
+  // kubectl's rule: the tool is everything before the last `/`.
+  auto slash = tooling->rfind('/');
+  std::string tool = slash == std::string::npos ? *tooling : tooling->substr(0, slash);
+  if (tool != k_tooling_name) {
+    return make_error(context + ": managed by \"" + tool + "\", not wavesync; refusing to change it",
+                      exit_code::k_sync_failed);
+  }
+  const std::string* id = string_field(live, "labels", k_id_label);
+  const std::string want = applyset_id(parent);
+  if (id == nullptr || *id != want) {
+    return make_error(context + ": label " + k_id_label + " is \"" + (id == nullptr ? "" : *id) +
+                          "\", want \"" + want + "\"",
+                      exit_code::k_sync_failed);
+  }
+  Inventory inventory;
+  if (const auto* kinds = string_field(live, "annotations", k_group_kinds_annotation)) {
+    for (const auto& item : split(*kinds, ',')) inventory.group_kinds.insert(parse_group_kind(item));
+  }
+  if (const auto* namespaces = string_field(live, "annotations", k_namespaces_annotation)) {
+    for (const auto& item : split(*namespaces, ',')) inventory.namespaces.insert(item);
+  }
+  inventory.namespaces.insert(parent.namespace_name);
+  if (const auto* members = string_field(live, "annotations", k_members_annotation)) {
+    inventory.members = parse_members(*members);
+  }
+  return inventory;
+}
+
+nlohmann::json parent_object(const ParentRef& parent, const Inventory& inventory,
+                             const std::string& tooling) {
+  std::vector<std::string> kinds;
+  for (const auto& gk : inventory.group_kinds) kinds.push_back(gk.str());
+  // kubectl sorts the strings, not the (group, kind) pairs.
+  std::sort(kinds.begin(), kinds.end());
+  std::vector<std::string> namespaces;
+  for (const auto& ns : inventory.namespaces) {
+    if (ns != parent.namespace_name && !ns.empty()) namespaces.push_back(ns);
+  }
+  return nlohmann::json{
+      {"apiVersion", "v1"},
+      {"kind", parent.kind_name()},
+      {"metadata",
+       {{"name", parent.name},
+        {"namespace", parent.namespace_name},
+        {"labels", {{k_id_label, applyset_id(parent)}}},
+        {"annotations",
+         {{k_tooling_annotation, tooling},
+          {k_group_kinds_annotation, join(kinds)},
+          {k_namespaces_annotation, join(namespaces)},
+          {k_members_annotation, format_members(inventory.members)}}}}}};
+}
+
+std::string format_members(const std::map<ResourceKey, std::string>& members) {
+  std::vector<std::string> entries;
+  for (const auto& [key, api_version] : members) {
+    entries.push_back(GroupKind{key.group, key.kind}.str() + "/" + version_of(api_version) + "/" +
+                      key.namespace_name + "/" + key.name);
+  }
+  std::sort(entries.begin(), entries.end());
+  return join(entries);
+}
+
+std::map<ResourceKey, std::string> parse_members(const std::string& text) {
+  std::map<ResourceKey, std::string> members;
+  for (const auto& entry : split(text, ',')) {
+    auto parts = split(entry, '/');
+    if (parts.size() != 4 || parts[0].empty() || parts[1].empty() || parts[3].empty()) continue;
+    GroupKind gk = parse_group_kind(parts[0]);
+    members[ResourceKey{gk.group, gk.kind, parts[2], parts[3]}] =
+        gk.group.empty() ? parts[1] : gk.group + "/" + parts[1];
+  }
+  return members;
+}
+
+Result<void> label_members(Plan& plan, const std::string& id) {
+  for (auto& step : plan.steps) {
+    for (auto& planned : step.resources) {
+      if (planned.hook) continue;
+      auto& metadata = planned.resource.object["metadata"];
+      auto& labels = metadata["labels"];
+      if (labels.is_null()) labels = nlohmann::json::object();
+      auto it = labels.find(k_part_of_label);
+      if (it != labels.end() && !(it->is_string() && it->get<std::string>() == id)) {
+        return make_error(planned.resource.source.str() + ": label " + k_part_of_label + " is set to " +
+                          it->dump() + "; wavesync sets it to the ApplySet's id " + id +
+                          ", remove it from the manifest");
+      }
+      labels[k_part_of_label] = id;
+    }
+  }
+  return {};
+}
+
+std::string part_of(const nlohmann::json& object) {
+  const std::string* value = string_field(object, "labels", k_part_of_label);
+  return value == nullptr ? std::string() : *value;
+}
+
+}  // namespace wavesync::applyset

@@ -1,0 +1,141 @@
+#include "wavesync/applyset/inventory.hpp"
+
+#include <set>
+
+namespace wavesync::applyset {
+
+namespace {
+
+kube::ObjectRef parent_ref(const ParentRef& parent) {
+  return kube::ObjectRef{"v1", parent.kind_name(), parent.namespace_name, parent.name};
+}
+
+}  // namespace
+
+Result<std::optional<Inventory>> fetch_inventory(kube::Client& client, const ParentRef& parent) {
+  auto live = client.get(parent_ref(parent));
+  if (!live) return live.error().wrap("read applyset parent " + parent.str());
+  if (!live->has_value()) return std::optional<Inventory>();
+  auto inventory = read_parent(**live, parent);
+  if (!inventory) return inventory.error();
+  return std::optional<Inventory>(std::move(*inventory));
+}
+
+Result<void> write_inventory(kube::Client& client, const ParentRef& parent, const Inventory& inventory,
+                             const std::string& tooling, kube::DryRun dry_run) {
+  const nlohmann::json body = parent_object(parent, inventory, tooling);
+  kube::ApplyOptions options;
+  options.dry_run = dry_run;
+  options.field_manager = k_parent_field_manager;
+  auto results = client.apply({body}, options);
+  if (!results.empty() && !results[0].ok() && results[0].error().http_status == 409) {
+    // kubectl re-applies its parent with conflicts forced: the parent's fields are the tool's.
+    options.force_conflicts = kube::ForceConflicts::yes;
+    results = client.apply({body}, options);
+  }
+  if (results.empty()) return make_error("write applyset parent " + parent.str() + ": no answer");
+  if (!results[0].ok()) return results[0].error().wrap("write applyset parent " + parent.str());
+  return {};
+}
+
+ResourceKey server_key(kube::Client& client, const std::string& api_version, ResourceKey key) {
+  auto type = client.resolve(api_version, key.kind);
+  if (type.ok() && !type->namespaced) key.namespace_name.clear();
+  return key;
+}
+
+std::map<ResourceKey, std::string> plan_members(kube::Client& client, const Plan& plan) {
+  std::map<ResourceKey, std::string> members;
+  for (const auto& step : plan.steps) {
+    for (const auto& planned : step.resources) {
+      if (planned.hook) continue;
+      const std::string api_version = planned.resource.api_version();
+      members[server_key(client, api_version, planned.resource.key())] = api_version;
+    }
+  }
+  return members;
+}
+
+Result<std::vector<nlohmann::json>> find_candidates(kube::Client& client, const Inventory& inventory,
+                                                    const std::string& id,
+                                                    std::vector<std::string>& warnings) {
+  // The apiVersion to list a kind with: the one recorded for any of its members.
+  std::map<GroupKind, std::string> versions;
+  for (const auto& [key, api_version] : inventory.members) {
+    versions.emplace(GroupKind{key.group, key.kind}, api_version);
+  }
+  std::vector<nlohmann::json> found;
+  std::set<ResourceKey> seen;
+  for (const auto& gk : inventory.group_kinds) {
+    auto version = versions.find(gk);
+    if (version == versions.end()) {
+      warnings.push_back("applyset: no member of " + gk.str() + " is recorded; its objects are not checked");
+      continue;
+    }
+    auto type = client.resolve(version->second, gk.kind);
+    if (!type) {
+      if (type.error().http_status == 404) {
+        warnings.push_back("applyset: " + version->second + " " + gk.kind +
+                           " is no longer served; nothing of that kind is left to prune");
+        continue;
+      }
+      return type.error().wrap("applyset: list " + gk.str());
+    }
+    std::vector<std::string> namespaces;
+    if (type->namespaced) {
+      namespaces.assign(inventory.namespaces.begin(), inventory.namespaces.end());
+    } else {
+      namespaces.emplace_back();
+    }
+    for (const auto& ns : namespaces) {
+      kube::WatchRequest request{version->second, gk.kind, ns, std::string(k_part_of_label) + "=" + id, ""};
+      auto list = client.list(request);
+      if (!list) return list.error().wrap("applyset: list " + gk.str() + (ns.empty() ? "" : " in " + ns));
+      for (auto item : list->value("items", nlohmann::json::array())) {
+        // List items carry no apiVersion/kind; put them back for the readers downstream.
+        item["apiVersion"] = version->second;
+        item["kind"] = gk.kind;
+        if (seen.insert(live_key(item)).second) found.push_back(std::move(item));
+      }
+    }
+  }
+  for (const auto& [key, api_version] : inventory.members) {
+    if (seen.count(key) != 0) continue;
+    auto live = client.get(kube::ObjectRef{api_version, key.kind, key.namespace_name, key.name});
+    if (!live) {
+      if (live.error().http_status == 404) continue;  // the kind is gone
+      return live.error().wrap("applyset: read member " + key.str());
+    }
+    if (!live->has_value()) continue;
+    seen.insert(key);
+    found.push_back(std::move(**live));
+  }
+  return found;
+}
+
+Result<std::vector<std::string>> foreign_members(kube::Client& client, const Plan& plan,
+                                                 const std::string& id) {
+  std::vector<std::string> messages;
+  for (const auto& step : plan.steps) {
+    for (const auto& planned : step.resources) {
+      if (planned.hook) continue;
+      const std::string api_version = planned.resource.api_version();
+      auto type = client.resolve(api_version, planned.resource.kind());
+      if (!type) continue;  // a kind not served yet: nothing of it exists
+      ResourceKey key = planned.resource.key();
+      if (!type->namespaced) key.namespace_name.clear();
+      auto live = client.get(kube::ObjectRef{api_version, key.kind, key.namespace_name, key.name});
+      if (!live) return live.error().wrap("applyset: read " + key.str());
+      if (!live->has_value()) continue;
+      const std::string owner = part_of(**live);
+      if (!owner.empty() && owner != id) {
+        messages.push_back(planned.resource.source.file_line() + ": " + api_version + " " + key.kind + " " +
+                           (key.namespace_name.empty() ? "" : key.namespace_name + "/") + key.name +
+                           " belongs to ApplySet " + owner + "; wavesync does not adopt it");
+      }
+    }
+  }
+  return messages;
+}
+
+}  // namespace wavesync::applyset

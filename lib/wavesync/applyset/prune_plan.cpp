@@ -1,0 +1,167 @@
+#include "wavesync/applyset/prune_plan.hpp"
+
+#include "wavesync/applyset/applyset.hpp"
+#include "wavesync/hooks/hook_annotations.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace wavesync::applyset {
+
+namespace {
+
+std::string string_at(const nlohmann::json& object, const char* a, const char* b) {
+  auto outer = object.find(a);
+  if (outer == object.end() || !outer->is_object()) return {};
+  auto inner = outer->find(b);
+  return inner != outer->end() && inner->is_string() ? inner->get<std::string>() : std::string();
+}
+
+// A live object seen through the same readers as a manifest; its "source" names it.
+Resource as_resource(const nlohmann::json& live) {
+  Resource resource;
+  resource.object = live;
+  const ResourceKey key = live_key(live);
+  resource.source.file = "live " + live.value("apiVersion", "") + " " + key.kind + " " +
+                         (key.namespace_name.empty() ? "" : key.namespace_name + "/") + key.name;
+  return resource;
+}
+
+bool is_live_hook(const Resource& resource) {
+  if (!has_hook_annotation(resource)) return false;
+  auto reading = read_hook(resource);
+  return reading.hook && !reading.hook->phases.empty();
+}
+
+bool order_in_wave(const PruneTarget& a, const PruneTarget& b) {
+  if (a.wave != b.wave) return a.wave < b.wave;
+  // Argo CD deletes a wave's prunes in parallel; reverse kind rank makes the order we report
+  // (and delete in) the mirror of creation: custom resources before Deployments before
+  // Namespaces.
+  int ra = kind_rank(a.key.kind);
+  int rb = kind_rank(b.key.kind);
+  if (ra != rb) return ra > rb;
+  return a.key < b.key;
+}
+
+}  // namespace
+
+std::vector<int> PrunePlan::waves() const {
+  std::vector<int> out;
+  for (const auto& t : targets) {
+    if (std::find(out.begin(), out.end(), t.wave) == out.end()) out.push_back(t.wave);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<PruneTarget> PrunePlan::in_wave(int wave) const {
+  std::vector<PruneTarget> out;
+  for (const auto& t : targets) {
+    if (t.wave == wave) out.push_back(t);
+  }
+  return out;
+}
+
+ResourceKey live_key(const nlohmann::json& object) {
+  return ResourceKey{group_of(object.value("apiVersion", "")), object.value("kind", ""),
+                     string_at(object, "metadata", "namespace"), string_at(object, "metadata", "name")};
+}
+
+PrunePlan plan_prunes(const PruneInput& input) {
+  PrunePlan result;
+  // Argo CD's prune tasks: every tracked live object without a target, Prune=false ones
+  // included (they are skipped only when the task runs, but take part in the wave swap).
+  struct Task {
+    PruneTarget target;
+    bool disabled = false;
+  };
+  std::vector<Task> tasks;
+  std::set<ResourceKey> seen;
+  for (const auto& live : input.live) {
+    ResourceKey key = live_key(live);
+    if (key.name.empty() || input.keep.count(key) != 0 || !seen.insert(key).second) continue;
+    Resource resource = as_resource(live);
+    if (is_live_hook(resource)) continue;
+    const std::string owner = part_of(live);
+    const std::string api_version = live.value("apiVersion", "");
+    if (owner != input.applyset_id) {
+      SkippedPrune skipped{api_version, key,
+                           owner.empty() ? SkipReason::not_labelled : SkipReason::other_applyset, ""};
+      skipped.message = owner.empty()
+                            ? std::string("not pruned: it exists without the ") + k_part_of_label +
+                                  " label, so wavesync did not create it"
+                            : "not pruned: it belongs to ApplySet " + owner;
+      result.skipped.push_back(std::move(skipped));
+      continue;
+    }
+    Task task;
+    task.target.api_version = api_version;
+    task.target.key = key;
+    task.target.live_wave = read_wave(resource, result.warnings);
+    SyncOptions options = parse_sync_options(resource, result.warnings);
+    task.disabled = options.has("Prune", "false");
+    task.target.prune_last =
+        input.prune_last == PruneLastMode::all || options.has("PruneLast", "true");
+    task.target.wave = task.target.live_wave;
+    auto meta = live.find("metadata");
+    if (meta != live.end() && meta->is_object()) {
+      task.target.deleting = meta->contains("deletionTimestamp") && !(*meta)["deletionTimestamp"].is_null();
+      auto finalizers = meta->find("finalizers");
+      if (finalizers != meta->end() && finalizers->is_array()) {
+        for (const auto& f : *finalizers) {
+          if (f.is_string()) task.target.finalizers.push_back(f.get<std::string>());
+        }
+      }
+    }
+    tasks.push_back(std::move(task));
+  }
+
+  // Symmetric swap over the distinct prune waves: w0 < ... < wn-1, wi takes w(n-1-i).
+  std::vector<int> waves;
+  for (const auto& t : tasks) waves.push_back(t.target.live_wave);
+  std::sort(waves.begin(), waves.end());
+  waves.erase(std::unique(waves.begin(), waves.end()), waves.end());
+  std::map<int, int> mirrored;
+  for (std::size_t i = 0; i < waves.size(); ++i) mirrored[waves[i]] = waves[waves.size() - 1 - i];
+  for (auto& t : tasks) t.target.wave = mirrored[t.target.live_wave];
+
+  // PruneLast: one past the last Sync-phase wave, prunes (after the swap) included, never
+  // below 1.
+  int last_wave = 0;
+  if (input.plan != nullptr) {
+    for (const auto& step : input.plan->steps) {
+      if (step.phase == Phase::sync) last_wave = std::max(last_wave, step.wave);
+    }
+  }
+  for (const auto& t : tasks) last_wave = std::max(last_wave, t.target.wave);
+  for (auto& t : tasks) {
+    if (t.target.prune_last) t.target.wave = last_wave + 1;
+  }
+
+  for (auto& t : tasks) {
+    if (t.disabled) {
+      result.skipped.push_back(SkippedPrune{t.target.api_version, t.target.key, SkipReason::prune_disabled,
+                                            "not pruned: Prune=false"});
+    } else {
+      result.targets.push_back(std::move(t.target));
+    }
+  }
+  std::sort(result.targets.begin(), result.targets.end(), order_in_wave);
+  std::sort(result.skipped.begin(), result.skipped.end(),
+            [](const SkippedPrune& a, const SkippedPrune& b) { return a.key < b.key; });
+  return result;
+}
+
+std::vector<std::string> describe_prunes(const PrunePlan& plan) {
+  std::vector<std::string> lines;
+  for (const auto& t : plan.targets) {
+    std::string line = t.api_version + " " + t.key.kind + " " +
+                       (t.key.namespace_name.empty() ? "" : t.key.namespace_name + "/") + t.key.name +
+                       " (wave " + std::to_string(t.wave) + (t.prune_last ? ", PruneLast" : "") + ")";
+    lines.push_back(std::move(line));
+  }
+  return lines;
+}
+
+}  // namespace wavesync::applyset

@@ -1,0 +1,71 @@
+// Which live objects a sync prunes, which it leaves alone and why, and in which wave each
+// prune runs: Argo CD's order (argocd-semantics.md section 1.6) — prunes take the mirrored
+// wave of the live object, PruneLast ones run after every Sync wave, Prune=false skips.
+// Pure: the live objects are handed in; finding them is inventory.hpp.
+#pragma once
+
+#include "wavesync/model/resource.hpp"
+#include "wavesync/plan/plan.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <set>
+#include <string>
+#include <vector>
+
+namespace wavesync::applyset {
+
+enum class PruneLastMode { per_object, all };  // all: --prune-last
+
+// One object to delete, in the Sync phase at `wave`.
+struct PruneTarget {
+  std::string api_version;
+  ResourceKey key;         // namespace empty for cluster-scoped objects
+  int live_wave = 0;       // the live object's sync wave
+  int wave = 0;            // the wave the prune runs in (mirrored, or the PruneLast wave)
+  bool prune_last = false;
+  std::vector<std::string> finalizers;  // the live object's, for messages
+  bool deleting = false;  // already has a deletionTimestamp: wait, do not delete again
+};
+
+enum class SkipReason {
+  prune_disabled,  // Prune=false on the live object
+  other_applyset,  // carries another ApplySet's part-of label
+  not_labelled,    // recorded as a member, but the live object has no part-of label
+};
+
+struct SkippedPrune {
+  std::string api_version;
+  ResourceKey key;
+  SkipReason reason = SkipReason::prune_disabled;
+  std::string message;  // `not pruned: ...`
+};
+
+struct PrunePlan {
+  std::vector<PruneTarget> targets;  // by wave, then reverse kind rank, then name
+  std::vector<SkippedPrune> skipped;
+  std::vector<std::string> warnings;  // unreadable sync-wave/sync-options on live objects
+
+  // The distinct waves that have prunes, ascending.
+  [[nodiscard]] std::vector<int> waves() const;
+  [[nodiscard]] std::vector<PruneTarget> in_wave(int wave) const;
+};
+
+struct PruneInput {
+  const Plan* plan = nullptr;      // the sync's plan: its Sync-phase waves place PruneLast
+  std::set<ResourceKey> keep;      // every manifest object (hooks and Skip included)
+  std::vector<nlohmann::json> live;  // candidate live objects: members found by label or by record
+  std::string applyset_id;
+  PruneLastMode prune_last = PruneLastMode::per_object;
+};
+
+// The key a live object is matched by (namespace empty for cluster-scoped objects).
+ResourceKey live_key(const nlohmann::json& object);
+
+// Decides the prunes. Objects in `keep`, hooks and objects without a name are ignored.
+PrunePlan plan_prunes(const PruneInput& input);
+
+// `- v1 ConfigMap shop/old (wave 3)` lines for the end-of-sync warning and for `diff`.
+std::vector<std::string> describe_prunes(const PrunePlan& plan);
+
+}  // namespace wavesync::applyset

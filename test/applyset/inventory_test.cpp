@@ -1,0 +1,143 @@
+#include "wavesync/applyset/inventory.hpp"
+
+#include "fakes/fake_client.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace wavesync;
+using namespace wavesync::applyset;
+using nlohmann::json;
+
+namespace {
+
+const ParentRef k_parent{ParentKind::secret, "shop", "shop"};
+
+json config_map(const std::string& ns, const std::string& name, const std::string& part_of_id) {
+  json object{{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", name}, {"namespace", ns}}}};
+  if (!part_of_id.empty()) object["metadata"]["labels"] = {{"applyset.kubernetes.io/part-of", part_of_id}};
+  return object;
+}
+
+json ns(const std::string& name) {
+  return json{{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", name}}}};
+}
+
+Plan plan_of(std::vector<json> objects) {
+  std::vector<Resource> resources;
+  for (auto& o : objects) {
+    Resource r;
+    r.object = std::move(o);
+    r.source = SourceLocation{"manifests/app.yaml", 1, 1};
+    resources.push_back(std::move(r));
+  }
+  auto plan = make_plan(std::move(resources), {});
+  REQUIRE(plan.ok());
+  return std::move(*plan);
+}
+
+}  // namespace
+
+TEST_CASE("a missing parent is no inventory; a written one reads back", "[applyset]") {
+  fakes::FakeClock clock;
+  fakes::FakeClient client(clock);
+  client.seed(ns("shop"));
+  auto none = fetch_inventory(client, k_parent);
+  REQUIRE(none.ok());
+  CHECK_FALSE(none->has_value());
+
+  Inventory inventory = inventory_of({{{"", "ConfigMap", "shop", "a"}, "v1"}, {{"", "Namespace", "", "shop"}, "v1"}});
+  REQUIRE(write_inventory(client, k_parent, inventory, "wavesync/v0.1.0", kube::DryRun::none).ok());
+  auto read = fetch_inventory(client, k_parent);
+  REQUIRE(read.ok());
+  REQUIRE(read->has_value());
+  CHECK((*read)->members == inventory.members);
+  auto live = client.object(fakes::ref("v1", "Secret", "shop", "shop"));
+  REQUIRE(live);
+  CHECK((*live)["metadata"]["labels"]["applyset.kubernetes.io/id"] == applyset_id(k_parent));
+}
+
+TEST_CASE("a parent write that conflicts is retried with force, like kubectl", "[applyset]") {
+  fakes::FakeClock clock;
+  fakes::FakeClient client(clock);
+  client.seed(ns("shop"));
+  Error conflict{"apply v1 Secret shop/shop: 409 Conflict: conflict with \"kubectl\"", 1, 409};
+  client.inject_fault(fakes::Fault{"apply", "Secret", "shop", 1, conflict});
+  REQUIRE(write_inventory(client, k_parent, {}, "wavesync/v0.1.0", kube::DryRun::none).ok());
+  CHECK(client.writes() == std::vector<std::string>{"apply v1 Secret shop/shop", "apply v1 Secret shop/shop"});
+  CHECK(client.object(fakes::ref("v1", "Secret", "shop", "shop")).has_value());
+}
+
+TEST_CASE("a parent that belongs to another tool stops the sync", "[applyset]") {
+  fakes::FakeClock clock;
+  fakes::FakeClient client(clock);
+  client.seed(ns("shop"));
+  client.seed(parent_object(k_parent, {}, "kubectl/v1.36.3"));
+  auto read = fetch_inventory(client, k_parent);
+  REQUIRE_FALSE(read.ok());
+  CHECK(read.error().message ==
+        "applyset parent v1 Secret shop/shop: managed by \"kubectl\", not wavesync; refusing to change it");
+}
+
+TEST_CASE("cluster-scoped members are keyed without a namespace", "[applyset]") {
+  fakes::FakeClock clock;
+  fakes::FakeClient client(clock);
+  Plan plan = plan_of({ns("shop"), config_map("shop", "a", "")});
+  auto members = plan_members(client, plan);
+  CHECK(members == std::map<ResourceKey, std::string>{{{"", "Namespace", "", "shop"}, "v1"},
+                                                      {{"", "ConfigMap", "shop", "a"}, "v1"}});
+}
+
+TEST_CASE("candidates are the labelled members plus recorded members that lost the label", "[applyset]") {
+  fakes::FakeClock clock;
+  fakes::FakeClient client(clock);
+  const std::string id = applyset_id(k_parent);
+  client.seed(ns("shop"));
+  client.seed(ns("billing"));
+  client.seed(config_map("shop", "labelled", id));
+  client.seed(config_map("billing", "elsewhere", id));
+  client.seed(config_map("shop", "by-hand", ""));
+  client.seed(config_map("shop", "foreign", "applyset-other-v1"));
+  client.seed(config_map("shop", "unrelated", ""));
+  Inventory inventory = inventory_of({{{"", "ConfigMap", "shop", "labelled"}, "v1"},
+                                      {{"", "ConfigMap", "billing", "elsewhere"}, "v1"},
+                                      {{"", "ConfigMap", "shop", "by-hand"}, "v1"},
+                                      {{"", "ConfigMap", "shop", "foreign"}, "v1"},
+                                      {{"", "ConfigMap", "shop", "deleted"}, "v1"}});
+  std::vector<std::string> warnings;
+  auto found = find_candidates(client, inventory, id, warnings);
+  REQUIRE(found.ok());
+  std::set<std::string> names;
+  for (const auto& o : *found) {
+    names.insert(o["metadata"]["name"].get<std::string>());
+    CHECK(o["apiVersion"] == "v1");
+    CHECK(o["kind"] == "ConfigMap");
+  }
+  CHECK(names == std::set<std::string>{"labelled", "elsewhere", "by-hand", "foreign"});
+  CHECK(warnings.empty());
+}
+
+TEST_CASE("a kind that is no longer served is skipped with a warning", "[applyset]") {
+  fakes::FakeClock clock;
+  fakes::FakeClient client(clock);
+  Inventory inventory = inventory_of({{{"test.wavesync.dev", "Widget", "shop", "w"}, "test.wavesync.dev/v1"}});
+  std::vector<std::string> warnings;
+  auto found = find_candidates(client, inventory, applyset_id(k_parent), warnings);
+  REQUIRE(found.ok());
+  CHECK(found->empty());
+  CHECK(warnings == std::vector<std::string>{
+                        "applyset: test.wavesync.dev/v1 Widget is no longer served; nothing of that kind is left to prune"});
+}
+
+TEST_CASE("objects of another ApplySet that the plan would apply over are named", "[applyset]") {
+  fakes::FakeClock clock;
+  fakes::FakeClient client(clock);
+  const std::string id = applyset_id(k_parent);
+  client.seed(ns("shop"));
+  client.seed(config_map("shop", "taken", "applyset-other-v1"));
+  client.seed(config_map("shop", "ours", id));
+  Plan plan = plan_of({config_map("shop", "taken", ""), config_map("shop", "ours", ""), config_map("shop", "new", "")});
+  auto foreign = foreign_members(client, plan, id);
+  REQUIRE(foreign.ok());
+  CHECK(*foreign == std::vector<std::string>{"manifests/app.yaml:1: v1 ConfigMap shop/taken belongs to ApplySet "
+                                             "applyset-other-v1; wavesync does not adopt it"});
+}
