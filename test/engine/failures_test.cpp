@@ -244,3 +244,37 @@ TEST_CASE("an unknown kind fails the step with the server's message", "[engine][
   CHECK(result.reasons[0] == "example.com/v1 Gadget default/g: resolve example.com/v1 Gadget: the server doesn't have a "
                              "resource type \"Gadget\" in \"example.com/v1\"");
 }
+
+TEST_CASE("a Deployment whose pods wait for a missing Secret fails with a reason naming it", "[engine][failure]") {
+  Cluster c;
+  c.fail = {"api"};
+  c.delays["api"] = 5s;
+  c.client.on_write([&](const json& o) {
+    if (o["kind"] != "Deployment") return;
+    json rs = object("apps/v1", "ReplicaSet", "default", "api-5d8f",
+                     {{"metadata", {{"name", "api-5d8f"}, {"namespace", "default"}, {"labels", {{"app", "api"}}},
+                                    {"ownerReferences", json::array({{{"apiVersion", "apps/v1"}, {"kind", "Deployment"},
+                                                                      {"name", "api"}, {"uid", o["metadata"]["uid"]}, {"controller", true}}})}}},
+                      {"spec", {{"selector", {{"matchLabels", {{"app", "api"}}}}}}}});
+    c.client.seed(rs);
+    std::string rs_uid = (*c.client.object(fakes::ref("apps/v1", "ReplicaSet", "default", "api-5d8f")))["metadata"]["uid"];
+    json pod = object("v1", "Pod", "default", "api-5d8f-x2",
+                      {{"metadata", {{"name", "api-5d8f-x2"}, {"namespace", "default"}, {"labels", {{"app", "api"}}},
+                                     {"ownerReferences", json::array({{{"apiVersion", "apps/v1"}, {"kind", "ReplicaSet"},
+                                                                       {"name", "api-5d8f"}, {"uid", rs_uid}, {"controller", true}}})}}},
+                       {"status", {{"phase", "Pending"},
+                                   {"containerStatuses", json::array({{{"name", "app"}, {"ready", false},
+                                                                       {"state", {{"waiting", {{"reason", "CreateContainerConfigError"},
+                                                                                               {"message", "secret \"db-creds\" not found"}}}}}}})}}}});
+    c.client.seed(pod);
+    auto r = fakes::ref("apps/v1", "Deployment", "default", "api");
+    c.client.schedule(5s, [&c, r] { c.client.set_status(r, fakes::failed_status(*c.client.object(r))); });
+  });
+  auto result = c.sync(plan_of({resource(deployment("default", "api"))}));
+  CHECK(result.exit_code == 1);
+  REQUIRE(result.reasons.size() == 1);
+  CHECK(result.reasons[0].find("(missing Secret default/db-creds)") != std::string::npos);
+  REQUIRE(result.diagnostics.size() == 1);
+  CHECK(result.diagnostics[0].pod_reasons ==
+        std::vector<std::string>{"pod api-5d8f-x2: container app waiting: CreateContainerConfigError: secret \"db-creds\" not found"});
+}

@@ -543,9 +543,15 @@ Result<json> FakeClient::list(const kube::WatchRequest& request) {
                       (request.namespace_name.empty() ? "" : " " + request.namespace_name) +
                       (request.label_selector.empty() ? "" : " -l " + request.label_selector));
   if (auto f = s_->fault_for("list", request.kind, "")) return *f;
+  // Like the API server, a List's items carry no apiVersion and kind of their own.
   json items = json::array();
-  for (const auto& [k, o] : s_->objects)
-    if (request_matches(request, o)) items.push_back(o);
+  for (const auto& [k, o] : s_->objects) {
+    if (!request_matches(request, o)) continue;
+    json item = o;
+    item.erase("apiVersion");
+    item.erase("kind");
+    items.push_back(std::move(item));
+  }
   return json{{"apiVersion", "v1"}, {"kind", "List"}, {"items", items},
               {"metadata", {{"resourceVersion", std::to_string(s_->rv)}}}};
 }

@@ -1,0 +1,51 @@
+#include "common.hpp"
+
+#include "wavesync/manifest/loader.hpp"
+
+#include <fmt/core.h>
+
+#include <iostream>
+
+namespace wavesync::cli {
+
+void add_manifest_flags(CLI::App* cmd, ManifestFlags* flags) {
+  cmd->add_option("paths", flags->paths, "Manifest files or directories, read recursively (`-` reads stdin)")
+      ->required();
+  cmd->add_option("-n,--namespace", flags->namespace_name, "Namespace for objects that do not name one");
+  cmd->add_option("--exclude", flags->excludes, "Leave out files and directories matching this glob (repeatable)");
+  cmd->add_flag("--strict", flags->strict, "Treat manifest and plan warnings as errors");
+  cmd->add_flag("--follow-symlinks", flags->follow_symlinks, "Follow symlinks that leave a manifest directory");
+  cmd->add_flag("--namespace-strict", flags->namespace_strict,
+                "Reject objects that name a namespace other than the target namespace");
+}
+
+std::string resolve_namespace(const std::string& flag, const std::string& context_namespace) {
+  if (!flag.empty()) return flag;
+  if (!context_namespace.empty()) return context_namespace;
+  return "default";
+}
+
+Result<Plan> load_plan(const ManifestFlags& flags, const std::string& default_namespace) {
+  manifest::LoadOptions load;
+  load.default_namespace = default_namespace;
+  load.excludes = flags.excludes;
+  load.symlinks = flags.follow_symlinks ? manifest::SymlinkPolicy::follow : manifest::SymlinkPolicy::stay_inside;
+  load.namespaces = flags.namespace_strict ? manifest::NamespacePolicy::strict : manifest::NamespacePolicy::default_missing;
+  auto loaded = manifest::load_manifests(flags.paths, load, std::cin);
+  if (!loaded) return loaded.error();
+  if (flags.strict && !loaded->warnings.empty()) return make_error(loaded->warnings.front() + " (--strict)");
+
+  PlanOptions options;
+  options.strictness = flags.strict ? Strictness::strict : Strictness::lenient;
+  options.destination_namespace = default_namespace;
+  auto plan = make_plan(std::move(loaded->resources), options);
+  if (!plan) return plan.error();
+  plan->warnings.insert(plan->warnings.begin(), loaded->warnings.begin(), loaded->warnings.end());
+  return plan;
+}
+
+void print_error(const Error& error) { fmt::print(stderr, "wavesync: error: {}\n", error.message); }
+
+void print_warning(const std::string& message) { fmt::print(stderr, "wavesync: warning: {}\n", message); }
+
+}  // namespace wavesync::cli

@@ -1,0 +1,40 @@
+// Helpers shared by the subcommands that read manifests (plan, apply, diff, status,
+// delete): the common manifest flags, loading plus planning, and message printing.
+#pragma once
+
+#include "wavesync/model/result.hpp"
+#include "wavesync/plan/plan.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+namespace wavesync::cli {
+
+struct ManifestFlags {
+  std::vector<std::string> paths;
+  std::string namespace_name;  // --namespace; empty when not given
+  std::vector<std::string> excludes;
+  bool strict = false;
+  bool follow_symlinks = false;
+  bool namespace_strict = false;
+};
+
+// Adds PATHS..., -n/--namespace, --exclude, --strict, --follow-symlinks and
+// --namespace-strict to `cmd`. `flags` must outlive the parse.
+void add_manifest_flags(CLI::App* cmd, ManifestFlags* flags);
+
+// The namespace for objects that name none: --namespace, else the kubeconfig context's
+// namespace (empty when unknown or offline), else `default`.
+std::string resolve_namespace(const std::string& flag, const std::string& context_namespace);
+
+// Loads the manifests (`-` reads stdin) and orders them. Loader warnings come first in
+// the plan's warnings; with --strict any warning is an error.
+Result<Plan> load_plan(const ManifestFlags& flags, const std::string& default_namespace);
+
+// `wavesync: error: <message>` and `wavesync: warning: <message>` on stderr.
+void print_error(const Error& error);
+void print_warning(const std::string& message);
+
+}  // namespace wavesync::cli
