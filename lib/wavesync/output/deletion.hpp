@@ -1,0 +1,60 @@
+// `wavesync delete`: removes the objects of a set of manifests in reverse plan order, one step at
+// a time, and waits (by watch) until each step is gone before starting the next, so custom
+// resources go before their CRDs and workloads before their namespace. Objects annotated
+// `argocd.argoproj.io/sync-options: Delete=false` or `helm.sh/resource-policy: keep` are kept;
+// hooks are neither run nor deleted. plan_deletion is pure; run_deletion talks to the cluster.
+#pragma once
+
+#include "wavesync/engine/clock.hpp"
+#include "wavesync/engine/events.hpp"
+#include "wavesync/kube/client.hpp"
+#include "wavesync/plan/plan.hpp"
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace wavesync::output {
+
+struct DeleteTarget {
+  engine::ObjectId id;
+  SourceLocation source;
+};
+
+struct KeptObject {
+  engine::ObjectId id;
+  SourceLocation source;
+  std::string reason;  // `Delete=false`, `helm.sh/resource-policy: keep`, `hook`
+};
+
+struct DeleteStep {
+  Phase phase = Phase::sync;
+  int wave = 0;
+  std::vector<DeleteTarget> targets;  // in deletion order
+  std::vector<KeptObject> kept;
+};
+
+// Steps last-to-first, objects last-to-first within a step; SyncFail steps are skipped (they
+// hold only hooks). Steps with nothing to delete and nothing kept are dropped.
+std::vector<DeleteStep> plan_deletion(const Plan& plan);
+
+// `Sync wave 1: would delete v1 ConfigMap shop/a (manifests/a.yaml:1)` lines for --dry-run.
+std::string format_deletion_plan(const std::vector<DeleteStep>& steps);
+
+struct DeleteOptions {
+  std::chrono::milliseconds timeout = std::chrono::minutes(5);  // the whole command
+};
+
+struct DeleteResult {
+  int exit_code = 0;  // 0, 1 (a delete was refused), 3 (timed out: something is stuck), 4
+  std::size_t deleted = 0;
+  std::size_t absent = 0;                 // already gone before we started
+  std::vector<std::string> problems;      // one line each, e.g. what a stuck object waits on
+};
+
+// Prints progress through `log` (one line per call, no newline).
+DeleteResult run_deletion(const std::vector<DeleteStep>& steps, kube::Client& client, engine::Clock& clock,
+                          const DeleteOptions& options, const std::function<void(const std::string&)>& log);
+
+}  // namespace wavesync::output

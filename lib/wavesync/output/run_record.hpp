@@ -1,0 +1,97 @@
+// RunRecord: one sync run as the reporters need it after the fact: every step with its
+// resources and hooks, when each was applied and became ready, how it ended, and the sync's
+// verdict. Built by Recorder, an EventSink, from the engine's events (and optionally the plan,
+// so steps that never ran are listed too). Feeds the summary table, the JSON report, JUnit and
+// the timeline. Not thread-safe; not a log (the events themselves are kept in order).
+#pragma once
+
+#include "wavesync/engine/events.hpp"
+#include "wavesync/plan/plan.hpp"
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace wavesync::output {
+
+using TimePoint = std::chrono::system_clock::time_point;
+
+enum class Outcome {
+  not_run,   // never applied (the sync stopped earlier, or a dry run of a later step)
+  running,   // applied, not ready yet (the run is still going)
+  ready,     // healthy, or no health rule applies, or the hook completed
+  applied,   // applied and not waited for (--no-wait, --dry-run)
+  failed,    // the apply was rejected, it turned Degraded, or the hook failed
+  timed_out, // still not ready when the step timed out or the sync was interrupted
+};
+
+// `not-run`, `running`, `ready`, `applied`, `failed`, `timed-out`.
+std::string_view outcome_name(Outcome outcome);
+
+struct ResourceRecord {
+  engine::ObjectId id;
+  SourceLocation source;
+  bool hook = false;
+  std::optional<TimePoint> applied;   // resource-applied / hook-started
+  std::optional<TimePoint> ended;     // became ready, failed, or the step ended
+  std::optional<engine::ApplyResult> apply_result;
+  std::optional<health::Health> health;  // last seen
+  Outcome outcome = Outcome::not_run;
+  std::string message;                // why it failed / the hook's message
+  std::vector<std::string> warnings;
+  std::vector<std::string> notes;     // deleting / hook-deleted messages
+};
+
+struct StepRecord {
+  Phase phase = Phase::sync;
+  int wave = 0;
+  std::optional<TimePoint> started;
+  std::optional<TimePoint> done;
+  std::chrono::milliseconds duration{0};
+  std::optional<engine::StepResult> result;  // nullopt: not run (or still running)
+  std::vector<ResourceRecord> resources;     // resources and hooks, in plan/apply order
+
+  [[nodiscard]] std::size_t hook_count() const;
+  [[nodiscard]] std::size_t resource_count() const;  // non-hooks
+};
+
+struct RunRecord {
+  std::optional<TimePoint> started;
+  std::string run_id;
+  bool dry_run = false;
+  std::vector<StepRecord> steps;
+  std::vector<engine::Event> events;  // every event, in order
+  std::optional<engine::SyncOutcome> outcome;  // nullopt while running
+  int exit_code = 0;
+  std::chrono::milliseconds duration{0};
+  std::vector<std::string> reasons;
+  std::vector<engine::Diagnostic> diagnostics;
+
+  // The step currently running (started, not done), or nullptr.
+  [[nodiscard]] const StepRecord* current_step() const;
+  // The record of `id` in any step, or nullptr.
+  [[nodiscard]] const ResourceRecord* find(const engine::ObjectId& id) const;
+};
+
+// ObjectId of a planned resource as the engine names it (name may be empty for generateName).
+engine::ObjectId id_of(const PlannedResource& planned);
+
+class Recorder final : public engine::EventSink {
+ public:
+  Recorder() = default;
+  // Lists the plan's steps and resources up front as not run.
+  explicit Recorder(const Plan& plan);
+  void emit(const engine::Event& event) override;
+  [[nodiscard]] const RunRecord& record() const { return record_; }
+
+ private:
+  StepRecord& step_for(const engine::Event& event);
+  ResourceRecord& resource_for(StepRecord& step, const engine::Event& event);
+  ResourceRecord* find_any(const engine::ObjectId& id);
+
+  RunRecord record_;
+};
+
+}  // namespace wavesync::output
