@@ -2,5 +2,6 @@ list(APPEND WAVESYNC_TEST_SOURCES
   engine/steps_test.cpp
   engine/hooks_test.cpp
   engine/failures_test.cpp
-  engine/apply_outcome_test.cpp)
+  engine/apply_outcome_test.cpp
+  engine/prune_runner_test.cpp)
 list(APPEND WAVESYNC_TEST_LIBS wavesync_engine)

@@ -28,6 +28,7 @@ SyncResult Syncer::run_dry() {
     Event started = event(EventType::step_started, &step);
     started.count = step.items.size();
     events_.emit(started);
+    announce_prunes(step);
     for (Item& item : step.items) {
       if (interrupted()) return finish_interrupted();
       auto would_create = [&](const std::string& why) {

@@ -88,6 +88,9 @@ struct Event {
   std::string message;                   // one line; may be empty
   bool hook = false;                     // the resource is a hook
   bool dry_run = false;                  // the sync is a --dry-run
+  // deleting / apply_failed about an object removed from the manifests (`--prune`): message is
+  // `pruning (foreground)` (+ `; finalizers: ...`), `pruned`, `would be pruned` or the error.
+  bool prune = false;
 
   std::optional<ApplyResult> apply_result;  // resource-applied
   std::vector<std::string> warnings;        // resource-applied: the server's Warning headers

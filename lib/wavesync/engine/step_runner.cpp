@@ -332,6 +332,9 @@ Stop Syncer::run_step(StepItems& step, bool final) {
   started.count = step.items.size();
   events_.emit(started);
 
+  // 0. Prunes come first in their wave (§3.3).
+  if (Stop stop = run_prunes(step, deadline); stop != Stop::none) return finish(result_of(stop), stop);
+
   // 1. Deletions before creation: BeforeHookCreation hooks and Replace=true objects.
   std::vector<Item*> deletions;
   for (Item& item : step.items) {

@@ -5,6 +5,7 @@
 // observable goes to the EventSink.
 #pragma once
 
+#include "wavesync/applyset/prune_plan.hpp"
 #include "wavesync/engine/clock.hpp"
 #include "wavesync/engine/events.hpp"
 #include "wavesync/health/health.hpp"
@@ -38,6 +39,10 @@ struct RunOptions {
   std::chrono::milliseconds check_interval{200};
   // Names generateName-only hooks; empty: run_id(plan).
   std::string run_id;
+  // Objects to delete (--prune), each first in the Sync step of its `wave` (a step is added
+  // when the plan has none); the step goes on once they are gone.
+  std::vector<applyset::PruneTarget> prunes;
+  kube::Propagation prune_propagation = kube::Propagation::foreground;
 };
 
 struct SyncResult {

@@ -56,6 +56,7 @@ void Syncer::build_items() {
       target->items.push_back(std::move(item));
     }
   }
+  add_prune_steps();
 }
 
 Event Syncer::event(EventType type, const StepItems* step, const Item* item) {

@@ -72,6 +72,12 @@ class Syncer {
   // dry_run.cpp
   SyncResult run_dry();
 
+  // prune_runner.cpp
+  void add_prune_steps();
+  Stop run_prunes(StepItems& step, TimePoint deadline);
+  void announce_prunes(const StepItems& step);
+  Event prune_event(EventType type, const StepItems& step, const ObjectId& id, std::string message);
+
   const Plan& plan_;
   kube::Client& client_;
   Clock& clock_;
