@@ -187,3 +187,23 @@ TEST_CASE("A 401 refreshes exec credentials once and retries the request", "[kub
   CHECK(unauthorized >= 1);
   CHECK(unauthorized <= 2);
 }
+
+TEST_CASE("A token file is read again after a 401", "[kube][exec]") {
+  TempDir dir;
+  UserInfo user;
+  user.name = "u";
+  user.token_file = dir.write("token", "first\n");
+  Credentials credentials(user, ClusterInfo{});
+  auto used = credentials.current();
+  REQUIRE(used.ok());
+  CHECK(used->bearer_token == "first");
+  dir.write("token", "second\n");
+  CHECK(credentials.current()->bearer_token == "first");  // cached for a minute
+  CHECK(credentials.invalidate(*used));
+  CHECK(credentials.current()->bearer_token == "second");
+
+  UserInfo fixed;
+  fixed.token = "static";
+  Credentials static_token(fixed, ClusterInfo{});
+  CHECK_FALSE(static_token.invalidate(*static_token.current()));
+}

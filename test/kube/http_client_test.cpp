@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <mutex>
 
 using namespace wavesync;
@@ -203,4 +204,47 @@ TEST_CASE("Pod logs ask for the tail and events come oldest first", "[kube][http
   CHECK((*events)[0]["message"] == "first");
   CHECK(recorded.lines[1] ==
         "GET /api/v1/namespaces/shop/events?fieldSelector=involvedObject.name=web,involvedObject.kind=Deployment,involvedObject.namespace=shop ");
+}
+
+TEST_CASE("Aggregated discovery is used when the server offers it", "[kube][http][discovery]") {
+  test::TestServer server(true);
+  std::atomic<int> legacy{0};
+  auto aggregated = [](const std::string& body) {
+    return [body](const httplib::Request& req, httplib::Response& res) {
+      CHECK(req.get_header_value("Accept").rfind("application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,", 0) == 0);
+      res.set_content(body, "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList");
+    };
+  };
+  server.http().Get("/api", aggregated(R"({"kind":"APIGroupDiscoveryList","items":[{"metadata":{"name":""},"versions":[{"version":"v1",
+    "resources":[{"resource":"configmaps","responseKind":{"group":"","version":"v1","kind":"ConfigMap"},"scope":"Namespaced"}]}]}]})"));
+  server.http().Get("/apis", aggregated(R"({"kind":"APIGroupDiscoveryList","items":[{"metadata":{"name":"apps"},"versions":[{"version":"v1",
+    "resources":[{"resource":"deployments","responseKind":{"group":"apps","version":"v1","kind":"Deployment"},"scope":"Namespaced"}]}]}]})"));
+  server.http().Get(R"(/api/v1|/apis/.*)", [&](const httplib::Request&, httplib::Response& res) {
+    ++legacy;
+    res.status = 404;
+  });
+  server.start();
+  auto client = client_for(test::access_for(server.url()));
+  auto deployments = client->resolve("apps/v1", "Deployment");
+  REQUIRE(deployments.ok());
+  CHECK(deployments->resource == "deployments");
+  CHECK(client->resolve("v1", "ConfigMap")->resource == "configmaps");
+  CHECK(legacy == 0);
+}
+
+TEST_CASE("A client-side rate limit spaces requests out", "[kube][http]") {
+  test::TestServer server(true);
+  test::serve_core_discovery(server.http());
+  serve_configmap(server.http());
+  server.start();
+  ClientOptions o;
+  o.transport.qps = 20;
+  o.transport.burst = 1;
+  auto client = HttpClient::create(test::access_for(server.url()), o);
+  REQUIRE(client.ok());
+  REQUIRE((*client)->refresh_discovery().ok());
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 6; ++i) REQUIRE((*client)->get(ObjectRef{"v1", "ConfigMap", "", "a"}).ok());
+  // 6 requests at 20 per second with a burst of 1: at least 5 gaps of 50 ms.
+  CHECK(std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(240));
 }

@@ -61,6 +61,8 @@ Result<std::unique_ptr<HttpClient>> HttpClient::create(const ClusterAccess& acce
   tls.ca_pem = access.cluster.ca_pem;
   tls.insecure_skip_tls_verify = access.cluster.insecure_skip_tls_verify;
   tls.proxy_url = access.cluster.proxy_url;
+  // Go's SOCKS5 dialer lets the proxy resolve host names; libcurl calls that socks5h.
+  if (tls.proxy_url.rfind("socks5://", 0) == 0) tls.proxy_url = "socks5h://" + tls.proxy_url.substr(9);
   tls.compression = !access.cluster.disable_compression;
   std::string base = scheme + "://" + authority + prefix;
   if (!access.cluster.tls_server_name.empty()) {
