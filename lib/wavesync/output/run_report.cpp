@@ -48,6 +48,14 @@ json plan_summary(const Plan& plan) {
   return p;
 }
 
+// Element text keeps its line breaks (attributes cannot).
+std::string xml_text(const std::string& text) {
+  std::string out = xml_escape(text);
+  for (std::size_t at = out.find("&#10;"); at != std::string::npos; at = out.find("&#10;", at + 1))
+    out.replace(at, 5, "\n");
+  return out;
+}
+
 double seconds(std::chrono::milliseconds d) { return static_cast<double>(d.count()) / 1000.0; }
 
 }  // namespace
@@ -108,7 +116,7 @@ std::string junit_xml(const RunRecord& record) {
           if (d.resource == r.id) mine.push_back(d);
         std::string body = format_diagnostics(mine);
         cases += fmt::format(">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>\n",
-                             xml_escape(message), outcome_name(r.outcome), xml_escape(body));
+                             xml_escape(message), outcome_name(r.outcome), xml_text(body));
       } else if (r.outcome == Outcome::not_run) {
         ++s_skipped;
         cases += ">\n      <skipped message=\"not run: the sync stopped before this step\"/>\n    </testcase>\n";
@@ -118,7 +126,7 @@ std::string junit_xml(const RunRecord& record) {
         if (out.empty()) {
           cases += "/>\n";
         } else {
-          cases += fmt::format(">\n      <system-out>{}</system-out>\n    </testcase>\n", xml_escape(out));
+          cases += fmt::format(">\n      <system-out>{}</system-out>\n    </testcase>\n", xml_text(out));
         }
       }
     }

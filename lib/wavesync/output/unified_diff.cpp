@@ -50,12 +50,13 @@ std::vector<Edit> edit_script(const std::vector<std::string>& a, const std::vect
     if (i < n && j < m && a[prefix + i] == b[prefix + j]) {
       out.push_back({Op::keep, prefix + i, prefix + j});
       ++i, ++j;
-    } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
-      out.push_back({Op::add, prefix + i, prefix + j});
-      ++j;
-    } else {
+    } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
+      // Removals first, as diff -u prints them.
       out.push_back({Op::remove, prefix + i, prefix + j});
       ++i;
+    } else {
+      out.push_back({Op::add, prefix + i, prefix + j});
+      ++j;
     }
   }
   for (std::size_t k = 0; k < suffix; ++k) out.push_back({Op::keep, a.size() - suffix + k, b.size() - suffix + k});
