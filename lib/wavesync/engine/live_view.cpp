@@ -2,6 +2,7 @@
 
 #include "wavesync/model/resource.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 namespace wavesync::engine {
@@ -40,19 +41,24 @@ LiveView::Key LiveView::key_of(const ObjectId& id) {
 }
 
 Result<void> LiveView::cover(const std::vector<ObjectId>& ids) {
-  bool wider = false;
+  std::vector<kube::WatchRequest> requests = requests_;
+  std::vector<std::tuple<std::string, std::string, std::string>> added;
   for (const ObjectId& id : ids) {
     ids_[key_of(id)] = id;
     auto collection = std::make_tuple(group_of(id.api_version), id.kind, id.namespace_name);
-    if (covered_.insert(collection).second) {
-      requests_.push_back(collection_of(id));
-      wider = true;
-    }
+    if (covered_.count(collection) != 0 ||
+        std::find(added.begin(), added.end(), collection) != added.end())
+      continue;
+    added.push_back(collection);
+    requests.push_back(collection_of(id));
   }
-  if (!wider && watch_) return {};
-  auto watch = client_.watch(requests_);
+  if (added.empty() && watch_) return {};
+  // The new watch re-lists everything it covers, so replacing the old one loses nothing.
+  auto watch = client_.watch(requests);
   if (!watch) return watch.error();
   watch_ = std::move(watch).value();
+  requests_ = std::move(requests);
+  covered_.insert(added.begin(), added.end());
   return {};
 }
 

@@ -81,6 +81,31 @@ bool Syncer::interrupted() const {
   return options_.interrupt != nullptr && options_.interrupt->load() != 0;
 }
 
+void Syncer::watch_everything_known() {
+  // One watch over every collection the plan writes to, opened before the first write: moving
+  // from one step to the next then needs no new watch (no re-list on the critical path). Kinds
+  // not served yet (their CRD comes with this sync) are added when their step comes.
+  std::map<std::pair<std::string, std::string>, bool> namespaced;  // (apiVersion, kind)
+  std::vector<ObjectId> ids;
+  auto consider = [&](const StepItems& step) {
+    for (const Item& item : step.items) {
+      auto key = std::make_pair(item.id.api_version, item.id.kind);
+      auto it = namespaced.find(key);
+      if (it == namespaced.end()) {
+        auto type = client_.resolve(item.id.api_version, item.id.kind);
+        if (!type) continue;
+        it = namespaced.emplace(key, type->namespaced).first;
+      }
+      ObjectId id = item.id;
+      if (!it->second) id.namespace_name.clear();
+      ids.push_back(id);
+    }
+  };
+  for (const StepItems& step : steps_) consider(step);
+  consider(sync_fail_);
+  if (!ids.empty()) (void)view_.cover(ids);  // on failure each step covers its own kinds
+}
+
 SyncResult Syncer::run() {
   start_ = clock_.now();
   deadline_ = start_ + options_.timeout;
@@ -90,6 +115,7 @@ SyncResult Syncer::run() {
   started.count = steps_.size();
   events_.emit(started);
   if (options_.dry_run == kube::DryRun::all) return run_dry();
+  watch_everything_known();
 
   for (std::size_t i = 0; i < steps_.size(); ++i) {
     if (interrupted()) return finish_interrupted();

@@ -46,6 +46,7 @@ class Syncer {
  private:
   // syncer.cpp
   void build_items();
+  void watch_everything_known();
   SyncResult finish_success();
   SyncResult finish_failure(StepItems& step);
   SyncResult finish_timeout(StepItems& step);
