@@ -2,6 +2,7 @@
 #include "wavesync/kube/base64.hpp"
 #include "wavesync/kube/http_client.hpp"
 #include "wavesync/kube/kubeconfig.hpp"
+#include "wavesync/kube/make_client.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -288,4 +289,25 @@ TEST_CASE("The server URL keeps its path prefix and tls-server-name replaces the
   auto bad = HttpClient::create(a);
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.error().exit_code == 4);
+}
+
+TEST_CASE("make_client resolves the namespace and builds a client from the flags", "[kube][kubeconfig]") {
+  TempDir dir;
+  const auto file = dir.write("k", config("x", cluster("c", "https://k.example:6443"), user_token("u", "t"),
+                                          context("x", "c", "u", "shop")));
+  ConfigSources sources = env_with(std::nullopt);
+  ConnectionOptions options;
+  options.kubeconfig = file;
+  auto connection = make_client(options, sources);
+  REQUIRE(connection.ok());
+  CHECK(connection->client != nullptr);
+  CHECK(connection->namespace_name == "shop");
+  CHECK(connection->context == "x");
+  CHECK(connection->server == "https://k.example:6443");
+  options.namespace_name = "other";
+  CHECK(make_client(options, sources)->namespace_name == "other");
+  options.context = "missing";
+  auto wrong = make_client(options, sources);
+  REQUIRE_FALSE(wrong.ok());
+  CHECK(wrong.error().exit_code == 4);
 }

@@ -8,7 +8,9 @@ Result<Connection> make_client(const ConnectionOptions& options) {
   return make_client(options, ConfigSources::from_environment(options.kubeconfig));
 }
 
-Result<Connection> make_client(const ConnectionOptions& options, const ConfigSources& sources) {
+Result<Connection> make_client(const ConnectionOptions& options, const ConfigSources& given) {
+  ConfigSources sources = given;
+  if (!options.kubeconfig.empty()) sources.kubeconfig_flag = options.kubeconfig;
   auto access = load_cluster_access(sources, Selection{options.context, options.namespace_name});
   if (!access) return access.error();
   ClientOptions client_options;

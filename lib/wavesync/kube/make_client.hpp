@@ -31,7 +31,8 @@ struct Connection {
 // Errors carry exit code 4 and say what to do (e.g. "no kubeconfig found: set KUBECONFIG or
 // pass --kubeconfig"). Does not contact the server.
 Result<Connection> make_client(const ConnectionOptions& options);
-// Same, with an injected environment (tests).
+// Same, with an injected environment (tests); options.kubeconfig, when set, replaces
+// sources.kubeconfig_flag.
 Result<Connection> make_client(const ConnectionOptions& options, const ConfigSources& sources);
 
 }  // namespace wavesync::kube
