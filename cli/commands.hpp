@@ -8,5 +8,6 @@ namespace wavesync::cli {
 
 void setup_version(CLI::App& app, int* exit_code);
 void setup_plan(CLI::App& app, int* exit_code);
+void setup_health(CLI::App& app, int* exit_code);
 
 }  // namespace wavesync::cli

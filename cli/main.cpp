@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   wavesync::cli::setup_version(app, &exit_code);
   wavesync::cli::setup_plan(app, &exit_code);
+  wavesync::cli::setup_health(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

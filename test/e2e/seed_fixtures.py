@@ -1,7 +1,8 @@
-"""Fixtures and helpers for the seed-application and examples tests.
+"""Fixtures and helpers for the seed-application and examples tests, on top of
+conftest.py's (`kubeconfig`, `cluster_env`, `wavesync`): a throwaway PostgreSQL, audit
+offsets, ServiceAccount kubeconfigs, the scripts embedded in manifests/.
 
-The local control plane comes from test/cluster (started if it is not up, never faked);
-the cluster is checked with its own kubectl, never with wavesync's words. Import what a
+The cluster is checked with its own kubectl, never with wavesync's words. Import what a
 test module needs: `from seed_fixtures import dev_cluster, ...`.
 """
 import json
@@ -18,16 +19,15 @@ import pytest
 import yaml
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
-CLUSTER = REPO / "test" / "cluster"
 
 
 class DevCluster:
-    """Paths of the running dev cluster and a kubectl bound to its admin kubeconfig."""
+    """The dev cluster's kubectl (explicit kubeconfig) and audit log, for the seed tests."""
 
-    def __init__(self, env):
-        self.kubeconfig = env["WAVESYNC_KUBECONFIG"]
-        self.kubectl_bin = env["WAVESYNC_KUBECTL"]
-        self.audit_log = pathlib.Path(env["WAVESYNC_AUDIT_LOG"])
+    def __init__(self, kubeconfig, kubectl_bin, audit_log):
+        self.kubeconfig = kubeconfig
+        self.kubectl_bin = kubectl_bin
+        self.audit_log = pathlib.Path(audit_log)
 
     def kubectl(self, *args, check=True, input=None, timeout=120):
         """Runs the cluster's kubectl with the explicit dev kubeconfig."""
@@ -61,35 +61,11 @@ class DevCluster:
         return [json.loads(line) for line in data.splitlines() if line.strip()]
 
 
-def _cluster_env():
-    out = subprocess.run(["bash", str(CLUSTER / "env")], capture_output=True, text=True,
-                         check=True).stdout
-    env = {}
-    for line in out.splitlines():
-        if line.startswith("export "):
-            key, _, value = line[len("export "):].partition("=")
-            env[key] = subprocess.run(["bash", "-c", f"printf %s {value}"], capture_output=True,
-                                      text=True, check=True).stdout
-    return env
-
-
 @pytest.fixture(scope="session")
-def dev_cluster():
-    """Starts test/cluster if it is not up (idempotent); fails, never skips, if it cannot."""
-    up = subprocess.run(["bash", str(CLUSTER / "up")], capture_output=True, text=True,
-                        timeout=3600)
-    if up.returncode != 0:
-        pytest.fail(f"test/cluster/up failed (exit {up.returncode}):\n{up.stderr[-3000:]}")
-    return DevCluster(_cluster_env())
-
-
-@pytest.fixture(scope="session")
-def wavesync_bin():
-    """The built wavesync binary: $WAVESYNC_BIN, else build/cli/wavesync."""
-    path = pathlib.Path(os.environ.get("WAVESYNC_BIN", REPO / "build" / "cli" / "wavesync"))
-    if not os.access(path, os.X_OK):
-        pytest.fail(f"{path} is not built: run `make build` or set WAVESYNC_BIN")
-    return path
+def dev_cluster(kubeconfig, cluster_env):
+    """Built on conftest.py's fixtures (which start test/cluster when it is down)."""
+    return DevCluster(kubeconfig, os.environ.get("WAVESYNC_KUBECTL", cluster_env["WAVESYNC_KUBECTL"]),
+                      os.environ.get("WAVESYNC_AUDIT_LOG", cluster_env["WAVESYNC_AUDIT_LOG"]))
 
 
 def run_wavesync(binary, *args, timeout=300):

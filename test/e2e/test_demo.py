@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from seed_fixtures import REPO, dev_cluster, manifest_objects, wavesync_bin  # noqa: F401
+from seed_fixtures import REPO, dev_cluster, manifest_objects  # noqa: F401
 
 NAMESPACES = ["shop", "rabbitmq-system", "rook-ceph"]
 
@@ -41,9 +41,9 @@ def unhealthy_reason(obj):
     return None  # ConfigMap, Service, RBAC, CronJob, IngressRoute: existing is healthy
 
 
-def test_demo_deploys_every_object_of_the_manifests_healthy(dev_cluster, wavesync_bin):  # noqa: F811
+def test_demo_deploys_every_object_of_the_manifests_healthy(dev_cluster, wavesync):  # noqa: F811
     dev_cluster.delete_namespaces(*NAMESPACES)
-    env = {**os.environ, "BUILD": str(wavesync_bin.parent.parent)}
+    env = {**os.environ, "BUILD": str(wavesync.parent.parent)}
     demo = subprocess.run(["bash", str(REPO / "examples" / "demo.sh")], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=900)
     assert demo.returncode == 0, demo.stderr[-4000:]

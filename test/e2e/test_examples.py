@@ -6,12 +6,12 @@ a hook's name).
 """
 import pytest
 
-from seed_fixtures import REPO, dev_cluster, run_wavesync, wavesync_bin  # noqa: F401
+from seed_fixtures import REPO, dev_cluster, run_wavesync  # noqa: F401
 
 EXAMPLES = REPO / "examples"
 
 
-def apply(binary, cluster, *args, timeout="180s"):
+def apply_example(binary, cluster, *args, timeout="180s"):
     return run_wavesync(binary, "apply", *args, "--kubeconfig", cluster.kubeconfig,
                         "--timeout", timeout, timeout=400)
 
@@ -53,10 +53,10 @@ def clean(dev_cluster):  # noqa: F811
 
 
 def test_quickstart_applies_three_waves_between_its_presync_and_postsync_hooks(
-        wavesync_bin, dev_cluster, clean):  # noqa: F811
+        wavesync, dev_cluster, clean):  # noqa: F811
     clean("quickstart")
     offset = dev_cluster.audit_offset()
-    done = apply(wavesync_bin, dev_cluster, "examples/quickstart")
+    done = apply_example(wavesync, dev_cluster, "examples/quickstart")
     assert done.returncode == 0, done.stderr
 
     for name in ("api", "web"):
@@ -72,11 +72,11 @@ def test_quickstart_applies_three_waves_between_its_presync_and_postsync_hooks(
 
 
 def test_quickstart_applied_again_reruns_both_hooks_with_before_hook_creation(
-        wavesync_bin, dev_cluster, clean):  # noqa: F811
+        wavesync, dev_cluster, clean):  # noqa: F811
     clean("quickstart")
-    assert apply(wavesync_bin, dev_cluster, "examples/quickstart").returncode == 0
+    assert apply_example(wavesync, dev_cluster, "examples/quickstart").returncode == 0
     offset = dev_cluster.audit_offset()
-    again = apply(wavesync_bin, dev_cluster, "examples/quickstart")
+    again = apply_example(wavesync, dev_cluster, "examples/quickstart")
     assert again.returncode == 0, again.stderr
 
     events = dev_cluster.audit_events(offset)
@@ -94,10 +94,10 @@ def test_quickstart_applied_again_reruns_both_hooks_with_before_hook_creation(
 
 
 def test_helm_hooks_run_in_weight_order_with_their_delete_policies(
-        wavesync_bin, dev_cluster, clean):  # noqa: F811
+        wavesync, dev_cluster, clean):  # noqa: F811
     clean("helm-hooks")
     offset = dev_cluster.audit_offset()
-    done = apply(wavesync_bin, dev_cluster, "examples/helm-hooks")
+    done = apply_example(wavesync, dev_cluster, "examples/helm-hooks")
     assert done.returncode == 0, done.stderr
 
     ns = ("-n", "helm-hooks")
@@ -119,9 +119,9 @@ def test_helm_hooks_run_in_weight_order_with_their_delete_policies(
 
 
 def test_missing_secret_fails_naming_the_secret_and_stops_before_the_next_wave(
-        wavesync_bin, dev_cluster, clean):  # noqa: F811
+        wavesync, dev_cluster, clean):  # noqa: F811
     clean("missing-secret")
-    done = apply(wavesync_bin, dev_cluster, "examples/missing-secret")
+    done = apply_example(wavesync, dev_cluster, "examples/missing-secret")
     assert done.returncode == 1, done.stderr
     assert 'secret "app-pg-credentials" not found' in done.stdout + done.stderr
 
@@ -133,9 +133,9 @@ def test_missing_secret_fails_naming_the_secret_and_stops_before_the_next_wave(
 
 
 def test_failing_hook_fails_the_sync_runs_syncfail_and_applies_nothing_later(
-        wavesync_bin, dev_cluster, clean):  # noqa: F811
+        wavesync, dev_cluster, clean):  # noqa: F811
     clean("failing-hook")
-    done = apply(wavesync_bin, dev_cluster, "examples/failing-hook")
+    done = apply_example(wavesync, dev_cluster, "examples/failing-hook")
     assert done.returncode == 1, done.stderr
     assert "failing-hook/migrate" in done.stdout + done.stderr
 
@@ -146,12 +146,12 @@ def test_failing_hook_fails_the_sync_runs_syncfail_and_applies_nothing_later(
 
 
 def test_crd_in_one_wave_then_its_custom_resource_in_the_next(
-        wavesync_bin, dev_cluster, clean):  # noqa: F811
+        wavesync, dev_cluster, clean):  # noqa: F811
     clean("crd-and-cr")
     crd = "customresourcedefinition/backupschedules.example.wavesync.dev"
     dev_cluster.kubectl("delete", crd, "--ignore-not-found", "--wait=true")
     try:
-        done = apply(wavesync_bin, dev_cluster, "examples/crd-and-cr")
+        done = apply_example(wavesync, dev_cluster, "examples/crd-and-cr")
         assert done.returncode == 0, done.stderr
         assert condition(dev_cluster.get_json(crd), "Established") == "True"
         schedule = dev_cluster.get_json("backupschedule", "nightly", "-n", "crd-and-cr")
@@ -161,16 +161,16 @@ def test_crd_in_one_wave_then_its_custom_resource_in_the_next(
 
 
 def test_prune_deletes_removed_objects_in_reverse_wave_order(
-        wavesync_bin, dev_cluster, clean):  # noqa: F811
+        wavesync, dev_cluster, clean):  # noqa: F811
     clean("prune-example")
     ns = ("-n", "prune-example")
-    first = apply(wavesync_bin, dev_cluster, "examples/prune/v1", "--applyset", "prune-example")
+    first = apply_example(wavesync, dev_cluster, "examples/prune/v1", "--applyset", "prune-example")
     assert first.returncode == 0, first.stderr
     assert dev_cluster.exists("deployment", "worker", *ns)
     assert dev_cluster.exists("configmap", "legacy-flags", *ns)
 
     offset = dev_cluster.audit_offset()
-    second = apply(wavesync_bin, dev_cluster, "examples/prune/v2", "--applyset", "prune-example",
+    second = apply_example(wavesync, dev_cluster, "examples/prune/v2", "--applyset", "prune-example",
                    "--prune")
     assert second.returncode == 0, second.stderr
 

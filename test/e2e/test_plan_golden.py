@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from seed_fixtures import REPO, run_wavesync, wavesync_bin  # noqa: F401
+from seed_fixtures import REPO, run_wavesync
 
 GOLDEN = REPO / "test" / "golden" / "plan"
 UPDATE = os.environ.get("WAVESYNC_UPDATE_GOLDEN") == "1"
@@ -33,8 +33,8 @@ def record(done):
 
 
 @pytest.mark.parametrize("name,directory", CASES, ids=[c[0] for c in CASES])
-def test_plan_text_matches_the_golden_file(wavesync_bin, name, directory):  # noqa: F811
-    done = run_wavesync(wavesync_bin, "plan", directory, "--output", "text")
+def test_plan_text_matches_the_golden_file(wavesync, name, directory):  # noqa: F811
+    done = run_wavesync(wavesync, "plan", directory, "--output", "text")
     actual = record(done)
     golden = GOLDEN / f"{name}.txt"
     if UPDATE:

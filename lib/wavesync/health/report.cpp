@@ -52,7 +52,8 @@ std::vector<ObjectReport> assess_all(const std::vector<Json>& objects, const Opt
 }
 
 std::string format_text(const ObjectReport& report) {
-  std::string line = report.kind + " ";
+  std::string line = report.kind;
+  if (!report.namespace_name.empty() || !report.name.empty()) line += " ";
   if (!report.namespace_name.empty()) line += report.namespace_name + "/";
   line += report.name + ": ";
   if (!report.health) {
