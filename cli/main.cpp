@@ -15,6 +15,9 @@ int main(int argc, char** argv) {
   wavesync::cli::setup_version(app, &exit_code);
   wavesync::cli::setup_plan(app, &exit_code);
   wavesync::cli::setup_health(app, &exit_code);
+  wavesync::cli::setup_status(app, &exit_code);
+  wavesync::cli::setup_diff(app, &exit_code);
+  wavesync::cli::setup_delete(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,0 +1,95 @@
+// `wavesync delete PATHS...`: deletes the objects of the manifests in reverse plan order, waiting
+// (by watch) for each step to be gone before the next; reports finalizers when something is
+// stuck. Keeps `Delete=false` and `helm.sh/resource-policy: keep` objects; hooks are neither run
+// nor deleted. `--dry-run` lists what would go. Exit 0 done, 1 a delete was refused, 2 manifest
+// error, 3 timed out, 4 cluster access.
+#include "cluster_flags.hpp"
+#include "commands.hpp"
+#include "common.hpp"
+
+#include "wavesync/engine/clock.hpp"
+#include "wavesync/output/deletion.hpp"
+#include "wavesync/output/format.hpp"
+
+#include <fmt/core.h>
+
+#include <exception>
+#include <memory>
+
+namespace wavesync::cli {
+
+namespace {
+
+struct DeleteArgs {
+  ManifestFlags manifests;
+  ClusterFlags cluster;
+  bool dry_run = false;
+  std::string timeout = "5m";
+};
+
+// `300`, `90s`, `5m`, `1h`: seconds by default.
+Result<std::chrono::milliseconds> parse_timeout(const std::string& text) {
+  std::size_t used = 0;
+  long long n = -1;
+  try {
+    n = std::stoll(text, &used);
+  } catch (const std::exception&) {
+    n = -1;
+  }
+  const std::string unit = text.substr(used);
+  if (n <= 0 || (unit != "" && unit != "s" && unit != "m" && unit != "h"))
+    return make_error("--timeout: invalid duration \"" + text + "\": expected e.g. 90s, 5m or 1h");
+  const long long factor = unit == "m" ? 60 : unit == "h" ? 3600 : 1;
+  return std::chrono::milliseconds(n * factor * 1000);
+}
+
+int run_delete(const DeleteArgs& args) {
+  auto connection = connect(args.cluster, args.manifests.namespace_name);
+  if (!connection) {
+    print_error(connection.error());
+    return connection.error().exit_code;
+  }
+  auto plan = load_plan(args.manifests, resolve_namespace(args.manifests.namespace_name, connection->namespace_name));
+  if (!plan) {
+    print_error(plan.error());
+    return plan.error().exit_code;
+  }
+  for (const std::string& w : plan->warnings) print_warning(w);
+  const auto steps = output::plan_deletion(*plan);
+  if (args.dry_run) {
+    fmt::print("{}", output::format_deletion_plan(steps));
+    return exit_code::k_ok;
+  }
+  engine::SystemClock clock;
+  output::DeleteOptions options;
+  auto timeout = parse_timeout(args.timeout);
+  if (!timeout) {
+    print_error(timeout.error());
+    return timeout.error().exit_code;
+  }
+  options.timeout = *timeout;
+  const auto start = clock.now();
+  auto result = output::run_deletion(steps, *connection->client, clock, options,
+                                     [](const std::string& line) { fmt::print("{}\n", line); });
+  for (const std::string& p : result.problems) print_error(Error{p, result.exit_code});
+  fmt::print("{} object{} deleted, {} already gone, in {}\n", result.deleted, result.deleted == 1 ? "" : "s",
+             result.absent,
+             output::format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(clock.now() - start)));
+  return result.exit_code;
+}
+
+}  // namespace
+
+void setup_delete(CLI::App& app, int* exit_code) {
+  auto args = std::make_shared<DeleteArgs>();
+  CLI::App* cmd = app.add_subcommand("delete", "Delete the manifests' objects in reverse wave order, waiting for each step");
+  add_manifest_flags(cmd, &args->manifests);
+  add_cluster_flags(cmd, &args->cluster);
+  cmd->add_flag("--dry-run", args->dry_run, "Only list what would be deleted");
+  cmd->add_option("--timeout", args->timeout, "How long to wait for everything to be gone (exit code 3)")
+      ->capture_default_str();
+  cmd->footer("Example:\n  wavesync delete --dry-run ./manifests");
+  cmd->callback([args, exit_code] { *exit_code = run_delete(*args); });
+}
+
+}  // namespace wavesync::cli

@@ -1,0 +1,66 @@
+// `wavesync status PATHS...`: the live state of every object in the manifests, grouped by step
+// (exists?, health and message, hook state), as text or JSON. Exit 0 when every object exists
+// and is healthy, 1 otherwise, 2 for manifest errors, 4 when the cluster cannot be reached.
+#include "cluster_flags.hpp"
+#include "commands.hpp"
+#include "common.hpp"
+
+#include "wavesync/output/live_status.hpp"
+
+#include <fmt/core.h>
+
+#include <memory>
+
+namespace wavesync::cli {
+
+namespace {
+
+struct StatusArgs {
+  ManifestFlags manifests;
+  ClusterFlags cluster;
+  std::string output = "text";
+  bool all_conditions = false;
+};
+
+int run_status(const StatusArgs& args) {
+  auto connection = connect(args.cluster, args.manifests.namespace_name);
+  if (!connection) {
+    print_error(connection.error());
+    return connection.error().exit_code;
+  }
+  auto plan = load_plan(args.manifests, resolve_namespace(args.manifests.namespace_name, connection->namespace_name));
+  if (!plan) {
+    print_error(plan.error());
+    return plan.error().exit_code;
+  }
+  for (const std::string& w : plan->warnings) print_warning(w);
+  auto report = output::collect_status(*plan, *connection->client,
+                                       args.all_conditions ? health::ConditionsRule::all_custom_resources
+                                                           : health::ConditionsRule::annotated_only);
+  if (!report) {
+    print_error(report.error());
+    return report.error().exit_code;
+  }
+  if (args.output == "json") {
+    fmt::print("{}\n", output::status_json(*report).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  } else {
+    fmt::print("{}", output::format_status_text(*report));
+  }
+  return report->all_ok() ? exit_code::k_ok : exit_code::k_sync_failed;
+}
+
+}  // namespace
+
+void setup_status(CLI::App& app, int* exit_code) {
+  auto args = std::make_shared<StatusArgs>();
+  CLI::App* cmd = app.add_subcommand("status", "Show the live state of every object in the manifests, by step");
+  add_manifest_flags(cmd, &args->manifests);
+  add_cluster_flags(cmd, &args->cluster);
+  cmd->add_option("-o,--output", args->output, "text or json")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+  cmd->add_flag("--health-conditions", args->all_conditions,
+                "Judge custom resources without an Argo CD rule by their Ready/Stalled conditions");
+  cmd->footer("Example:\n  wavesync status ./manifests     # exit 0 when everything exists and is healthy");
+  cmd->callback([args, exit_code] { *exit_code = run_status(*args); });
+}
+
+}  // namespace wavesync::cli
