@@ -8,6 +8,7 @@ namespace wavesync::cli {
 
 void setup_version(CLI::App& app, int* exit_code);
 void setup_plan(CLI::App& app, int* exit_code);
+void setup_apply(CLI::App& app, int* exit_code);
 void setup_health(CLI::App& app, int* exit_code);
 void setup_status(CLI::App& app, int* exit_code);
 void setup_diff(CLI::App& app, int* exit_code);

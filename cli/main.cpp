@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   wavesync::cli::setup_version(app, &exit_code);
   wavesync::cli::setup_plan(app, &exit_code);
+  wavesync::cli::setup_apply(app, &exit_code);
   wavesync::cli::setup_health(app, &exit_code);
   wavesync::cli::setup_status(app, &exit_code);
   wavesync::cli::setup_diff(app, &exit_code);

@@ -1,0 +1,163 @@
+// `wavesync apply [PATHS...]`: loads manifests, plans the waves and runs the sync engine against
+// the cluster, reporting events to stderr (text) or stdout (`-o json`, one JSON object per line).
+// Wires the real implementations: kube client, system clock, signal flag, reporters.
+#include "commands.hpp"
+#include "common.hpp"
+
+#include "wavesync/engine/clock.hpp"
+#include "wavesync/engine/sync.hpp"
+#include "wavesync/kube/make_client.hpp"
+#include "wavesync/output/json_events.hpp"
+#include "wavesync/output/log_reporter.hpp"
+#include "wavesync/output/terminal.hpp"
+#include "wavesync/plan/plan.hpp"
+
+#include <atomic>
+#include <csignal>
+#include <cstdlib>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+namespace wavesync::cli {
+
+namespace {
+
+struct ApplyArgs {
+  ManifestFlags manifests;
+  std::string kubeconfig;
+  std::string context;
+  std::string timeout = "10m";
+  std::string wave_timeout;
+  std::string wave_delay = "0s";
+  bool no_wait = false;
+  bool dry_run = false;
+  bool force_conflicts = false;
+  std::string health_conditions = "annotated";
+  std::string output = "text";
+};
+
+// A signal handler can only reach the engine through a flag with static storage: the one
+// mutable global in wavesync, written only by the handler below.
+std::atomic<int> g_interrupt{0};
+
+extern "C" void on_signal(int signal) {
+  // The first signal asks the engine to stop starting new work; a second one exits at once.
+  int expected = 0;
+  if (!g_interrupt.compare_exchange_strong(expected, signal)) _exit(128 + signal);
+}
+
+void install_signal_handlers() {
+  struct sigaction action {};
+  action.sa_handler = on_signal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
+// Go-style durations as kubectl takes them: `10m`, `90s`, `1m30s`, `500ms`, `1h`, `0`.
+Result<std::chrono::milliseconds> parse_duration(const std::string& flag, const std::string& text) {
+  auto invalid = [&] {
+    return make_error(flag + ": invalid duration \"" + text + "\": expected e.g. 10m, 90s, 1m30s or 500ms");
+  };
+  if (text == "0") return std::chrono::milliseconds(0);
+  std::chrono::milliseconds total{0};
+  std::size_t i = 0;
+  if (text.empty()) return invalid();
+  while (i < text.size()) {
+    std::size_t start = i;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])) != 0) ++i;
+    if (start == i) return invalid();
+    long long value = std::stoll(text.substr(start, i - start));
+    std::size_t unit_start = i;
+    while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i])) != 0) ++i;
+    std::string unit = text.substr(unit_start, i - unit_start);
+    if (unit == "ms") total += std::chrono::milliseconds(value);
+    else if (unit == "s") total += std::chrono::seconds(value);
+    else if (unit == "m") total += std::chrono::minutes(value);
+    else if (unit == "h") total += std::chrono::hours(value);
+    else return invalid();
+  }
+  return total;
+}
+
+int run_apply(const ApplyArgs& args) {
+  auto fail = [](const Error& error) {
+    print_error(error);
+    return error.exit_code;
+  };
+  engine::RunOptions options;
+  auto timeout = parse_duration("--timeout", args.timeout);
+  if (!timeout) return fail(timeout.error());
+  options.timeout = *timeout;
+  if (!args.wave_timeout.empty()) {
+    auto wave_timeout = parse_duration("--wave-timeout", args.wave_timeout);
+    if (!wave_timeout) return fail(wave_timeout.error());
+    options.wave_timeout = *wave_timeout;
+  }
+  auto wave_delay = parse_duration("--wave-delay", args.wave_delay);
+  if (!wave_delay) return fail(wave_delay.error());
+  options.wave_delay = *wave_delay;
+  options.final_wait = args.no_wait ? engine::FinalWait::skip : engine::FinalWait::wait;
+  options.dry_run = args.dry_run ? kube::DryRun::all : kube::DryRun::none;
+  options.force_conflicts = args.force_conflicts ? kube::ForceConflicts::yes : kube::ForceConflicts::no;
+  options.conditions = args.health_conditions == "all" ? health::ConditionsRule::all_custom_resources
+                                                       : health::ConditionsRule::annotated_only;
+
+  kube::ConnectionOptions connection_options;
+  connection_options.kubeconfig = args.kubeconfig;
+  connection_options.context = args.context;
+  connection_options.namespace_name = args.manifests.namespace_name;
+  auto connection = kube::make_client(connection_options);
+  if (!connection) return fail(connection.error());
+
+  // A namespaced object's namespace: the manifest's, else --namespace, else the context's.
+  auto plan = load_plan(args.manifests, connection->namespace_name);
+  if (!plan) return fail(plan.error());
+  for (const std::string& warning : plan->warnings) print_warning(warning);
+
+  output::FileTerminal err(stderr);
+  output::FileTerminal out(stdout);
+  std::unique_ptr<engine::EventSink> reporter;
+  if (args.output == "json") {
+    reporter = std::make_unique<output::JsonEventReporter>(out);
+  } else {
+    const char* github = std::getenv("GITHUB_ACTIONS");
+    auto style = github != nullptr && std::string(github) == "true" ? output::LogStyle::github : output::LogStyle::plain;
+    reporter = std::make_unique<output::LogReporter>(err, style, &*plan);
+  }
+  install_signal_handlers();
+  options.interrupt = &g_interrupt;
+  engine::SystemClock clock;
+  engine::SyncResult result = engine::run_sync(*plan, *connection->client, clock, *reporter, options);
+  return result.exit_code;
+}
+
+}  // namespace
+
+void setup_apply(CLI::App& app, int* exit_code) {
+  auto args = std::make_shared<ApplyArgs>();
+  CLI::App* cmd = app.add_subcommand("apply", "Apply manifests wave by wave, waiting on health between waves");
+  add_manifest_flags(cmd, &args->manifests);
+  cmd->add_option("--kubeconfig", args->kubeconfig, "Path to the kubeconfig file");
+  cmd->add_option("--context", args->context, "Kubeconfig context to use");
+  cmd->add_option("--timeout", args->timeout, "Give up on the whole sync after this long (exit code 3)")
+      ->capture_default_str();
+  cmd->add_option("--wave-timeout", args->wave_timeout, "Give up on any one step after this long (exit code 3)");
+  cmd->add_option("--wave-delay", args->wave_delay, "Pause after applying each non-final step")->capture_default_str();
+  cmd->add_flag("--no-wait", args->no_wait, "Do not wait for the final step to become healthy");
+  cmd->add_flag("--dry-run", args->dry_run, "Server-side dry run of every object; no hooks run");
+  cmd->add_flag("--force-conflicts", args->force_conflicts, "Take over fields owned by other field managers");
+  cmd->add_option("--health-conditions", args->health_conditions,
+                  "Judge custom resources by their conditions: annotated (only those annotated) or all")
+      ->check(CLI::IsMember({"annotated", "all"}))
+      ->capture_default_str();
+  cmd->add_option("-o,--output", args->output, "Event output: text (stderr) or json (NDJSON on stdout)")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  cmd->callback([args, exit_code] { *exit_code = run_apply(*args); });
+}
+
+}  // namespace wavesync::cli
