@@ -88,7 +88,8 @@ TEST_CASE("Status bodies become one readable error line", "[kube][requests]") {
 
   HttpResponse down;
   down.transport_error = "Couldn't connect to server";
-  CHECK(response_error("get v1 Pod a/b", down).message == "get v1 Pod a/b: cannot reach the API server: Couldn't connect to server");
+  CHECK(response_error("get v1 Pod a/b", down).message == "get v1 Pod a/b: cannot reach the API server: Couldn't connect to server (check that the cluster is running "
+        "and that the kubeconfig's server address is right)");
   CHECK(response_error("get v1 Pod a/b", down).exit_code == 4);
 }
 
@@ -113,4 +114,21 @@ TEST_CASE("Aggregated discovery maps kinds to resources and skips subresources",
     {"name":"jobs","namespaced":true,"kind":"Job"},{"name":"jobs/status","namespaced":true,"kind":"Job"}]})")));
   CHECK(legacy.size() == 1);
   CHECK(legacy.find("batch/v1", "Job")->group == "batch");
+}
+
+TEST_CASE("refused credentials and missing RBAC permissions say what to do, with exit code 4", "[kube]") {
+  HttpResponse unauthorized;
+  unauthorized.status = 401;
+  Error e401 = response_error("get v1 Pod a/b", unauthorized);
+  CHECK(e401.message == "get v1 Pod a/b: 401 Unauthorized (the credentials in the kubeconfig were refused; they may "
+                        "have expired: log in again or refresh them)");
+  CHECK(e401.exit_code == 4);
+  HttpResponse forbidden;
+  forbidden.status = 403;
+  forbidden.body = R"({"kind":"Status","message":"pods \"b\" is forbidden: User \"x\" cannot get resource \"pods\"","reason":"Forbidden"})";
+  Error e403 = response_error("get v1 Pod a/b", forbidden);
+  CHECK(e403.message == "get v1 Pod a/b: 403 Forbidden: pods \"b\" is forbidden: User \"x\" cannot get resource "
+                        "\"pods\" (the kubeconfig user lacks this RBAC permission: ask a cluster admin to grant it, "
+                        "or use another --context)");
+  CHECK(e403.exit_code == 4);
 }

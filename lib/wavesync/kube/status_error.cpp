@@ -73,7 +73,8 @@ std::string detail_of(const nlohmann::json& status) {
 
 Error response_error(const std::string& context, const HttpResponse& response) {
   if (response.status == 0) {
-    return Error{context + ": cannot reach the API server: " + response.transport_error,
+    return Error{context + ": cannot reach the API server: " + response.transport_error +
+                     " (check that the cluster is running and that the kubeconfig's server address is right)",
                  exit_code::k_cluster, 0};
   }
   std::string head = std::to_string(response.status);
@@ -90,7 +91,10 @@ Error response_error(const std::string& context, const HttpResponse& response) {
   const bool cluster = response.status == 401 || response.status == 403 || response.status >= 500;
   std::string message = context + ": " + head;
   if (!detail.empty()) message += ": " + detail;
-  if (response.status == 401) message += " (check the kubeconfig user's credentials)";
+  if (response.status == 401)
+    message += " (the credentials in the kubeconfig were refused; they may have expired: log in again or refresh them)";
+  if (response.status == 403)
+    message += " (the kubeconfig user lacks this RBAC permission: ask a cluster admin to grant it, or use another --context)";
   return Error{message, cluster ? exit_code::k_cluster : exit_code::k_sync_failed,
                static_cast<int>(response.status)};
 }
