@@ -23,19 +23,31 @@ def condition(obj, kind):
     return None
 
 
+def by_wavesync(event):
+    """Writes made by wavesync, not by the controllers or by the tests' own kubectl."""
+    return (not event["user"]["username"].startswith("system:")
+            and not event.get("userAgent", "").startswith("kubectl/"))
+
+
 def writes(events, namespace, verb, resource=None):
-    """(resource, name) of each `verb` in `namespace`, in the order the apiserver logged them."""
-    return [(e["objectRef"]["resource"], e["objectRef"].get("name"))
-            for e in events
-            if e["verb"] == verb and e["objectRef"].get("namespace") == namespace
-            and not e["objectRef"].get("subresource")
-            and (resource is None or e["objectRef"]["resource"] == resource)
-            and e["responseStatus"]["code"] < 300]
+    """(resource, name) of each successful `verb` by wavesync in `namespace`, in log order.
+    `verb` "create" also matches a server-side apply (patch) that answered 201 Created."""
+    out = []
+    for e in events:
+        ref, code = e["objectRef"], e["responseStatus"]["code"]
+        if not by_wavesync(e) or ref.get("namespace") != namespace or ref.get("subresource"):
+            continue
+        if resource is not None and ref["resource"] != resource:
+            continue
+        if e["verb"] == verb and code < 300 or verb == "create" and e["verb"] == "patch" \
+                and code == 201:
+            out.append((ref["resource"], ref.get("name")))
+    return out
 
 
 def created_by_user(events, namespace):
-    """Creates of the user's objects (not those the controllers make: pods, replicasets)."""
-    own = {"configmaps", "deployments", "services", "jobs", "namespaces", "backupschedules"}
+    """Creates of the example's own objects (not the pods and replicasets controllers make)."""
+    own = {"configmaps", "deployments", "services", "jobs", "backupschedules"}
     return [w for w in writes(events, namespace, "create") if w[0] in own]
 
 
@@ -84,9 +96,11 @@ def test_quickstart_applied_again_reruns_both_hooks_with_before_hook_creation(
             for _, name in writes(events, "quickstart", verb, "jobs")]
     assert sorted(jobs) == sorted([("delete", "migrate"), ("create", "migrate"),
                                    ("delete", "smoke-test"), ("create", "smoke-test")])
-    job_writes = [(e["verb"], e["objectRef"]["name"]) for e in events
-                  if e["objectRef"].get("resource") == "jobs" and e["verb"] in ("delete", "create")
-                  and e["objectRef"].get("namespace") == "quickstart"]
+    job_writes = [(e["verb"] if e["verb"] != "patch" else "create", e["objectRef"]["name"])
+                  for e in events if by_wavesync(e)
+                  and e["objectRef"].get("resource") == "jobs" and not e["objectRef"].get(
+                      "subresource") and e["objectRef"].get("namespace") == "quickstart"
+                  and (e["verb"] == "delete" or e["responseStatus"]["code"] == 201)]
     assert job_writes.index(("delete", "migrate")) < job_writes.index(("create", "migrate"))
     names = [j["metadata"]["name"] for j in
              dev_cluster.get_json("jobs", "-n", "quickstart")["items"]]
