@@ -178,14 +178,14 @@ def test_prune_deletes_removed_objects_in_reverse_wave_order(
         wavesync, dev_cluster, clean):  # noqa: F811
     clean("prune-example")
     ns = ("-n", "prune-example")
-    first = apply_example(wavesync, dev_cluster, "examples/prune/v1", "--applyset", "prune-example")
+    applyset = ["--applyset", "prune-example", "--applyset-namespace", "prune-example"]
+    first = apply_example(wavesync, dev_cluster, "examples/prune/v1", *applyset)
     assert first.returncode == 0, first.stderr
     assert dev_cluster.exists("deployment", "worker", *ns)
     assert dev_cluster.exists("configmap", "legacy-flags", *ns)
 
     offset = dev_cluster.audit_offset()
-    second = apply_example(wavesync, dev_cluster, "examples/prune/v2", "--applyset", "prune-example",
-                   "--prune")
+    second = apply_example(wavesync, dev_cluster, "examples/prune/v2", *applyset, "--prune")
     assert second.returncode == 0, second.stderr
 
     assert not dev_cluster.exists("deployment", "worker", *ns)
