@@ -14,7 +14,7 @@ Health deployment(const nlohmann::json& live);
 Health stateful_set(const nlohmann::json& live);
 Health daemon_set(const nlohmann::json& live);
 Health replica_set(const nlohmann::json& live);
-// `hook` judges the pod as run-to-completion whatever its restartPolicy.
+// `hook`: the pod is a hook, so argocd.argoproj.io/ignore-restart-policy does not apply.
 Health pod(const nlohmann::json& live, bool hook);
 Health job(const nlohmann::json& live);
 Health persistent_volume_claim(const nlohmann::json& live);
