@@ -1,15 +1,13 @@
 // `wavesync apply [PATHS...]`: loads manifests, plans the waves and runs the sync engine against
 // the cluster, reporting events to stderr (text) or stdout (`-o json`, one JSON object per line).
 // Wires the real implementations: kube client, system clock, signal flag, reporters.
+#include "apply_output.hpp"
 #include "commands.hpp"
 #include "common.hpp"
 
 #include "wavesync/engine/clock.hpp"
 #include "wavesync/engine/sync.hpp"
 #include "wavesync/kube/make_client.hpp"
-#include "wavesync/output/json_events.hpp"
-#include "wavesync/output/log_reporter.hpp"
-#include "wavesync/output/terminal.hpp"
 #include "wavesync/plan/plan.hpp"
 
 #include <atomic>
@@ -36,7 +34,7 @@ struct ApplyArgs {
   bool dry_run = false;
   bool force_conflicts = false;
   std::string health_conditions = "annotated";
-  std::string output = "text";
+  OutputFlags output;  // -o, --color, --report, --junit, --timeline
 };
 
 // A signal handler can only reach the engine through a flag with static storage: the one
@@ -118,20 +116,12 @@ int run_apply(const ApplyArgs& args) {
   if (!plan) return fail(plan.error());
   for (const std::string& warning : plan->warnings) print_warning(warning);
 
-  output::FileTerminal err(stderr);
-  output::FileTerminal out(stdout);
-  std::unique_ptr<engine::EventSink> reporter;
-  if (args.output == "json") {
-    reporter = std::make_unique<output::JsonEventReporter>(out);
-  } else {
-    const char* github = std::getenv("GITHUB_ACTIONS");
-    auto style = github != nullptr && std::string(github) == "true" ? output::LogStyle::github : output::LogStyle::plain;
-    reporter = std::make_unique<output::LogReporter>(err, style, &*plan);
-  }
   install_signal_handlers();
   options.interrupt = &g_interrupt;
   engine::SystemClock clock;
-  engine::SyncResult result = engine::run_sync(*plan, *connection->client, clock, *reporter, options);
+  ApplyOutput reporting(args.output, *plan, clock);
+  engine::SyncResult result = engine::run_sync(*plan, *connection->client, clock, reporting.sink(), options);
+  if (!reporting.write_files() && result.exit_code == exit_code::k_ok) return exit_code::k_usage;
   return result.exit_code;
 }
 
@@ -154,9 +144,8 @@ void setup_apply(CLI::App& app, int* exit_code) {
                   "Judge custom resources by their conditions: annotated (only those annotated) or all")
       ->check(CLI::IsMember({"annotated", "all"}))
       ->capture_default_str();
-  cmd->add_option("-o,--output", args->output, "Event output: text (stderr) or json (NDJSON on stdout)")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->capture_default_str();
+  add_output_flags(cmd, &args->output);
+  cmd->footer("Example:\n  wavesync apply ./manifests --timeout 5m --junit report.xml --timeline run.svg");
   cmd->callback([args, exit_code] { *exit_code = run_apply(*args); });
 }
 

@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("wavesync ") + WAVESYNC_VERSION + " (" +
                                         WAVESYNC_GIT_REVISION + ")");
   app.require_subcommand(1);
+  app.footer("Example:\n  wavesync apply ./manifests    # run `wavesync <command> --help` for each command");
   int exit_code = 0;
   wavesync::cli::setup_version(app, &exit_code);
   wavesync::cli::setup_plan(app, &exit_code);

@@ -1,0 +1,50 @@
+// How `wavesync apply` shows a run: picks the reporter (live terminal view on a TTY, plain or
+// GitHub Actions log otherwise, NDJSON with -o json plus the summary on stderr), and writes the
+// --report, --junit and --timeline files when the run ends. Owns every sink it makes.
+#pragma once
+
+#include "wavesync/engine/clock.hpp"
+#include "wavesync/engine/events.hpp"
+#include "wavesync/output/run_record.hpp"
+#include "wavesync/output/terminal.hpp"
+#include "wavesync/plan/plan.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace wavesync::cli {
+
+struct OutputFlags {
+  std::string output = "text";  // text | json
+  std::string color = "auto";   // auto | always | never
+  std::string report;           // --report FILE.json
+  std::string junit;            // --junit FILE.xml
+  std::string timeline;         // --timeline FILE.svg|.html
+};
+
+// Adds -o/--output, --color, --report, --junit, --timeline.
+void add_output_flags(CLI::App* cmd, OutputFlags* flags);
+
+class ApplyOutput {
+ public:
+  ApplyOutput(const OutputFlags& flags, const Plan& plan, engine::Clock& clock);
+  ~ApplyOutput();
+  engine::EventSink& sink() { return fan_out_; }
+  // Writes the requested files; prints an error per file that could not be written. False when
+  // one failed.
+  bool write_files();
+
+ private:
+  OutputFlags flags_;
+  const Plan& plan_;
+  output::FileTerminal err_{stderr};
+  output::FileTerminal out_{stdout};
+  output::Recorder recorder_;
+  std::vector<std::unique_ptr<engine::EventSink>> sinks_;
+  engine::FanOutSink fan_out_;
+};
+
+}  // namespace wavesync::cli
