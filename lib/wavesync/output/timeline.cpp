@@ -126,8 +126,11 @@ std::string timeline_svg(const RunRecord& record) {
         if (r.hook) {
           body += fmt::format("<path d=\"M{:.1f} {} l6 7 l-6 7 l-6 -7 z\" class=\"hookmark\"/>\n", x0, y + 4);
         }
-        body += fmt::format("<text x=\"{:.1f}\" y=\"{}\" class=\"dur\">{}</text>\n", std::min(x0 + w + 6, 1100.0),
-                            y + 15, xml_escape(format_duration(std::chrono::milliseconds(std::llround((t1 - t0) * 1000)))));
+        // The duration goes right of the bar, or inside its end when the bar reaches the edge.
+        const bool inside = x0 + w + 60 > k_timeline_width;
+        body += fmt::format("<text x=\"{:.1f}\" y=\"{}\" class=\"{}\">{}</text>\n", inside ? x0 + w - 6 : x0 + w + 6,
+                            y + 15, inside ? "dur inside" : "dur",
+                            xml_escape(format_duration(std::chrono::milliseconds(std::llround((t1 - t0) * 1000)))));
       } else {
         body += fmt::format("<text x=\"{}\" y=\"{}\" class=\"notrun\">{}</text>\n", k_chart_left, y + 15,
                             r.outcome == Outcome::failed ? xml_escape("failed: " + truncate_columns(r.message, 90))
@@ -159,7 +162,7 @@ std::string timeline_svg(const RunRecord& record) {
       ".stepband{{fill:#f6f8fa}} .stepspan{{fill:#ddf4ff;stroke:#54aeff;stroke-width:1}}\n"
       ".step{{font-size:13px;font-weight:bold;fill:#1f2328}} .label{{font-size:12px;fill:#1f2328}}\n"
       ".hook{{font-style:italic}} .hookmark{{fill:#8250df;stroke:#ffffff;stroke-width:1}}\n"
-      ".dur{{font-size:11px;fill:#57606a}} .notrun{{font-size:11px;fill:#8c959f;font-style:italic}}\n"
+      ".dur{{font-size:11px;fill:#57606a}} .inside{{fill:#ffffff;text-anchor:end}} .notrun{{font-size:11px;fill:#8c959f;font-style:italic}}\n"
       ".legend{{font-size:12px;fill:#1f2328}}\n"
       "</style>\n"
       "<rect x=\"0\" y=\"0\" width=\"{0}\" height=\"{1}\" fill=\"#ffffff\"/>\n"
