@@ -27,7 +27,7 @@ int run_plan(const PlanArgs& args) {
     return plan.error().exit_code;
   }
   if (args.output == "json") {
-    fmt::print("{}\n", plan_to_json(*plan).dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+    fmt::print("{}", plan_to_json_text(*plan));
     return exit_code::k_ok;
   }
   for (const std::string& warning : plan->warnings) print_warning(warning);

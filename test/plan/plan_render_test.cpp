@@ -80,3 +80,12 @@ TEST_CASE("the text plan shows one aligned block per step", "[plan][render]") {
         "  Job         app/smoke-*  hook PostSync delete=HookSucceeded      app.yaml:20\n"
         "3 steps, 4 resources\n");
 }
+
+TEST_CASE("the streamed JSON text is the same document as the JSON tree", "[plan][render]") {
+  Plan plan = plan_of(resources_from(k_app, "app"));
+  plan.warnings.push_back("app.yaml:1: a \"quoted\" warning");
+  std::string text = plan_to_json_text(plan);
+  CHECK(nlohmann::json::parse(text) == plan_to_json(plan));
+  CHECK(text.rfind("{\"steps\":[\n{\"phase\":\"PreSync\",\"wave\":-1,\"resources\":[", 0) == 0);
+  CHECK(plan_to_json_text(Plan{}) == "{\"steps\":[\n],\"warnings\":[]}\n");
+}

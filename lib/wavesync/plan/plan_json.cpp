@@ -5,7 +5,8 @@ namespace {
 
 nlohmann::json string_or_null(const std::string& s) { return s.empty() ? nlohmann::json() : nlohmann::json(s); }
 
-nlohmann::json resource_to_json(const PlannedResource& planned) {
+// Everything about a planned resource except its object.
+nlohmann::json resource_header(const PlannedResource& planned) {
   const Resource& r = planned.resource;
   nlohmann::json hook;  // null for ordinary resources
   if (planned.hook) {
@@ -21,8 +22,13 @@ nlohmann::json resource_to_json(const PlannedResource& planned) {
           {"name", string_or_null(r.name())},
           {"generateName", string_or_null(r.generate_name())},
           {"hook", std::move(hook)},
-          {"source", r.source.file_line()},
-          {"object", r.object}};
+          {"source", r.source.file_line()}};
+}
+
+std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+
+nlohmann::json step_header(const Step& step) {
+  return {{"phase", std::string(phase_name(step.phase))}, {"wave", step.wave}};
 }
 
 }  // namespace
@@ -31,10 +37,37 @@ nlohmann::json plan_to_json(const Plan& plan) {
   nlohmann::json steps = nlohmann::json::array();
   for (const Step& step : plan.steps) {
     nlohmann::json resources = nlohmann::json::array();
-    for (const PlannedResource& planned : step.resources) resources.push_back(resource_to_json(planned));
-    steps.push_back({{"phase", std::string(phase_name(step.phase))}, {"wave", step.wave}, {"resources", std::move(resources)}});
+    for (const PlannedResource& planned : step.resources) {
+      nlohmann::json resource = resource_header(planned);
+      resource["object"] = planned.resource.object;
+      resources.push_back(std::move(resource));
+    }
+    nlohmann::json s = step_header(step);
+    s["resources"] = std::move(resources);
+    steps.push_back(std::move(s));
   }
   return {{"steps", std::move(steps)}, {"warnings", plan.warnings}};
+}
+
+std::string plan_to_json_text(const Plan& plan) {
+  std::string out = "{\"steps\":[";
+  for (std::size_t s = 0; s < plan.steps.size(); ++s) {
+    const Step& step = plan.steps[s];
+    if (s > 0) out.push_back(',');
+    std::string header = dump(step_header(step));
+    header.pop_back();  // reopen the object to add "resources"
+    out.append("\n").append(header).append(",\"resources\":[");
+    for (std::size_t i = 0; i < step.resources.size(); ++i) {
+      const PlannedResource& planned = step.resources[i];
+      std::string resource = dump(resource_header(planned));
+      resource.pop_back();
+      out.append(i > 0 ? ",\n" : "\n").append(resource).append(",\"object\":").append(dump(planned.resource.object));
+      out.push_back('}');
+    }
+    out.append("\n]}");
+  }
+  out.append("\n],\"warnings\":").append(dump(nlohmann::json(plan.warnings))).append("}\n");
+  return out;
 }
 
 }  // namespace wavesync
