@@ -16,6 +16,7 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
 }
 }  // namespace
 
+// argocd-semantics.md §3.4: a deliberate difference (fail at once)
 TEST_CASE("a resource turning Degraded fails the sync at once, without waiting for its siblings", "[engine][failure]") {
   Cluster c;
   c.fail = {"web"};
@@ -36,6 +37,7 @@ TEST_CASE("a resource turning Degraded fails the sync at once, without waiting f
                  "Progressing=False ProgressDeadlineExceeded: ReplicaSet \"web-5d8f\" has timed out progressing."));
 }
 
+// argocd-semantics.md §7.16 (a Sync hook goes Degraded), §3.5
 TEST_CASE("a failing hook fails the sync, runs the SyncFail hooks and shows the hook's log tail", "[engine][failure]") {
   Cluster c;
   c.fail = {"migrate"};
@@ -71,6 +73,7 @@ TEST_CASE("a failing hook fails the sync, runs the SyncFail hooks and shows the 
   CHECK(result.reasons[0].rfind("hook batch/v1 Job default/migrate: Degraded", 0) == 0);
 }
 
+// argocd-semantics.md §7.16 (the sync succeeds)
 TEST_CASE("SyncFail hooks never run when the sync succeeds", "[engine][failure]") {
   Cluster c;
   auto result = c.sync(plan_of({resource(config_map("default", "a")), hook(job("default", "on-fail"), Phase::sync_fail)}));
@@ -78,6 +81,7 @@ TEST_CASE("SyncFail hooks never run when the sync succeeds", "[engine][failure]"
   CHECK(c.client.writes() == std::vector<std::string>{"apply v1 ConfigMap default/a"});
 }
 
+// argocd-semantics.md §7.16, §3.5 (combined message)
 TEST_CASE("a failing SyncFail hook adds its reason to the sync's", "[engine][failure]") {
   Cluster c;
   c.fail = {"web", "cleanup"};
@@ -87,6 +91,7 @@ TEST_CASE("a failing SyncFail hook adds its reason to the sync's", "[engine][fai
   CHECK(result.reasons[2].rfind("one or more SyncFail hooks failed, reason: hook batch/v1 Job default/cleanup: Degraded", 0) == 0);
 }
 
+// argocd-semantics.md §3.3 step 4, §7.16 (apply failed)
 TEST_CASE("an apply rejection fails the step after the later runs of the step were applied", "[engine][failure]") {
   Cluster c;
   c.client.inject_fault({"apply", "ConfigMap", "bad", 1, Error{"apply v1 ConfigMap default/bad: 422 Unprocessable Entity: data: Invalid value", 1, 422}});
@@ -116,6 +121,7 @@ TEST_CASE("a changed immutable field is reported with the field and a hint", "[e
         "Force=true (or Replace=true), or delete it first");
 }
 
+// argocd-semantics.md §7.18 (Force)
 TEST_CASE("Force=true deletes and recreates an object whose change the server rejects", "[engine][failure]") {
   Cluster c;
   json web = deployment("default", "web");
@@ -128,6 +134,7 @@ TEST_CASE("Force=true deletes and recreates an object whose change the server re
                                                        "apply apps/v1 Deployment default/web"});
 }
 
+// argocd-semantics.md §7.18 (Replace, live object exists)
 TEST_CASE("Replace=true deletes an existing object and creates it again", "[engine][failure]") {
   Cluster c;
   c.client.seed(config_map("default", "a"));
@@ -137,6 +144,7 @@ TEST_CASE("Replace=true deletes an existing object and creates it again", "[engi
                                                        "apply v1 ConfigMap default/a"});
 }
 
+// argocd-semantics.md §7.18 (Replace on a Namespace)
 TEST_CASE("Replace=true on a Namespace is a plain apply so its contents survive", "[engine][failure]") {
   Cluster c;
   c.seed_namespace("shop");
@@ -173,6 +181,7 @@ TEST_CASE("--wave-timeout bounds each step", "[engine][failure]") {
   CHECK(result.reasons[0] == "timed out after 20s (--wave-timeout) waiting for Sync wave 1");
 }
 
+// argocd-semantics.md §7.20 (resource deleted mid-wave)
 TEST_CASE("a resource deleted while its step is awaited fails the sync", "[engine][failure]") {
   Cluster c;
   c.never = {"web"};

@@ -16,6 +16,7 @@ std::size_t index_of(const std::vector<std::string>& v, const std::string& s) {
 }
 }  // namespace
 
+// argocd-semantics.md §2.1, §7.1 (phase order)
 TEST_CASE("PreSync hooks complete before Sync resources, PostSync hooks run after they are healthy", "[engine][hooks]") {
   Cluster c;
   c.delays["pre"] = 3s;
@@ -33,6 +34,7 @@ TEST_CASE("PreSync hooks complete before Sync resources, PostSync hooks run afte
   CHECK(c.sink.at("sync-done") == Approx(8.0));
 }
 
+// argocd-semantics.md §7.13, §2.4
 TEST_CASE("BeforeHookCreation deletes an existing hook in the foreground, waits until it is gone, then creates it", "[engine][hooks]") {
   Cluster c;
   c.client.seed(job("default", "migrate"));
@@ -68,6 +70,7 @@ TEST_CASE("every sync runs the hooks again", "[engine][hooks]") {
                                                        "apply v1 ConfigMap default/a"});
 }
 
+// argocd-semantics.md §7.15 (all Healthy)
 TEST_CASE("HookSucceeded hooks are deleted when the whole sync succeeds, not when they complete", "[engine][hooks]") {
   Cluster c;
   Plan plan = plan_of({hook(job("default", "bhc"), Phase::pre_sync, 0, {DeletePolicy::before_hook_creation}),
@@ -84,6 +87,7 @@ TEST_CASE("HookSucceeded hooks are deleted when the whole sync succeeds, not whe
   CHECK(c.sink.at("hook-deleted batch/v1 Job default/on-success") == Approx(6.0));
 }
 
+// argocd-semantics.md §7.15 (one Degraded)
 TEST_CASE("HookFailed hooks are deleted when the sync fails, whatever their own result", "[engine][hooks]") {
   Cluster c;
   c.fail = {"web"};
@@ -97,6 +101,7 @@ TEST_CASE("HookFailed hooks are deleted when the sync fails, whatever their own 
   CHECK(index_of(writes, "delete batch/v1 Job default/on-success foreground") == writes.size());
 }
 
+// argocd-semantics.md §7.15 (one still Progressing)
 TEST_CASE("hooks still running when the sync times out are neither deleted nor counted complete", "[engine][hooks]") {
   Cluster c;
   c.never = {"slow"};
@@ -109,6 +114,7 @@ TEST_CASE("hooks still running when the sync times out are neither deleted nor c
   CHECK(c.client.writes() == std::vector<std::string>{"apply batch/v1 Job default/slow"});
 }
 
+// argocd-semantics.md §7.14, §2.2
 TEST_CASE("generateName hooks get a deterministic name from the run id, phase and start time", "[engine][hooks]") {
   Cluster c;
   json pod = object("v1", "Pod", "default", "", {{"spec", {{"restartPolicy", "Never"},
@@ -155,6 +161,7 @@ TEST_CASE("a hook Job removed by its TTL controller after completing counts as c
   CHECK(c.sink.has("hook-completed batch/v1 Job default/ttl"));
 }
 
+// argocd-semantics.md §7.20, §8.5
 TEST_CASE("a hook that disappears before finishing fails the sync instead of waiting forever", "[engine][hooks]") {
   Cluster c;
   c.never = {"gone"};
@@ -186,4 +193,25 @@ TEST_CASE("a hook pod is judged as run-to-completion", "[engine][hooks]") {
   for (const auto& r : result.reasons) UNSCOPED_INFO(r);
   CHECK(result.exit_code == 0);
   CHECK(c.sink.at("hook-completed v1 Pod default/check") == Approx(2.0));
+}
+
+// §7.13: with three existing hooks (BeforeHookCreation, HookFailed, HookSucceeded) only the
+// BeforeHookCreation one is deleted before creation; the others are re-applied in place and,
+// being unchanged completed Jobs, count as complete without running again (Argo CD #25475).
+TEST_CASE("only BeforeHookCreation hooks are deleted before they are created again", "[engine][hooks]") {
+  Cluster c;
+  for (const char* name : {"bhc", "on-fail", "on-success"}) {
+    c.client.seed(job("default", name));
+    auto r = fakes::ref("batch/v1", "Job", "default", name);
+    c.client.set_status(r, fakes::healthy_status(*c.client.object(r)));
+  }
+  Plan plan = plan_of({hook(job("default", "bhc"), Phase::sync, 0, {DeletePolicy::before_hook_creation}),
+                       hook(job("default", "on-fail"), Phase::sync, 0, {DeletePolicy::hook_failed}),
+                       hook(job("default", "on-success"), Phase::sync, 0, {DeletePolicy::hook_succeeded})});
+  auto result = c.sync(plan);
+  CHECK(result.exit_code == 0);
+  CHECK(c.client.writes() == std::vector<std::string>{
+                                 "delete batch/v1 Job default/bhc foreground", "apply batch/v1 Job default/bhc",
+                                 "apply batch/v1 Job default/on-fail", "apply batch/v1 Job default/on-success",
+                                 "delete batch/v1 Job default/on-success foreground"});
 }

@@ -7,6 +7,7 @@ using namespace wavesync;
 using namespace wavesync::test;
 using namespace std::chrono_literals;
 
+// argocd-semantics.md §7.8 (multi-step waits for health)
 TEST_CASE("steps run in plan order and a step starts only when the previous one is healthy", "[engine]") {
   Cluster c;
   c.delays["web"] = 5s;
@@ -53,6 +54,7 @@ TEST_CASE("within a step objects are applied in runs of the same kind, one apply
   CHECK(first_watch < first_apply);
 }
 
+// argocd-semantics.md §7.7 (single wave): a deliberate difference
 TEST_CASE("unlike Argo CD the final step is waited for, so success means healthy", "[engine]") {
   Cluster c;
   c.delays["web"] = 4s;
@@ -100,6 +102,7 @@ TEST_CASE("resources without a health rule do not block the next step", "[engine
   CHECK(c.sink.at("sync-done") == Approx(0.0));
 }
 
+// argocd-semantics.md §7.9, §3.2 (delay only after non-final waves)
 TEST_CASE("--wave-delay passes between applying a step and judging its health", "[engine]") {
   Cluster c;
   engine::RunOptions options;
@@ -111,6 +114,7 @@ TEST_CASE("--wave-delay passes between applying a step and judging its health", 
   CHECK(c.sink.at("sync-done") == Approx(2.0));  // no delay after the final step
 }
 
+// argocd-semantics.md §7.4, §1.3 (namespace before its contents)
 TEST_CASE("a namespace is created and Active before the objects in it", "[engine]") {
   Cluster c;
   // Namespace bubbling (§1.3) puts the Namespace first in the step; its run goes first.
@@ -127,6 +131,7 @@ TEST_CASE("a cluster-scoped object given a namespace is applied without it", "[e
   CHECK(c.client.writes() == std::vector<std::string>{"apply rbac.authorization.k8s.io/v1 ClusterRole reader"});
 }
 
+// argocd-semantics.md §7.5, §3.3 step 5 (CRD before its CRs)
 TEST_CASE("a CRD is Established and discovery refreshed before its custom resources are applied", "[engine]") {
   Cluster c;
   json crd = object("apiextensions.k8s.io/v1", "CustomResourceDefinition", "", "widgets.test.dev",
