@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make demo: start the local control plane (test/cluster) and deploy ./manifests to it,
-# wave by wave, with the live progress view. Never touches the user's kubeconfig or
-# current context: every command gets the dev cluster's kubeconfig explicitly.
+# wave by wave, with the live progress view, the summary table and a timeline picture.
+# Never touches the user's kubeconfig or current context: every command gets the dev
+# cluster's kubeconfig explicitly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -14,23 +15,13 @@ KUBECONFIG_DEMO=$(bash test/cluster/up | tail -n 1)
 [ -f "$KUBECONFIG_DEMO" ] || { echo "demo: test/cluster/up gave no kubeconfig" >&2; exit 1; }
 KUBECTL_DEMO=$(bash test/cluster/env | sed -n 's/^export WAVESYNC_KUBECTL=//p')
 
-"$WAVESYNC" plan manifests
-
-if "$WAVESYNC" apply --help >/dev/null 2>&1; then
-  args=(apply manifests --kubeconfig "$KUBECONFIG_DEMO")
-  if "$WAVESYNC" apply --help 2>&1 | grep -q -- '--timeline'; then
-    mkdir -p "$BUILD/demo"
-    args+=(--timeline "$BUILD/demo/timeline.svg")
-  fi
-  status=0
-  "$WAVESYNC" "${args[@]}" || status=$?
-  if [ -f "$BUILD/demo/timeline.svg" ]; then
-    echo "demo: timeline of the run: $BUILD/demo/timeline.svg" >&2
-  fi
-else
-  echo "demo: this build has no 'wavesync apply' yet; showing the plan only" >&2
-  status=0
-fi
+# The live progress view on a terminal, timestamped lines otherwise; the summary table
+# at the end; the timeline picture of the run.
+mkdir -p "$BUILD/demo"
+status=0
+"$WAVESYNC" apply manifests --kubeconfig "$KUBECONFIG_DEMO" \
+  --timeline "$BUILD/demo/timeline.svg" || status=$?
+echo "demo: timeline of the run: $BUILD/demo/timeline.svg" >&2
 
 cat >&2 <<END
 

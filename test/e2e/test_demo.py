@@ -43,11 +43,16 @@ def unhealthy_reason(obj):
 
 def test_demo_deploys_every_object_of_the_manifests_healthy(dev_cluster, wavesync):  # noqa: F811
     dev_cluster.delete_namespaces(*NAMESPACES)
-    env = {**os.environ, "BUILD": str(wavesync.parent.parent)}
+    build = wavesync.parent.parent
+    timeline = build / "demo" / "timeline.svg"
+    timeline.unlink(missing_ok=True)
+    env = {**os.environ, "BUILD": str(build)}
     demo = subprocess.run(["bash", str(REPO / "examples" / "demo.sh")], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=900)
     assert demo.returncode == 0, demo.stderr[-4000:]
     assert f"export KUBECONFIG={dev_cluster.kubeconfig}" in demo.stderr
+    assert f"demo: timeline of the run: {build}/demo/timeline.svg" in demo.stderr
+    assert timeline.read_text().lstrip().startswith(("<svg", "<?xml"))
 
     assert manifest_problems(dev_cluster) == []
 
