@@ -7,10 +7,13 @@
 #include <fnmatch.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
+#include <thread>
 
 namespace wavesync::manifest {
 namespace {
@@ -20,6 +23,40 @@ namespace fs = std::filesystem;
 std::string too_large(const std::string& name, std::uintmax_t bytes) {
   return name + ": " + (bytes == 0 ? std::string("input") : std::to_string(bytes) + " bytes") +
          " is too large: expected at most " + std::to_string(k_max_file_bytes) + " bytes (10 MiB) per manifest file";
+}
+
+// One file (or stdin) to read, in load order.
+struct Input {
+  std::string name;
+  fs::path path;
+  std::optional<std::string> text;  // already read (stdin, tests)
+};
+
+// Reads and parses one input; pure apart from reading `input.path`, so inputs can be
+// parsed on several threads.
+Result<std::vector<Resource>> load_input(const Input& input) {
+  std::string read;
+  const std::string* text = input.text ? &*input.text : &read;
+  if (!input.text) {
+    std::error_code ec;
+    std::uintmax_t size = fs::file_size(input.path, ec);
+    if (ec) return make_error(input.name + ": cannot read: " + ec.message());
+    // Checked before reading, so a huge file costs one stat, not a slow parse.
+    if (size > k_max_file_bytes) return make_error(too_large(input.name, size));
+    std::ifstream in(input.path, std::ios::binary);
+    if (!in) return make_error(input.name + ": cannot open for reading");
+    read.assign(static_cast<std::size_t>(size), '\0');
+    in.read(read.data(), static_cast<std::streamsize>(size));
+    read.resize(static_cast<std::size_t>(in.gcount()));
+  }
+  auto documents = parse_yaml_documents(*text, input.name);
+  if (!documents) return documents.error();
+  std::vector<Resource> resources;
+  for (YamlDocument& document : *documents) {
+    if (auto ok = append_objects(std::move(document), resources); !ok) return ok.error();
+    if (resources.size() > k_max_objects) break;  // reported by the caller
+  }
+  return resources;
 }
 
 class Loader {
@@ -32,34 +69,24 @@ class Loader {
     fs::file_status status = fs::status(arg, ec);
     if (ec || !fs::exists(status)) return make_error(arg + ": no such file or directory");
     if (fs::is_directory(status)) {
-      std::size_t before = files_;
+      std::size_t before = inputs_.size();
       fs::path root = fs::canonical(arg, ec);
       if (ec) return make_error(arg + ": cannot resolve path: " + ec.message());
       visited_.insert(root.string());
       if (auto ok = walk(fs::path(arg), "", root); !ok) return ok;
-      if (files_ == before) result_.warnings.push_back(arg + ": no .yaml, .yml or .json files found");
+      if (inputs_.size() == before) result_.warnings.push_back(arg + ": no .yaml, .yml or .json files found");
       return {};
     }
     if (excluded("", fs::path(arg).filename().string())) return {};
     return load_file(fs::path(arg), arg);
   }
 
-  Result<void> load_text(std::string_view text, const std::string& name) {
-    ++files_;
-    auto documents = parse_yaml_documents(text, name);
-    if (!documents) return documents.error();
-    for (YamlDocument& document : *documents) {
-      if (auto ok = append_objects(std::move(document), result_.resources); !ok) return ok;
-      if (result_.resources.size() > k_max_objects) {
-        const Resource& last = result_.resources.back();
-        return make_error(last.source.str() + ": more than " + std::to_string(k_max_objects) +
-                          " objects: expected at most " + std::to_string(k_max_objects) + " in one run");
-      }
-    }
-    return {};
+  void add_text(std::string_view text, const std::string& name) {
+    inputs_.push_back(Input{name, {}, std::string(text)});
   }
 
   Result<LoadResult> finish() {
+    if (auto ok = parse_inputs(); !ok) return ok.error();
     if (auto ok = settle_identity(result_.resources, options_.default_namespace, options_.namespaces); !ok) {
       return ok.error();
     }
@@ -74,21 +101,50 @@ class Loader {
       text.append(buffer, static_cast<std::size_t>(stdin_.gcount()));
       if (text.size() > k_max_file_bytes) return make_error(too_large(k_stdin_name, 0));
     }
-    return load_text(text, k_stdin_name);
+    add_text(text, k_stdin_name);
+    return {};
   }
 
   Result<void> load_file(const fs::path& path, const std::string& name) {
-    std::error_code ec;
-    std::uintmax_t size = fs::file_size(path, ec);
-    if (ec) return make_error(name + ": cannot read: " + ec.message());
-    // Checked before reading, so a huge file costs one stat, not a slow parse.
-    if (size > k_max_file_bytes) return make_error(too_large(name, size));
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return make_error(name + ": cannot open for reading");
-    std::string text(static_cast<std::size_t>(size), '\0');
-    in.read(text.data(), static_cast<std::streamsize>(size));
-    text.resize(static_cast<std::size_t>(in.gcount()));
-    return load_text(text, name);
+    inputs_.push_back(Input{name, path, std::nullopt});
+    return {};
+  }
+
+  // Files are independent, so they are parsed on all cores (yaml-cpp's tokenizer is most
+  // of the time); results are then joined in load order, so the outcome, including which
+  // error is reported, does not depend on the threads.
+  Result<void> parse_inputs() {
+    std::vector<std::optional<Result<std::vector<Resource>>>> results(inputs_.size());
+    std::atomic<std::size_t> next{0};
+    std::atomic<std::size_t> first_error{inputs_.size()};
+    auto work = [&] {
+      for (std::size_t i = next++; i < inputs_.size(); i = next++) {
+        if (i > first_error.load()) continue;
+        results[i] = load_input(inputs_[i]);
+        if (!results[i]->ok()) {
+          std::size_t seen = first_error.load();
+          while (i < seen && !first_error.compare_exchange_weak(seen, i)) {
+          }
+        }
+      }
+    };
+    std::size_t threads = std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), inputs_.size());
+    std::vector<std::thread> pool;
+    for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+    work();
+    for (std::thread& t : pool) t.join();
+    for (auto& result : results) {
+      if (!result) continue;
+      if (!result->ok()) return result->error();
+      for (Resource& r : result->value()) {
+        result_.resources.push_back(std::move(r));
+        if (result_.resources.size() > k_max_objects) {
+          return make_error(result_.resources.back().source.str() + ": more than " + std::to_string(k_max_objects) +
+                            " objects: expected at most " + std::to_string(k_max_objects) + " in one run");
+        }
+      }
+    }
+    return {};
   }
 
   bool excluded(const std::string& relative, const std::string& basename) const {
@@ -158,8 +214,8 @@ class Loader {
   const LoadOptions& options_;
   std::istream& stdin_;
   LoadResult result_;
+  std::vector<Input> inputs_;
   std::set<std::string> visited_;
-  std::size_t files_ = 0;
 };
 
 }  // namespace
@@ -176,7 +232,7 @@ Result<LoadResult> load_manifests(const std::vector<std::string>& paths, const L
 Result<LoadResult> load_manifest_text(std::string_view text, const std::string& file, const LoadOptions& options) {
   std::istringstream no_stdin;
   Loader loader(options, no_stdin);
-  if (auto ok = loader.load_text(text, file); !ok) return ok.error();
+  loader.add_text(text, file);
   return loader.finish();
 }
 
