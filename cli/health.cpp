@@ -147,6 +147,7 @@ void setup_health(CLI::App& app, int* exit_code) {
       ->check(CLI::IsMember({"text", "json"}));
   cmd->add_flag("--health-conditions", args->all_conditions,
                 "Judge custom resources without an Argo CD rule by their Ready/Stalled conditions");
+  cmd->footer("Example:\n  kubectl get deploy,pod -n shop -o yaml | wavesync health -f -");
   cmd->callback([args, exit_code] { *exit_code = run_health(*args); });
 }
 

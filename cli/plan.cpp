@@ -44,6 +44,7 @@ void setup_plan(CLI::App& app, int* exit_code) {
   cmd->add_option("-o,--output", args->output, "Output format: text or json")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
+  cmd->footer("Example:\n  wavesync plan ./manifests -o json");
   cmd->callback([args, exit_code] { *exit_code = run_plan(*args); });
 }
 
