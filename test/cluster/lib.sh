@@ -44,7 +44,7 @@ APISERVER_APF=${WAVESYNC_APISERVER_APF:-true}
 # Components in start order; down stops them in reverse.
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
 
-log() { printf '[cluster] %s\n' "$*" >&2; }
+log() { printf '[cluster %3ds] %s\n' "$SECONDS" "$*" >&2; }
 die() { printf '[cluster] error: %s\n' "$*" >&2; exit 1; }
 
 # Installs the Debian packages the scripts need, only when a command is missing.
