@@ -3,6 +3,7 @@
 // Wires the real implementations: kube client, system clock, signal flag, reporters.
 #include "apply_output.hpp"
 #include "commands.hpp"
+#include "prune_flags.hpp"
 #include "common.hpp"
 
 #include "wavesync/engine/clock.hpp"
@@ -35,6 +36,7 @@ struct ApplyArgs {
   bool force_conflicts = false;
   std::string health_conditions = "annotated";
   OutputFlags output;  // -o, --color, --report, --junit, --timeline
+  PruneFlags prune;    // --prune, --prune-last, --prune-propagation, --applyset, --applyset-namespace
 };
 
 // A signal handler can only reach the engine through a flag with static storage: the one
@@ -115,14 +117,18 @@ int run_apply(const ApplyArgs& args) {
   auto plan = load_plan(args.manifests, connection->namespace_name);
   if (!plan) return fail(plan.error());
   for (const std::string& warning : plan->warnings) print_warning(warning);
+  auto pruning = prepare_prune(args.prune, args.manifests.paths, connection->namespace_name, *plan,
+                               *connection->client, options);
+  if (!pruning) return fail(pruning.error());
 
   install_signal_handlers();
   options.interrupt = &g_interrupt;
   engine::SystemClock clock;
   ApplyOutput reporting(args.output, *plan, clock);
   engine::SyncResult result = engine::run_sync(*plan, *connection->client, clock, reporting.sink(), options);
-  if (!reporting.write_files() && result.exit_code == exit_code::k_ok) return exit_code::k_usage;
-  return result.exit_code;
+  const int exit = finish_prune(args.prune, *pruning, *connection->client, options, result.exit_code);
+  if (!reporting.write_files() && exit == exit_code::k_ok) return exit_code::k_usage;
+  return exit;
 }
 
 }  // namespace
@@ -145,6 +151,7 @@ void setup_apply(CLI::App& app, int* exit_code) {
       ->check(CLI::IsMember({"annotated", "all"}))
       ->capture_default_str();
   add_output_flags(cmd, &args->output);
+  add_prune_flags(cmd, &args->prune);
   cmd->footer("Example:\n  wavesync apply ./manifests --timeout 5m --junit report.xml --timeline run.svg");
   cmd->callback([args, exit_code] { *exit_code = run_apply(*args); });
 }

@@ -1,0 +1,49 @@
+// `wavesync apply`'s ApplySet and prune flags, and the two calls that wrap a sync with them:
+// prepare_prune (before: label members, refuse foreign objects, write the superset, plan the
+// prunes) and finish_prune (after: write the exact set, report what was left alone).
+#pragma once
+
+#include "wavesync/applyset/applyset.hpp"
+#include "wavesync/applyset/prune_plan.hpp"
+#include "wavesync/engine/sync.hpp"
+#include "wavesync/kube/client.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wavesync::cli {
+
+struct PruneFlags {
+  bool prune = false;
+  bool prune_last = false;
+  std::string propagation = "foreground";
+  std::string applyset;            // empty: derived from the first path
+  std::string applyset_namespace;  // empty: the sync's namespace
+};
+
+// Adds --prune, --prune-last, --prune-propagation, --applyset and --applyset-namespace.
+void add_prune_flags(CLI::App* cmd, PruneFlags* flags);
+
+struct PruneSession {
+  applyset::ParentRef parent;
+  std::string id;
+  std::optional<applyset::Inventory> previous;  // the parent as found; nullopt: none yet
+  applyset::Inventory applied;                  // what this sync applies
+  applyset::PrunePlan prunes;
+  bool parent_written = false;  // the superset is recorded (false: namespace not there yet)
+};
+
+// Before the sync. Fills `options.prunes` (only with --prune) and labels `plan`'s members.
+Result<PruneSession> prepare_prune(const PruneFlags& flags, const std::vector<std::string>& paths,
+                                   const std::string& sync_namespace, Plan& plan, kube::Client& client,
+                                   engine::RunOptions& options);
+
+// After the sync: on success records the exact set; prints the prune warnings. Returns the
+// exit code to end with (`sync_exit` unless recording the set failed).
+int finish_prune(const PruneFlags& flags, PruneSession& session, kube::Client& client,
+                 const engine::RunOptions& options, int sync_exit);
+
+}  // namespace wavesync::cli
