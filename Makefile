@@ -25,6 +25,14 @@ test: unit
 demo: build
 	bash examples/demo.sh
 
+# Benchmarks against a private local control plane (test/bench/run.py); not part of `make test`.
+# BENCH_RUNS=5 runs per tool, BENCH_PEER_RUNS_W3=3 for kubectl and kpt on the 10,000-object workload.
+BENCH_BUILD ?= build/release
+bench: setup
+	@cmake -S . -B $(BENCH_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(BENCH_BUILD) -j $(JOBS) --target wavesync
+	python3 test/bench/run.py --wavesync $(BENCH_BUILD)/cli/wavesync --out build/bench
+
 cluster-up: setup
 	bash test/cluster/up
 
