@@ -5,6 +5,8 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
+
 namespace wavesync::output {
 
 LiveReporter::LiveReporter(Terminal& out, engine::Clock& clock, LiveStyle style, const Plan* plan,
@@ -15,7 +17,8 @@ LiveReporter::LiveReporter(Terminal& out, engine::Clock& clock, LiveStyle style,
       std::unique_lock lock(mutex_);
       while (!stopping_) {
         if (stop_cv_.wait_for(lock, tick, [this] { return stopping_; })) break;
-        if (!finished_) {
+        // Nothing to animate before the first step starts (or between steps with nothing drawn).
+        if (!finished_ && (drawn_lines_ > 0 || recorder_.record().current_step() != nullptr)) {
           ++frame_;
           redraw_locked({});
         }
@@ -49,7 +52,9 @@ void LiveReporter::redraw_locked(std::string prefix) {
   if (drawn_lines_ > 0) text += fmt::format("\x1b[{}A", drawn_lines_);
   text += "\r\x1b[J";
   text += prefix;
-  style_.width = out_.width();
+  // One column spare: a line that fills the last column leaves some terminals in a pending
+  // wrap, and the cursor-up count would then be off by one.
+  style_.width = std::max(10, out_.width() - 1);
   const auto lines = render_active(recorder_.record(), clock_.now(), frame_, style_);
   for (const std::string& l : lines) text += l + "\n";
   drawn_lines_ = lines.size();
