@@ -5,6 +5,7 @@
 #include "cluster_flags.hpp"
 #include "commands.hpp"
 #include "common.hpp"
+#include "prune_flags.hpp"
 
 #include "wavesync/output/object_diff.hpp"
 #include "wavesync/output/run_record.hpp"
@@ -20,6 +21,7 @@ namespace {
 struct DiffArgs {
   ManifestFlags manifests;
   ClusterFlags cluster;
+  PruneFlags applyset;  // --applyset, --applyset-namespace: which inventory the prunes come from
 };
 
 std::string label_of(const engine::ObjectId& id) {
@@ -39,6 +41,15 @@ int run_diff(const DiffArgs& args) {
   }
   for (const std::string& w : plan->warnings) print_warning(w);
   kube::Client& client = *connection->client;
+  // Labels the plan's members as apply does (else every object would differ by its part-of
+  // label) and finds what `apply --prune` would delete.
+  auto prunes = preview_prunes(args.applyset, args.manifests.paths,
+                               resolve_namespace(args.manifests.namespace_name, connection->namespace_name), *plan,
+                               client);
+  if (!prunes) {
+    print_error(prunes.error());
+    return prunes.error().exit_code;
+  }
   bool differs = false;
   int error_exit = 0;
   kube::ApplyOptions dry_run;
@@ -92,6 +103,10 @@ int run_diff(const DiffArgs& args) {
       fmt::print("{}{}", note, diff);
     }
   }
+  for (const std::string& line : applyset::describe_prunes(*prunes)) {
+    differs = true;
+    fmt::print("# prune: {}\n", line);
+  }
   if (error_exit != 0) return error_exit;
   return differs ? exit_code::k_sync_failed : exit_code::k_ok;
 }
@@ -103,6 +118,7 @@ void setup_diff(CLI::App& app, int* exit_code) {
   CLI::App* cmd = app.add_subcommand("diff", "Show what apply would change: live objects against a server-side dry run");
   add_manifest_flags(cmd, &args->manifests);
   add_cluster_flags(cmd, &args->cluster);
+  add_applyset_flags(cmd, &args->applyset);
   cmd->footer("Exit codes: 0 no differences, 1 differences, 2 or more an error.\n"
               "Example:\n  wavesync diff ./manifests | less");
   cmd->callback([args, exit_code] { *exit_code = run_diff(*args); });

@@ -30,6 +30,24 @@ std::string subject(const std::string& api_version, const ResourceKey& key) {
 
 }  // namespace
 
+void add_applyset_flags(CLI::App* cmd, PruneFlags* flags) {
+  cmd->add_option("--applyset", flags->applyset,
+                  "ApplySet parent: NAME, secrets/NAME or configmaps/NAME (default: the manifests directory name)");
+  cmd->add_option("--applyset-namespace", flags->applyset_namespace,
+                  "Namespace of the ApplySet parent (default: the sync's namespace)");
+}
+
+Result<applyset::PrunePlan> preview_prunes(const PruneFlags& flags, const std::vector<std::string>& paths,
+                                           const std::string& sync_namespace, Plan& plan, kube::Client& client) {
+  engine::RunOptions options;
+  options.dry_run = kube::DryRun::all;  // prepare_prune writes nothing in a dry run
+  PruneFlags preview = flags;
+  preview.prune = true;
+  auto session = prepare_prune(preview, paths, sync_namespace, plan, client, options);
+  if (!session) return session.error();
+  return std::move(session->prunes);
+}
+
 void add_prune_flags(CLI::App* cmd, PruneFlags* flags) {
   cmd->add_flag("--prune", flags->prune,
                 "Delete objects of the ApplySet whose manifests are gone, in reverse wave order");

@@ -26,6 +26,8 @@ struct PruneFlags {
 
 // Adds --prune, --prune-last, --prune-propagation, --applyset and --applyset-namespace.
 void add_prune_flags(CLI::App* cmd, PruneFlags* flags);
+// Adds only --applyset and --applyset-namespace (for `wavesync diff`).
+void add_applyset_flags(CLI::App* cmd, PruneFlags* flags);
 
 struct PruneSession {
   applyset::ParentRef parent;
@@ -40,6 +42,11 @@ struct PruneSession {
 Result<PruneSession> prepare_prune(const PruneFlags& flags, const std::vector<std::string>& paths,
                                    const std::string& sync_namespace, Plan& plan, kube::Client& client,
                                    engine::RunOptions& options);
+
+// For `wavesync diff`: labels `plan`'s members as apply would and returns what `--prune` would
+// delete. Writes nothing.
+Result<applyset::PrunePlan> preview_prunes(const PruneFlags& flags, const std::vector<std::string>& paths,
+                                           const std::string& sync_namespace, Plan& plan, kube::Client& client);
 
 // After the sync: on success records the exact set; prints the prune warnings. Returns the
 // exit code to end with (`sync_exit` unless recording the set failed).
