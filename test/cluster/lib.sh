@@ -32,6 +32,9 @@ ETCD_PEER_PORT=${WAVESYNC_ETCD_PEER_PORT:-12380}
 KCM_PORT=${WAVESYNC_KCM_PORT:-20257}
 SCHEDULER_PORT=${WAVESYNC_SCHEDULER_PORT:-20259}
 KWOK_NODES=${WAVESYNC_KWOK_NODES:-1}
+# kwok's kubelet API (pod logs), the port every fake node advertises; next to the
+# apiserver's by default, so a second cluster on other ports gets its own.
+KWOK_PORT=${WAVESYNC_KWOK_PORT:-$((APISERVER_PORT + 1))}
 
 # --- apiserver load limits (defaults are upstream's). With priority and fairness on
 #     (the default) the two are summed into the total seat count, which must be >= 1;
@@ -172,6 +175,47 @@ apiserver_flags() {
     --max-requests-inflight="$MAX_REQUESTS_INFLIGHT"
     --max-mutating-requests-inflight="$MAX_MUTATING_REQUESTS_INFLIGHT"
     --enable-priority-and-fairness="$APISERVER_APF"
+    # pod logs: the "kubelet" is kwok's server, at the node's InternalIP (127.0.0.1) and
+    # status.daemonEndpoints port; its serving certificate is checked against our CA
+    --kubelet-client-certificate="$PKI_DIR/apiserver-kubelet-client.crt"
+    --kubelet-client-key="$PKI_DIR/apiserver-kubelet-client.key"
+    --kubelet-certificate-authority="$PKI_DIR/ca.crt"
+    --kubelet-preferred-address-types=InternalIP
   )
   printf '%s\n' "${flags[@]}"
+}
+
+# The three apiserver flags restart-apiserver may change on purpose (load settings).
+LOAD_FLAGS_RE='^--(max-requests-inflight|max-mutating-requests-inflight|enable-priority-and-fairness)='
+
+# kwok's flags, in one place. --server-address serves the kubelet API (container logs
+# from the ClusterLogs in kwok.yaml) over TLS; --node-ip/--node-port are what new fake
+# nodes advertise (up also patches existing ones).
+kwok_flags() {
+  local flags=(
+    --kubeconfig="$STATE_DIR/kwok.kubeconfig"
+    --config="$STATE_DIR/kwok.yaml"
+    --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake
+    --node-lease-duration-seconds=40
+    --cidr=10.244.0.0/16
+    --server-address="$BIND_ADDRESS:$KWOK_PORT"
+    --tls-cert-file="$PKI_DIR/kwok-serving.crt"
+    --tls-private-key-file="$PKI_DIR/kwok-serving.key"
+    --node-ip="$BIND_ADDRESS"
+    --node-port="$KWOK_PORT"
+  )
+  printf '%s\n' "${flags[@]}"
+}
+
+# The arguments the running component $1 was started with, one per line.
+running_flags() {
+  local pid
+  pid=$(pid_of "$1") || return 1
+  tail -z -n +2 "/proc/$pid/cmdline" 2>/dev/null | tr '\0' '\n'
+}
+
+# True when running component $1 has the flags that "$2" (a function) prints, the load
+# settings aside (restart-apiserver changes those on purpose).
+runs_with_flags() {
+  cmp -s <(running_flags "$1" | grep -Ev "$LOAD_FLAGS_RE") <("$2" | grep -Ev "$LOAD_FLAGS_RE")
 }

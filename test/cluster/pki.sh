@@ -1,17 +1,19 @@
 # Certificates, tokens and kubeconfigs for the dev cluster (sourced by up, never run).
-# One self-signed CA signs the apiserver's serving certificate and one client
-# certificate per identity; every identity is in system:masters except "limited".
+# One self-signed CA signs the serving certificates (apiserver; kwok as the kubelet API)
+# and one client certificate per identity; every identity is in system:masters except
+# "limited".
 
 # Makes a client key and certificate $PKI_DIR/$1.{key,crt} with CN $2 and org $3;
-# $4 is the key type (rsa:2048 like kind's, or ec for the components: far quicker).
+# $4 is the key type (rsa:2048 like kind's, or ec for the components: far quicker);
+# $5 the extensions file (default client.ext).
 make_client_cert() {
-  local name=$1 cn=$2 org=$3 newkey=${4:-rsa:2048}
+  local name=$1 cn=$2 org=$3 newkey=${4:-rsa:2048} ext=${5:-$PKI_DIR/client.ext}
   [ "$newkey" = ec ] && newkey="ec -pkeyopt ec_paramgen_curve:P-256"
   # shellcheck disable=SC2086
   openssl req -newkey $newkey -nodes -keyout "$PKI_DIR/$name.key" -out "$PKI_DIR/$name.csr" \
     -subj "/O=$org/CN=$cn" 2>/dev/null
   openssl x509 -req -in "$PKI_DIR/$name.csr" -CA "$PKI_DIR/ca.crt" -CAkey "$PKI_DIR/ca.key" \
-    -set_serial "0x$(openssl rand -hex 16)" -days 3650 -out "$PKI_DIR/$name.crt" -extfile "$PKI_DIR/client.ext" 2>/dev/null
+    -set_serial "0x$(openssl rand -hex 16)" -days 3650 -out "$PKI_DIR/$name.crt" -extfile "$ext" 2>/dev/null
   rm -f "$PKI_DIR/$name.csr"
 }
 
@@ -65,6 +67,25 @@ EOF
   echo "$admin_token" > "$PKI_DIR/admin.token"
   echo "$limited_token" > "$PKI_DIR/limited.token"
   touch "$PKI_DIR/.complete"
+}
+
+# The kubelet API pair, for pod logs: kwok's serving certificate (what the apiserver
+# dials, on 127.0.0.1) and the apiserver's client certificate for it. Made on their own,
+# when missing, so a state dir from before they existed gets them on the next up.
+make_kubelet_pki() {
+  [ -s "$PKI_DIR/kwok-serving.crt" ] && [ -s "$PKI_DIR/apiserver-kubelet-client.crt" ] && return 0
+  [ -f "$PKI_DIR/.complete" ] || die "make_kubelet_pki needs the CA: run make_pki first"
+  log "creating the kubelet API certificates (kwok serving, apiserver client)"
+  printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n' \
+    > "$PKI_DIR/kubelet-serving.ext"
+  local jobs=()
+  make_client_cert kwok-serving kwok-kubelet-server kwok ec "$PKI_DIR/kubelet-serving.ext" & jobs+=($!)
+  make_client_cert apiserver-kubelet-client kube-apiserver-kubelet-client system:masters ec & jobs+=($!)
+  wait "${jobs[@]}"
+  local f
+  for f in kwok-serving apiserver-kubelet-client; do
+    [ -s "$PKI_DIR/$f.crt" ] || die "could not make the $f certificate"
+  done
 }
 
 b64() { base64 -w0 < "$1"; }
