@@ -71,7 +71,7 @@ def test_a_failing_hook_fails_the_sync_runs_sync_fail_and_applies_no_later_wave(
                  job("notify-failure", namespace, hook="SyncFail")]
     done = apply(documents=documents)
     assert done.returncode == 1, done.stderr
-    # The failure and its diagnostics are shown (pod logs need a kubelet, which kwok does not serve).
+    # The failure and its diagnostics are shown (the pod log tail: test_hook_logs.py).
     assert "migrate" in done.stderr
     assert "BackoffLimitExceeded" in done.stderr or "backoff limit" in done.stderr
     notify = kubectl.get("job", "notify-failure", "-n", namespace)

@@ -152,6 +152,10 @@ def test_failing_hook_fails_the_sync_runs_syncfail_and_applies_nothing_later(
     done = apply_example(wavesync, dev_cluster, "examples/failing-hook")
     assert done.returncode == 1, done.stderr
     assert "failing-hook/migrate" in done.stdout + done.stderr
+    # The README promises the migrate pod's log tail; this cluster's kwok serves
+    # test/cluster/container.log as every container's log, so the tail ends with its last line.
+    assert "    log tail:\n" in done.stderr
+    assert "      | test log line 30 of 30\n" in done.stderr
 
     ns = ("-n", "failing-hook")
     assert condition(dev_cluster.get_json("job", "migrate", *ns), "Failed") == "True"
