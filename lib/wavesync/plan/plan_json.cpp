@@ -27,6 +27,20 @@ nlohmann::json resource_header(const PlannedResource& planned) {
 
 std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
+bool is_secret(const Resource& r) { return r.kind() == "Secret" && r.api_version() == "v1"; }
+
+// A Secret's values never leave wavesync: CI logs keep `plan -o json` output. The keys stay, so
+// the plan still shows what the Secret holds.
+nlohmann::json redacted(const nlohmann::json& object) {
+  nlohmann::json copy = object;
+  for (const char* field : {"data", "stringData"}) {
+    auto it = copy.find(field);
+    if (it == copy.end() || !it->is_object()) continue;
+    for (auto& value : *it) value = k_redacted_value;
+  }
+  return copy;
+}
+
 nlohmann::json step_header(const Step& step) {
   return {{"phase", std::string(phase_name(step.phase))}, {"wave", step.wave}};
 }
@@ -39,7 +53,7 @@ nlohmann::json plan_to_json(const Plan& plan) {
     nlohmann::json resources = nlohmann::json::array();
     for (const PlannedResource& planned : step.resources) {
       nlohmann::json resource = resource_header(planned);
-      resource["object"] = planned.resource.object;
+      resource["object"] = is_secret(planned.resource) ? redacted(planned.resource.object) : planned.resource.object;
       resources.push_back(std::move(resource));
     }
     nlohmann::json s = step_header(step);
@@ -61,7 +75,8 @@ std::string plan_to_json_text(const Plan& plan) {
       const PlannedResource& planned = step.resources[i];
       std::string resource = dump(resource_header(planned));
       resource.pop_back();
-      out.append(i > 0 ? ",\n" : "\n").append(resource).append(",\"object\":").append(dump(planned.resource.object));
+      out.append(i > 0 ? ",\n" : "\n").append(resource).append(",\"object\":");
+      out.append(dump(is_secret(planned.resource) ? redacted(planned.resource.object) : planned.resource.object));
       out.push_back('}');
     }
     out.append("\n]}");

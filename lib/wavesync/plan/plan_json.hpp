@@ -10,9 +10,12 @@
 
 namespace wavesync {
 
+inline constexpr const char* k_redacted_value = "***";
+
 // {"steps":[{"phase","wave","resources":[{"apiVersion","kind","namespace","name",
 // "generateName","hook","source","object"}]}],"warnings":[...]}. `namespace`, `name`,
-// `generateName` and `hook` are null when absent; `object` is the exact body to be sent.
+// `generateName` and `hook` are null when absent; `object` is the exact body to be sent, except
+// that every value under a Secret's `data` and `stringData` is replaced by k_redacted_value.
 nlohmann::json plan_to_json(const Plan& plan);
 
 // The same document as text, one resource per line, written without copying the objects
