@@ -90,6 +90,12 @@ class Converter : public YAML::EventHandler {
                      " nodes: expected far fewer aliases (is this a \"billion laughs\" document?)");
     }
     nodes_ += target.nodes;
+    alias_nodes_ += target.nodes;
+    if (alias_nodes_ > k_max_alias_nodes_per_file) {
+      fail(mark, "alias *" + target.name + " expands this file's aliases beyond " +
+                     std::to_string(k_max_alias_nodes_per_file) +
+                     " nodes in all: expected far fewer aliases (is this a \"billion laughs\" file?)");
+    }
     if (stack_.size() + target.height > k_max_depth) {
       fail(mark, "alias *" + target.name + " nests the document deeper than " + std::to_string(k_max_depth) +
                      " levels: expected at most " + std::to_string(k_max_depth));
@@ -293,6 +299,7 @@ class Converter : public YAML::EventHandler {
   std::unordered_map<YAML::anchor_t, Anchored> anchors_;
   std::string pending_anchor_name_;
   std::size_t nodes_ = 0;
+  std::size_t alias_nodes_ = 0;  // the whole file's, never reset
 };
 
 std::string at(const std::string& file, const YAML::Mark& mark) {
