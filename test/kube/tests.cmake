@@ -10,6 +10,8 @@ list(APPEND WAVESYNC_TEST_SOURCES
   kube/requests_test.cpp
   kube/http_client_test.cpp
   kube/transport_faults_test.cpp
+  kube/connection_errors_test.cpp
+  kube/reconnect_test.cpp
   kube/contract/client_contract.cpp
   kube/contract_fake_test.cpp)
 list(APPEND WAVESYNC_TEST_LIBS wavesync_kube PkgConfig::CPP_HTTPLIB OpenSSL::SSL OpenSSL::Crypto)

@@ -48,6 +48,7 @@ std::string detail_of(const nlohmann::json& status) {
   int conflict_count = 0;
   std::string invalid;
   for (const auto& cause : *causes) {
+    if (!cause.is_object()) continue;  // value() would throw on a malformed body
     const std::string reason = cause.value("reason", "");
     const std::string field = cause.value("field", "");
     const std::string text = cause.value("message", "");
@@ -69,6 +70,19 @@ std::string detail_of(const nlohmann::json& status) {
   return invalid.empty() ? message : invalid;
 }
 
+// The API server refuses writes into a namespace being deleted with a 403 whose cause is
+// NamespaceTerminating (apiserver admission plugin NamespaceLifecycle): not an RBAC problem.
+bool namespace_terminating(const nlohmann::json& status) {
+  const auto details = status.find("details");
+  if (details == status.end() || !details->is_object()) return false;
+  const auto causes = details->find("causes");
+  if (causes == details->end() || !causes->is_array()) return false;
+  for (const auto& cause : *causes) {
+    if (cause.is_object() && cause.value("reason", "") == "NamespaceTerminating") return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 Error response_error(const std::string& context, const HttpResponse& response) {
@@ -80,20 +94,24 @@ Error response_error(const std::string& context, const HttpResponse& response) {
   std::string head = std::to_string(response.status);
   if (const std::string phrase = reason_phrase(response.status); !phrase.empty()) head += " " + phrase;
   std::string detail;
+  bool terminating = false;
   const auto body = nlohmann::json::parse(response.body, nullptr, false);
   if (!body.is_discarded() && body.is_object() && body.value("kind", "") == "Status") {
     detail = lower_first(detail_of(body));
+    terminating = response.status == 403 && namespace_terminating(body);
   } else {
     std::string text = response.body.substr(0, 200);
     while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
     if (text.find('<') == std::string::npos) detail = text;  // skip HTML pages
   }
-  const bool cluster = response.status == 401 || response.status == 403 || response.status >= 500;
+  const bool cluster = response.status == 401 || (response.status == 403 && !terminating) || response.status >= 500;
   std::string message = context + ": " + head;
   if (!detail.empty()) message += ": " + detail;
   if (response.status == 401)
     message += " (the credentials in the kubeconfig were refused; they may have expired: log in again or refresh them)";
-  if (response.status == 403)
+  if (terminating)
+    message += " (the namespace is being deleted: wait until it is gone, or remove the finalizers that hold it)";
+  else if (response.status == 403)
     message += " (the kubeconfig user lacks this RBAC permission: ask a cluster admin to grant it, or use another --context)";
   return Error{message, cluster ? exit_code::k_cluster : exit_code::k_sync_failed,
                static_cast<int>(response.status)};

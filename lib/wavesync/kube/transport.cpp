@@ -35,6 +35,7 @@ struct Transfer {
   long retry_after_seconds = -1;
   int attempt = 0;
   Clock::time_point due{};
+  char error_buffer[CURL_ERROR_SIZE] = {};  // libcurl's detailed text for the last failure
 
   ~Transfer() {
     if (easy != nullptr) curl_easy_cleanup(easy);
@@ -108,6 +109,14 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
   return bytes.size();
 }
 
+// `https://host:port` of a URL: failures name the server, so a TLS or connection error says
+// which kubeconfig cluster entry is wrong.
+std::string origin_of(const std::string& url) {
+  const auto scheme = url.find("://");
+  const auto path = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  return url.substr(0, path);
+}
+
 // Errors after which the request may or may not have reached the server.
 bool dropped_connection(CURLcode code) {
   switch (code) {
@@ -131,8 +140,10 @@ bool not_connected(CURLcode code) {
          code == CURLE_COULDNT_RESOLVE_PROXY;
 }
 
-// Connection failures and drops are retried a few times only: an unreachable cluster or a
-// refused TLS handshake should be reported in about a second, not after ten backoffs.
+// Connection failures and drops are retried a few times only until the server has answered
+// once: an unreachable cluster or a refused TLS handshake should be reported in about a
+// second, not after ten backoffs. After that a refused connection is most likely an apiserver
+// restart (an upgrade, a failover), which takes seconds: then the full max_retries apply.
 constexpr int k_connect_retries = 3;
 
 }  // namespace
@@ -155,6 +166,7 @@ struct Transport::Impl {
   std::vector<std::unique_ptr<Transfer>> delayed;
   std::map<CURL*, std::unique_ptr<Transfer>> active;
   int active_unary = 0;
+  bool answered = false;  // some request got an HTTP response
   double tokens = 0;
   Clock::time_point last_refill = Clock::now();
   std::mt19937 rng{std::random_device{}()};
@@ -253,6 +265,8 @@ struct Transport::Impl {
     set(curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &on_body), "WRITEFUNCTION");
     set(curl_easy_setopt(e, CURLOPT_WRITEDATA, &t), "WRITEDATA");
     set(curl_easy_setopt(e, CURLOPT_PRIVATE, &t), "PRIVATE");
+    t.error_buffer[0] = '\0';
+    set(curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t.error_buffer), "ERRORBUFFER");
     return failure;
   }
 
@@ -307,12 +321,13 @@ struct Transport::Impl {
     const long status = t.response.status;
     const int retries_done = t.attempt - 1;
     if (status == 0) {
+      const int limit = answered ? options.max_retries : std::min(options.max_retries, k_connect_retries);
       if (not_connected(code)) {
-        if (retries_done >= std::min(options.max_retries, k_connect_retries)) return std::nullopt;
+        if (retries_done >= limit) return std::nullopt;
         return backoff(t.attempt);
       }
       if (!t.request.idempotent || !dropped_connection(code)) return std::nullopt;
-      if (retries_done >= std::min(options.max_retries, k_connect_retries)) return std::nullopt;
+      if (retries_done >= limit) return std::nullopt;
       return backoff(t.attempt);
     }
     if (retries_done >= options.max_retries) return std::nullopt;
@@ -346,9 +361,12 @@ struct Transport::Impl {
     owner->connections_ += connects;
     if (code == CURLE_OK) {
       curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &t->response.status);
+      answered = answered || t->response.status > 0;
     } else {
       t->response.status = 0;
-      t->response.transport_error = curl_easy_strerror(code);
+      // libcurl's buffer says e.g. which certificate check failed; strerror only its class.
+      const std::string detail = t->error_buffer[0] != '\0' ? t->error_buffer : curl_easy_strerror(code);
+      t->response.transport_error = origin_of(t->request.url) + ": " + detail;
     }
     if (!t->streaming) {
       if (auto delay = retry_delay(*t, code)) {
