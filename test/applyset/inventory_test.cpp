@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 using namespace wavesync;
 using namespace wavesync::applyset;
 using nlohmann::json;
@@ -140,4 +142,29 @@ TEST_CASE("objects of another ApplySet that the plan would apply over are named"
   REQUIRE(foreign.ok());
   CHECK(*foreign == std::vector<std::string>{"manifests/app.yaml:1: v1 ConfigMap shop/taken belongs to ApplySet "
                                              "applyset-other-v1; wavesync does not adopt it"});
+}
+
+TEST_CASE("checking for another ApplySet's objects lists each collection once instead of reading every object",
+          "[applyset]") {
+  fakes::FakeClock clock;
+  fakes::FakeClient client(clock);
+  const std::string id = applyset_id(k_parent);
+  client.seed(ns("shop"));
+  client.seed(ns("billing"));
+  client.seed(config_map("billing", "taken", "applyset-other-v1"));
+  std::vector<json> objects;
+  for (int i = 0; i < 50; ++i) objects.push_back(config_map(i % 2 == 0 ? "shop" : "billing", "cm-" + std::to_string(i), ""));
+  objects.push_back(config_map("billing", "taken", ""));
+  Plan plan = plan_of(std::move(objects));
+  client.clear_calls();
+  auto foreign = foreign_members(client, plan, id);
+  REQUIRE(foreign.ok());
+  CHECK(*foreign == std::vector<std::string>{"manifests/app.yaml:1: v1 ConfigMap billing/taken belongs to ApplySet "
+                                             "applyset-other-v1; wavesync does not adopt it"});
+  std::vector<std::string> calls;
+  for (const std::string& call : client.calls())
+    if (call.rfind("resolve ", 0) != 0) calls.push_back(call);  // discovery is cached, not a request
+  std::sort(calls.begin(), calls.end());
+  CHECK(calls == std::vector<std::string>{"list v1 ConfigMap billing -l applyset.kubernetes.io/part-of",
+                                          "list v1 ConfigMap shop -l applyset.kubernetes.io/part-of"});
 }
