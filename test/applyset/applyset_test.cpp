@@ -179,3 +179,18 @@ TEST_CASE("a manifest that sets part-of to another ApplySet is an error", "[appl
         "manifests/app.yaml:3:1: label applyset.kubernetes.io/part-of is set to \"applyset-other-v1\"; "
         "wavesync sets it to the ApplySet's id applyset-abc-v1, remove it from the manifest");
 }
+
+TEST_CASE("a member list too long for an annotation is kept in the parent's data and reads back", "[applyset]") {
+  std::map<ResourceKey, std::string> members;
+  for (int i = 0; i < 10000; ++i) members[{"", "ConfigMap", "shop", "config-map-" + std::to_string(i)}] = "v1";
+  for (ParentRef parent : {secret("shop", "shop"), ParentRef{ParentKind::config_map, "shop", "shop"}}) {
+    Inventory written = inventory_of(members);
+    nlohmann::json object = parent_object(parent, written, "wavesync/v9");
+    CHECK_FALSE(object["metadata"]["annotations"].contains("wavesync.dev/applyset-members"));
+    CHECK(object["metadata"]["annotations"].dump().size() < 256 * 1024);
+    REQUIRE(object["data"].contains("applyset-members"));
+    auto read = read_parent(object, parent);
+    REQUIRE(read.ok());
+    CHECK(read->members == written.members);
+  }
+}

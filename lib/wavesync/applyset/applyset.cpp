@@ -1,6 +1,7 @@
 #include "wavesync/applyset/applyset.hpp"
 
 #include "wavesync/applyset/digest.hpp"
+#include "wavesync/kube/base64.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -152,6 +153,15 @@ Result<Inventory> read_parent(const nlohmann::json& live, const ParentRef& paren
   inventory.namespaces.insert(parent.namespace_name);
   if (const auto* members = string_field(live, "annotations", k_members_annotation)) {
     inventory.members = parse_members(*members);
+  } else if (auto data = live.find("data"); data != live.end() && data->is_object()) {
+    auto text = data->find(k_members_data_key);
+    if (text != data->end() && text->is_string()) {
+      if (parent.kind == ParentKind::config_map) {
+        inventory.members = parse_members(text->get<std::string>());
+      } else if (auto decoded = kube::base64_decode(text->get<std::string>())) {
+        inventory.members = parse_members(*decoded);
+      }
+    }
   }
   return inventory;
 }
@@ -166,7 +176,7 @@ nlohmann::json parent_object(const ParentRef& parent, const Inventory& inventory
   for (const auto& ns : inventory.namespaces) {
     if (ns != parent.namespace_name && !ns.empty()) namespaces.push_back(ns);
   }
-  return nlohmann::json{
+  nlohmann::json object{
       {"apiVersion", "v1"},
       {"kind", parent.kind_name()},
       {"metadata",
@@ -176,8 +186,16 @@ nlohmann::json parent_object(const ParentRef& parent, const Inventory& inventory
         {"annotations",
          {{k_tooling_annotation, tooling},
           {k_group_kinds_annotation, join(kinds)},
-          {k_namespaces_annotation, join(namespaces)},
-          {k_members_annotation, format_members(inventory.members)}}}}}};
+          {k_namespaces_annotation, join(namespaces)}}}}}};
+  std::string members = format_members(inventory.members);
+  if (members.size() <= k_members_annotation_limit) {
+    object["metadata"]["annotations"][k_members_annotation] = std::move(members);
+  } else {
+    object["data"] = {{k_members_data_key, parent.kind == ParentKind::config_map
+                                               ? std::move(members)
+                                               : kube::base64_encode(members)}};
+  }
+  return object;
 }
 
 std::string format_members(const std::map<ResourceKey, std::string>& members) {

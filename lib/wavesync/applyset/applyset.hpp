@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <compare>
+#include <cstddef>
 #include <map>
 #include <set>
 #include <string>
@@ -26,6 +27,10 @@ inline constexpr const char* k_namespaces_annotation = "applyset.kubernetes.io/a
 // Not part of the KEP: the members by name, so that an object whose manifest was removed can
 // be reported when it lost wavesync's label or was re-created by someone else.
 inline constexpr const char* k_members_annotation = "wavesync.dev/applyset-members";
+// The API server refuses more than 256 KiB of annotations per object, about 7,000 members; a
+// longer member list goes to the parent's `data` under this key instead (1 MiB per object).
+inline constexpr const char* k_members_data_key = "applyset-members";
+inline constexpr std::size_t k_members_annotation_limit = 128 * 1024;
 inline constexpr const char* k_tooling_name = "wavesync";
 // kubectl's convention: `<tool>-applyset` owns the parent's fields.
 inline constexpr const char* k_parent_field_manager = "wavesync-applyset";
