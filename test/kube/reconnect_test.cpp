@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <thread>
 
 using namespace wavesync;
@@ -68,4 +69,29 @@ TEST_CASE("a cluster that never answered is reported unreachable within a second
   REQUIRE_FALSE(got.ok());
   CHECK(got.error().exit_code == 4);
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(3));
+}
+
+TEST_CASE("throttling is waited out past max_retries: a 429 says later, not no", "[kube][faults]") {
+  test::TestServer server(false);
+  test::serve_core_discovery(server.http());
+  std::atomic<int> calls{0};
+  server.http().Get("/api/v1/namespaces/default/configmaps/a", [&](const httplib::Request&, httplib::Response& res) {
+    if (++calls <= 15) {
+      res.status = 429;
+      res.set_header("Retry-After", "0");
+      res.set_content("Too many requests, please try again later.\n", "text/plain");
+      return;
+    }
+    res.set_content(R"({"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"a","namespace":"default"}})",
+                    "application/json");
+  });
+  server.start();
+  ClientOptions o;
+  o.transport.max_retries = 10;
+  auto client = HttpClient::create(test::access_for(server.url()), o);
+  REQUIRE(client.ok());
+  auto got = (*client)->get(ObjectRef{"v1", "ConfigMap", "default", "a"});
+  INFO((got.ok() ? std::string("ok") : got.error().message));
+  REQUIRE(got.ok());
+  CHECK(calls == 16);
 }

@@ -16,6 +16,7 @@ std::unique_ptr<HttpClient> fast_client(const test::TestServer& server, int max_
   ClientOptions o;
   o.transport.max_in_flight = 4;
   o.transport.max_retries = max_retries;
+  o.transport.max_throttle_retries = max_retries;
   o.transport.initial_backoff = std::chrono::milliseconds(10);
   o.watch_timeout_seconds = 5;
   auto c = HttpClient::create(test::access_for(server.url()), o);

@@ -330,8 +330,10 @@ struct Transport::Impl {
       if (retries_done >= limit) return std::nullopt;
       return backoff(t.attempt);
     }
-    if (retries_done >= options.max_retries) return std::nullopt;
     const bool too_many = status == 429;
+    if (retries_done >= (too_many ? std::max(options.max_retries, options.max_throttle_retries) : options.max_retries)) {
+      return std::nullopt;
+    }
     const bool server_error = status >= 500 && status != 501;
     // A 429 is rejected before any handler ran (API Priority and Fairness), so even a
     // create can be sent again.
@@ -344,7 +346,10 @@ struct Transport::Impl {
     if (t.retry_after_seconds >= 0) {
       const auto wait = std::min<std::chrono::seconds>(std::chrono::seconds(t.retry_after_seconds),
                                                        options.max_retry_after);
-      return std::chrono::duration_cast<Clock::duration>(wait);
+      // Spread throttled requests over the next second, so they do not all come back at once
+      // and meet the same limit again.
+      std::uniform_int_distribution<int> spread(0, too_many && wait.count() > 0 ? 1000 : 0);
+      return std::chrono::duration_cast<Clock::duration>(wait + std::chrono::milliseconds(spread(rng)));
     }
     return backoff(t.attempt);
   }

@@ -31,6 +31,10 @@ struct TransportOptions {
   double qps = 0;                    // client-side rate limit; <= 0 disables it
   int burst = 100;
   int max_retries = 10;              // for 429, 5xx and dropped connections
+  // 429s are retried this often: throttling says "later", never "no"; 500 concurrent applies
+  // against an apiserver with max-in-flight 1 need dozens of Retry-After rounds. --timeout
+  // still bounds the run.
+  int max_throttle_retries = 120;
   std::chrono::milliseconds initial_backoff{200};
   std::chrono::milliseconds max_backoff{5000};
   std::chrono::seconds max_retry_after{32};
