@@ -5,6 +5,7 @@
 #include "commands.hpp"
 #include "prune_flags.hpp"
 #include "common.hpp"
+#include "run_deadline.hpp"
 
 #include "wavesync/engine/clock.hpp"
 #include "wavesync/engine/sync.hpp"
@@ -92,6 +93,7 @@ int run_apply(const ApplyArgs& args) {
   auto timeout = parse_duration("--timeout", args.timeout);
   if (!timeout) return fail(timeout.error());
   options.timeout = *timeout;
+  const RunDeadline deadline(*timeout + k_run_deadline_grace);
   if (!args.wave_timeout.empty()) {
     auto wave_timeout = parse_duration("--wave-timeout", args.wave_timeout);
     if (!wave_timeout) return fail(wave_timeout.error());
