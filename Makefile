@@ -2,8 +2,10 @@
 BUILD ?= build
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 JOBS ?= $(shell nproc)
+# ccache (installed by .ci/setup) makes rebuilds of a fresh clone cheap on a machine that built before.
+LAUNCHER := $(if $(shell command -v ccache),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 
-.PHONY: all setup build unit e2e test demo bench cluster-up cluster-down clean
+.PHONY: all setup build unit e2e fuzz test-sanitize test demo bench cluster-up cluster-down clean
 
 all: build
 
@@ -11,7 +13,7 @@ setup:
 	@bash .ci/setup
 
 build: setup
-	@cmake -S . -B $(BUILD) -G Ninja $(CMAKE_FLAGS) >/dev/null
+	@cmake -S . -B $(BUILD) -G Ninja $(CMAKE_FLAGS) $(LAUNCHER) >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
 unit: build
@@ -20,7 +22,27 @@ unit: build
 e2e: build
 	bash test/e2e/run
 
-test: unit
+test: unit e2e fuzz test-sanitize
+
+# libFuzzer targets (clang, ASan+UBSan) for FUZZ_SECONDS each over test/fuzz/corpus; see test/fuzz/run.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+fuzz: setup
+	@CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWAVESYNC_FUZZ=ON $(LAUNCHER) >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target wavesync_fuzz_manifest wavesync_fuzz_health
+	bash test/fuzz/run $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+# ASan+UBSan build: the whole unit suite, then the e2e modules in SANITIZE_E2E against the
+# sanitized binary (a representative subset, to keep a cold CI run well under an hour).
+SANITIZE_BUILD ?= build-asan
+SANITIZE_E2E ?= test_apply_waves or test_apply_hooks or test_apply_failures or test_faults or test_secrets
+export ASAN_OPTIONS ?= detect_leaks=1:abort_on_error=0
+export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
+test-sanitize: setup
+	@cmake -S . -B $(SANITIZE_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWAVESYNC_SANITIZE=ON $(LAUNCHER) >/dev/null
+	@cmake --build $(SANITIZE_BUILD) -j $(JOBS) --target wavesync_tests wavesync
+	$(SANITIZE_BUILD)/test/wavesync_tests
+	WAVESYNC_BIN=$(CURDIR)/$(SANITIZE_BUILD)/cli/wavesync bash test/e2e/run -k "$(SANITIZE_E2E)"
 
 demo: build
 	bash examples/demo.sh
