@@ -3,6 +3,9 @@ BUILD ?= build
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 JOBS ?= $(shell nproc)
 # ccache (installed by .ci/setup) makes rebuilds of a fresh clone cheap on a machine that built before.
+# Paths are hashed relative to the checkout, so another clone of the same commit hits the cache.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
 LAUNCHER := $(if $(shell command -v ccache),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 
 .PHONY: all setup build unit e2e fuzz test-sanitize test demo bench cluster-up cluster-down clean
