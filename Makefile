@@ -25,7 +25,8 @@ unit: build
 e2e: build
 	bash test/e2e/run
 
-test: unit e2e fuzz test-sanitize
+# test-sanitize is not part of `test` yet: it has not been run to completion (see README, Reliability).
+test: unit e2e fuzz
 
 # libFuzzer targets (clang, ASan+UBSan) for FUZZ_SECONDS each over test/fuzz/corpus; see test/fuzz/run.
 FUZZ_BUILD ?= build-fuzz
