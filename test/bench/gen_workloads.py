@@ -11,6 +11,8 @@ For each workload it writes OUTDIR/<w>/ with the same objects in four shapes:
                             (each object of a step depends on one object of the step before,
                             which gives kpt the same layers);
   ceiling/NNNNN.json        one server-side-apply body per object, for the curl ceiling;
+  flat/NN.yaml              every object without waves or hooks, for wavesync's own ceiling
+                            (one step, applied without waiting);
   index.json                every object: step, wave, apiVersion, kind, resource, namespace,
                             name, hook, body file.
 Workloads (issue 10):
@@ -176,7 +178,7 @@ def generate(outdir, key, seed, scale):
     rnd = random.Random(f"{seed}-{key}")
     namespaces, steps = workload(key, scale, rnd)
     root = os.path.join(outdir, key)
-    for sub in ("manifests", "kpt", "ceiling"):
+    for sub in ("manifests", "kpt", "ceiling", "flat"):
         os.makedirs(os.path.join(root, sub), exist_ok=True)
     index = {"workload": key, "seed": seed, "namespaces": namespaces,
              "steps": [name for name, _, _ in steps], "objects": []}
@@ -212,6 +214,14 @@ def generate(outdir, key, seed, scale):
                 "hook": HOOK in obj["metadata"].get("annotations", {}), "body": body,
             })
         previous = objects[0]
+    flat = [namespace(ns) for ns in namespaces]
+    for _, _, objects in steps:
+        for obj in objects:
+            copy = json.loads(json.dumps(obj))
+            copy["metadata"].pop("annotations", None)
+            flat.append(copy)
+    for start in range(0, len(flat), PER_FILE):
+        write_docs(os.path.join(root, "flat", f"{start // PER_FILE:03d}.yaml"), flat[start:start + PER_FILE])
     with open(os.path.join(root, "index.json"), "w", encoding="utf-8") as f:
         json.dump(index, f, indent=1)
     return root
