@@ -180,6 +180,8 @@ class Apply:
 
 @pytest.fixture()
 def apply(wavesync, kubeconfig, tmp_path):
-    directory = tmp_path / "manifests"
+    # The directory's name is the default ApplySet name: one per test, so that one test's
+    # `diff` or `--prune` never sees the objects another test applied.
+    directory = tmp_path / f"app-{uuid.uuid4().hex[:8]}"
     directory.mkdir()
     return Apply(wavesync, kubeconfig, directory)
