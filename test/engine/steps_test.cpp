@@ -183,3 +183,17 @@ TEST_CASE("re-applying an unchanged healthy object is reported unchanged and doe
   REQUIRE(applied != c.sink.events.end());
   CHECK(*applied->apply_result == engine::ApplyResult::unchanged);
 }
+
+TEST_CASE("objects without a health rule are applied without watching their collections", "[engine]") {
+  Cluster c;
+  Plan plan = plan_of({resource(c.ns("shop"), 0), resource(config_map("shop", "a"), 0),
+                       resource(config_map("shop", "b"), 1), resource(deployment("shop", "web"), 2)});
+  auto result = c.sync(plan);
+  REQUIRE(result.exit_code == 0);
+  std::vector<std::string> watches;
+  for (const std::string& call : c.client.calls())
+    if (call.rfind("watch", 0) == 0) watches.push_back(call);
+  CHECK(watches == std::vector<std::string>{"watch v1 Namespace; apps/v1 Deployment shop"});
+  CHECK(c.client.writes() == std::vector<std::string>{"apply v1 Namespace shop", "apply v1 ConfigMap shop/a",
+                                                       "apply v1 ConfigMap shop/b", "apply apps/v1 Deployment shop/web"});
+}

@@ -26,6 +26,14 @@ std::optional<long long> rv_of(const nlohmann::json& object) {
   return value;
 }
 
+// managedFields are often half of an object and no health rule reads them; 10,000 kept
+// objects are tens of megabytes less without them.
+nlohmann::json without_managed_fields(nlohmann::json object) {
+  auto meta = object.find("metadata");
+  if (meta != object.end() && meta->is_object()) meta->erase("managedFields");
+  return object;
+}
+
 }  // namespace
 
 kube::WatchRequest collection_of(const ObjectId& id) {
@@ -74,7 +82,7 @@ void LiveView::record(const ObjectId& id, const nlohmann::json& object) {
   Key key = key_of(id);
   ids_[key] = id;
   if (!newer(key, object)) return;
-  objects_[key] = Observed{object, false};
+  objects_[key] = Observed{without_managed_fields(object), false};
 }
 
 void LiveView::record_gone(const ObjectId& id) {
@@ -85,7 +93,13 @@ void LiveView::record_gone(const ObjectId& id) {
 }
 
 Result<std::optional<ObjectId>> LiveView::next(std::chrono::milliseconds timeout) {
-  if (!watch_) return std::optional<ObjectId>();
+  if (!watch_) {
+    // Nothing is watched (every object so far has no health rule) but the caller waits, e.g.
+    // for --wave-delay: waiting is what a watch does, so an empty one waits out the timeout.
+    auto watch = client_.watch({});
+    if (!watch) return watch.error();
+    watch_ = std::move(watch).value();
+  }
   auto event = watch_->next(timeout);
   if (!event) return event.error();
   if (!event->has_value()) return std::optional<ObjectId>();
@@ -95,7 +109,7 @@ Result<std::optional<ObjectId>> LiveView::next(std::chrono::milliseconds timeout
   auto id = ids_.find(key);
   if (id == ids_.end()) return std::optional<ObjectId>();
   if (!newer(key, e.object)) return std::optional<ObjectId>();
-  objects_[key] = Observed{e.object, e.type == kube::WatchEvent::Type::deleted};
+  objects_[key] = Observed{without_managed_fields(e.object), e.type == kube::WatchEvent::Type::deleted};
   return std::optional<ObjectId>(id->second);
 }
 

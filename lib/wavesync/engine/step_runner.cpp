@@ -25,7 +25,27 @@ kube::ObjectRef ref_of(const ObjectId& id) {
   return kube::ObjectRef{id.api_version, id.kind, id.namespace_name, id.name};
 }
 
+// apiVersion, kind and metadata (without managedFields): what health::assess needs to know
+// that no rule applies.
+nlohmann::json identity_of(const nlohmann::json& object) {
+  nlohmann::json out{{"apiVersion", object.value("apiVersion", "")}, {"kind", object.value("kind", "")}};
+  if (auto meta = object.find("metadata"); meta != object.end() && meta->is_object()) {
+    out["metadata"] = *meta;
+    out["metadata"].erase("managedFields");
+  }
+  return out;
+}
+
 }  // namespace
+
+bool needs_watch(const Item& item, health::ConditionsRule conditions) {
+  if (is_kind(item.id, "", "Namespace") || is_kind(item.id, "apiextensions.k8s.io", "CustomResourceDefinition"))
+    return true;
+  // Health rules are chosen by kind and annotations, which the manifest already has: no rule
+  // for the manifest means no rule for the live object either.
+  health::Options options{conditions, item.hook ? health::Role::hook : health::Role::resource};
+  return health::assess(item.body, options).has_value();
+}
 
 void Syncer::fail_item(StepItems& step, Item& item, std::string message, EventType type) {
   item.state = ItemState::failed;
@@ -150,15 +170,16 @@ Stop Syncer::apply_run(StepItems& step, std::vector<Item*> run, TimePoint deadli
   std::vector<ObjectId> ids;
   std::vector<nlohmann::json> bodies;
   for (Item* item : ready) {
-    ids.push_back(item->id);
+    if (needs_watch(*item, options_.conditions)) ids.push_back(item->id);
     bodies.push_back(item->body);
   }
-  if (auto covered = view_.cover(ids); !covered) {
+  if (auto covered = ids.empty() ? Result<void>{} : view_.cover(ids); !covered) {
     reasons_.push_back(covered.error().message);
     return Stop::failed;
   }
   kube::ApplyOptions options{options_.dry_run, options_.force_conflicts, options_.field_manager};
   auto results = client_.apply(bodies, options);
+  bodies = {};
   for (std::size_t i = 0; i < ready.size(); ++i) {
     Item& item = *ready[i];
     if (!results[i]) {
@@ -176,11 +197,15 @@ Stop Syncer::apply_run(StepItems& step, std::vector<Item*> run, TimePoint deadli
     item.applied = true;
     ++applied_;
     item.state = ItemState::running;
-    view_.record(item.id, results[i]->object);
+    // An object nothing waits on is only ever asked "does it have a health rule?", which its
+    // metadata answers; keeping just that keeps 10,000 ConfigMaps from holding their data twice.
+    view_.record(item.id, needs_watch(item, options_.conditions) ? results[i]->object : identity_of(results[i]->object));
     Event e = event(item.hook ? EventType::hook_started : EventType::resource_applied, &step, &item);
     e.apply_result = classify_apply(results[i]->object, start_, options_.field_manager);
     e.warnings = results[i]->warnings;
     events_.emit(e);
+    // The plan keeps the manifest; this applied copy is not sent again.
+    item.body = nlohmann::json();
   }
   return wait_ready_prerequisites(step, ready, deadline);
 }

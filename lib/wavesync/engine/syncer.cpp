@@ -89,6 +89,7 @@ void Syncer::watch_everything_known() {
   std::vector<ObjectId> ids;
   auto consider = [&](const StepItems& step) {
     for (const Item& item : step.items) {
+      if (!needs_watch(item, options_.conditions)) continue;
       auto key = std::make_pair(item.id.api_version, item.id.kind);
       auto it = namespaced.find(key);
       if (it == namespaced.end()) {

@@ -99,4 +99,9 @@ class Syncer {
 // `10m`, `5s`, `1.5s`, `250ms`.
 std::string format_duration(std::chrono::milliseconds d);
 
+// Whether anything waits on the item's live state: it has a health rule, or is a Namespace or
+// CRD (waited for before its contents). Objects with neither are done once applied, so their
+// collections are not watched (10,000 ConfigMaps would otherwise come back as 10,000 events).
+bool needs_watch(const Item& item, health::ConditionsRule conditions);
+
 }  // namespace wavesync::engine::detail
