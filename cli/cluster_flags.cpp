@@ -15,4 +15,14 @@ Result<kube::Connection> connect(const ClusterFlags& flags, const std::string& n
   return kube::make_client(options);
 }
 
+Result<ConnectedPlan> connect_and_plan(const ClusterFlags& cluster, const ManifestFlags& manifests) {
+  auto connection = connect(cluster, manifests.namespace_name);
+  if (!connection) return connection.error();
+  std::string default_namespace = resolve_namespace(manifests.namespace_name, connection->namespace_name);
+  auto plan = load_plan(manifests, default_namespace);
+  if (!plan) return plan.error();
+  for (const std::string& w : plan->warnings) print_warning(w);
+  return ConnectedPlan{std::move(connection).value(), std::move(plan).value(), std::move(default_namespace)};
+}
+
 }  // namespace wavesync::cli

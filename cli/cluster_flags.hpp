@@ -2,6 +2,8 @@
 // (status, diff, delete), and the connection they make (kube::make_client, exit code 4 on error).
 #pragma once
 
+#include "common.hpp"
+
 #include "wavesync/kube/make_client.hpp"
 #include "wavesync/model/result.hpp"
 
@@ -20,5 +22,14 @@ void add_cluster_flags(CLI::App* cmd, ClusterFlags* flags);
 
 // Does not contact the server.
 Result<kube::Connection> connect(const ClusterFlags& flags, const std::string& namespace_flag);
+
+// A connection and the plan of the manifests, their default namespace taken from the
+// connection's context; the plan's warnings are already printed.
+struct ConnectedPlan {
+  kube::Connection connection;
+  Plan plan;
+  std::string default_namespace;
+};
+Result<ConnectedPlan> connect_and_plan(const ClusterFlags& cluster, const ManifestFlags& manifests);
 
 }  // namespace wavesync::cli

@@ -44,17 +44,13 @@ Result<std::chrono::milliseconds> parse_timeout(const std::string& text) {
 }
 
 int run_delete(const DeleteArgs& args) {
-  auto connection = connect(args.cluster, args.manifests.namespace_name);
-  if (!connection) {
-    print_error(connection.error());
-    return connection.error().exit_code;
+  auto connected = connect_and_plan(args.cluster, args.manifests);
+  if (!connected) {
+    print_error(connected.error());
+    return connected.error().exit_code;
   }
-  auto plan = load_plan(args.manifests, resolve_namespace(args.manifests.namespace_name, connection->namespace_name));
-  if (!plan) {
-    print_error(plan.error());
-    return plan.error().exit_code;
-  }
-  for (const std::string& w : plan->warnings) print_warning(w);
+  Plan* plan = &connected->plan;
+  kube::Connection* connection = &connected->connection;
   const auto steps = output::plan_deletion(*plan);
   if (args.dry_run) {
     fmt::print("{}", output::format_deletion_plan(steps));

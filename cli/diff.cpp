@@ -29,23 +29,17 @@ std::string label_of(const engine::ObjectId& id) {
 }
 
 int run_diff(const DiffArgs& args) {
-  auto connection = connect(args.cluster, args.manifests.namespace_name);
-  if (!connection) {
-    print_error(connection.error());
-    return connection.error().exit_code;
+  auto connected = connect_and_plan(args.cluster, args.manifests);
+  if (!connected) {
+    print_error(connected.error());
+    return connected.error().exit_code;
   }
-  auto plan = load_plan(args.manifests, resolve_namespace(args.manifests.namespace_name, connection->namespace_name));
-  if (!plan) {
-    print_error(plan.error());
-    return plan.error().exit_code;
-  }
-  for (const std::string& w : plan->warnings) print_warning(w);
+  Plan* plan = &connected->plan;
+  kube::Connection* connection = &connected->connection;
   kube::Client& client = *connection->client;
   // Labels the plan's members as apply does (else every object would differ by its part-of
   // label) and finds what `apply --prune` would delete.
-  auto prunes = preview_prunes(args.applyset, args.manifests.paths,
-                               resolve_namespace(args.manifests.namespace_name, connection->namespace_name), *plan,
-                               client);
+  auto prunes = preview_prunes(args.applyset, args.manifests.paths, connected->default_namespace, *plan, client);
   if (!prunes) {
     print_error(prunes.error());
     return prunes.error().exit_code;

@@ -23,17 +23,13 @@ struct StatusArgs {
 };
 
 int run_status(const StatusArgs& args) {
-  auto connection = connect(args.cluster, args.manifests.namespace_name);
-  if (!connection) {
-    print_error(connection.error());
-    return connection.error().exit_code;
+  auto connected = connect_and_plan(args.cluster, args.manifests);
+  if (!connected) {
+    print_error(connected.error());
+    return connected.error().exit_code;
   }
-  auto plan = load_plan(args.manifests, resolve_namespace(args.manifests.namespace_name, connection->namespace_name));
-  if (!plan) {
-    print_error(plan.error());
-    return plan.error().exit_code;
-  }
-  for (const std::string& w : plan->warnings) print_warning(w);
+  Plan* plan = &connected->plan;
+  kube::Connection* connection = &connected->connection;
   auto report = output::collect_status(*plan, *connection->client,
                                        args.all_conditions ? health::ConditionsRule::all_custom_resources
                                                            : health::ConditionsRule::annotated_only);
