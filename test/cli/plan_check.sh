@@ -49,4 +49,32 @@ expect_error "bad wave with --strict" \
   "$dir/wave.yaml:6: invalid argocd.argoproj.io/sync-wave \"x1\": expected an integer such as \"-1\" or \"5\"; treated as missing (wave 0) (--strict)" \
   "$dir/wave.yaml" --strict
 
+# Reaching outside the target: another namespace under --namespace-strict, a symlink out of the directory.
+mkdir -p "$dir/strict" "$dir/app" "$dir/outside"
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: other\n' >"$dir/strict/cm.yaml"
+expect_error "--namespace-strict" \
+  "$dir/strict/cm.yaml:1:1: ConfigMap c is in namespace \"other\": expected namespace \"shop\" (--namespace-strict)" \
+  "$dir/strict" -n shop --namespace-strict
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: inside}\n' >"$dir/app/in.yaml"
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: outside}\n' >"$dir/outside/out.yaml"
+ln -s ../outside/out.yaml "$dir/app/link.yaml"
+# Prints the planned names; the plan's warnings (in the JSON with -o json) go to $dir/err.
+names() { "$bin" plan "$@" -o json 2>/dev/null | python3 -c '
+import json, sys
+plan = json.load(sys.stdin)
+open(sys.argv[1], "w").write("".join(w + "\n" for w in plan["warnings"]))
+print(" ".join(r["name"] for s in plan["steps"] for r in s["resources"]))' "$dir/err"; }
+got=$(names "$dir/app")
+if [[ "$got" == "inside" ]] && grep -q "link.yaml: symlink to .*leaves the manifest directory and is not followed" "$dir/err"; then
+  echo "ok   symlink out of the directory is not followed"
+else
+  echo "FAIL symlink not followed: objects '$got', stderr: $(cat "$dir/err")"; failures=$((failures + 1))
+fi
+got=$(names "$dir/app" --follow-symlinks)
+if [[ "$got" == "inside outside" && ! -s "$dir/err" ]]; then
+  echo "ok   --follow-symlinks follows it"
+else
+  echo "FAIL --follow-symlinks: objects '$got', stderr: $(cat "$dir/err")"; failures=$((failures + 1))
+fi
+
 exit $((failures > 0))
