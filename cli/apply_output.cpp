@@ -41,7 +41,7 @@ bool utf8_locale() {
 }  // namespace
 
 ApplyOutput::ApplyOutput(const OutputFlags& flags, const Plan& plan, engine::Clock& clock)
-    : flags_(flags), plan_(plan), recorder_(plan) {
+    : flags_(flags), plan_(plan), recorder_(plan, !flags.report.empty()) {
   fan_out_.add(&recorder_);
   if (flags.output == "json") {
     sinks_.push_back(std::make_unique<output::JsonEventReporter>(out_));

@@ -106,14 +106,6 @@ Result<PruneSession> prepare_prune(const PruneFlags& flags, const std::vector<st
     }
   }
 
-  std::vector<nlohmann::json> candidates;
-  if (session.previous) {
-    std::vector<std::string> warnings;
-    auto found = applyset::find_candidates(client, *session.previous, session.id, warnings);
-    if (!found) return found.error();
-    for (const auto& w : warnings) print_warning(w);
-    candidates = std::move(*found);
-  }
   applyset::PruneInput input;
   input.plan = &plan;
   for (const auto& [key, api_version] : session.applied.members) input.keep.insert(key);
@@ -122,7 +114,13 @@ Result<PruneSession> prepare_prune(const PruneFlags& flags, const std::vector<st
       input.keep.insert(applyset::server_key(client, planned.resource.api_version(), planned.resource.key()));
     }
   }
-  input.live = std::move(candidates);
+  if (session.previous) {
+    std::vector<std::string> warnings;
+    auto found = applyset::find_candidates(client, *session.previous, session.id, warnings, input.keep);
+    if (!found) return found.error();
+    for (const auto& w : warnings) print_warning(w);
+    input.live = std::move(*found);
+  }
   input.applyset_id = session.id;
   input.prune_last = flags.prune_last ? applyset::PruneLastMode::all : applyset::PruneLastMode::per_object;
   session.prunes = applyset::plan_prunes(input);

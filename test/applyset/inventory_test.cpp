@@ -116,6 +116,16 @@ TEST_CASE("candidates are the labelled members plus recorded members that lost t
   }
   CHECK(names == std::set<std::string>{"labelled", "elsewhere", "by-hand", "foreign"});
   CHECK(warnings.empty());
+
+  // The manifests' own objects are never candidates: left out, and not even read one by one.
+  client.clear_calls();
+  const std::set<ResourceKey> keep{{"", "ConfigMap", "shop", "labelled"}, {"", "ConfigMap", "shop", "by-hand"}};
+  auto rest = find_candidates(client, inventory, id, warnings, keep);
+  REQUIRE(rest.ok());
+  names.clear();
+  for (const auto& o : *rest) names.insert(o["metadata"]["name"].get<std::string>());
+  CHECK(names == std::set<std::string>{"elsewhere", "foreign"});
+  for (const std::string& call : client.calls()) CHECK(call.find("by-hand") == std::string::npos);
 }
 
 TEST_CASE("a kind that is no longer served is skipped with a warning", "[applyset]") {
@@ -165,6 +175,8 @@ TEST_CASE("checking for another ApplySet's objects lists each collection once in
   for (const std::string& call : client.calls())
     if (call.rfind("resolve ", 0) != 0) calls.push_back(call);  // discovery is cached, not a request
   std::sort(calls.begin(), calls.end());
-  CHECK(calls == std::vector<std::string>{"list v1 ConfigMap billing -l applyset.kubernetes.io/part-of",
-                                          "list v1 ConfigMap shop -l applyset.kubernetes.io/part-of"});
+  // The server leaves out our own members: only another ApplySet's objects come back.
+  const std::string selector = "applyset.kubernetes.io/part-of,applyset.kubernetes.io/part-of!=" + id;
+  CHECK(calls == std::vector<std::string>{"list v1 ConfigMap billing -l " + selector,
+                                          "list v1 ConfigMap shop -l " + selector});
 }

@@ -61,7 +61,7 @@ Error api_error(const std::string& context, int status, const std::string& messa
                exit_code::k_sync_failed, status};
 }
 
-// `a=b,c=d` against metadata.labels.
+// `a=b,c==d,e!=f,g` against metadata.labels.
 bool labels_match(const json& object, const std::string& selector) {
   if (selector.empty()) return true;
   json labels = object.contains("metadata") ? object["metadata"].value("labels", json::object())
@@ -74,8 +74,13 @@ bool labels_match(const json& object, const std::string& selector) {
       if (!labels.contains(term)) return false;
       continue;
     }
+    if (eq > 0 && term[eq - 1] == '!') {
+      std::string k = term.substr(0, eq - 1);
+      if (labels.contains(k) && labels[k] == term.substr(eq + 1)) return false;
+      continue;
+    }
     std::string k = term.substr(0, eq);
-    std::string v = term.substr(term[eq + 1] == '=' ? eq + 2 : eq + 1);
+    std::string v = term.substr(eq + 1 < term.size() && term[eq + 1] == '=' ? eq + 2 : eq + 1);
     if (!labels.contains(k) || labels[k] != v) return false;
   }
   return true;

@@ -58,7 +58,8 @@ std::map<ResourceKey, std::string> plan_members(kube::Client& client, const Plan
 
 Result<std::vector<nlohmann::json>> find_candidates(kube::Client& client, const Inventory& inventory,
                                                     const std::string& id,
-                                                    std::vector<std::string>& warnings) {
+                                                    std::vector<std::string>& warnings,
+                                                    const std::set<ResourceKey>& keep) {
   // The apiVersion to list a kind with: the one recorded for any of its members.
   std::map<GroupKind, std::string> versions;
   for (const auto& [key, api_version] : inventory.members) {
@@ -88,19 +89,24 @@ Result<std::vector<nlohmann::json>> find_candidates(kube::Client& client, const 
       namespaces.emplace_back();
     }
     for (const auto& ns : namespaces) {
+      // Pruning reads only metadata (labels, annotations, owners, finalizers): 10,000 members
+      // are not downloaded and kept whole.
       kube::WatchRequest request{version->second, gk.kind, ns, std::string(k_part_of_label) + "=" + id, ""};
+      request.metadata_only = true;
       auto list = client.list(request);
       if (!list) return list.error().wrap("applyset: list " + gk.str() + (ns.empty() ? "" : " in " + ns));
-      for (auto item : list->value("items", nlohmann::json::array())) {
-        // List items carry no apiVersion/kind; put them back for the readers downstream.
+      for (auto& item : (*list)["items"]) {
+        // List items carry no (or a PartialObjectMetadata) apiVersion/kind; put the real ones back.
         item["apiVersion"] = version->second;
         item["kind"] = gk.kind;
-        if (seen.insert(live_key(item)).second) found.push_back(std::move(item));
+        if (auto meta = item.find("metadata"); meta != item.end() && meta->is_object()) meta->erase("managedFields");
+        ResourceKey key = live_key(item);
+        if (seen.insert(key).second && keep.count(key) == 0) found.push_back(std::move(item));
       }
     }
   }
   for (const auto& [key, api_version] : inventory.members) {
-    if (seen.count(key) != 0) continue;
+    if (seen.count(key) != 0 || keep.count(key) != 0) continue;
     auto live = client.get(kube::ObjectRef{api_version, key.kind, key.namespace_name, key.name});
     if (!live) {
       if (live.error().http_status == 404) continue;  // the kind is gone
@@ -128,7 +134,11 @@ Result<std::vector<std::string>> foreign_members(kube::Client& client, const Pla
   auto owners_in = [&](const Collection& c) -> Result<const std::map<std::string, std::string>*> {
     auto it = owners.find(c);
     if (it != owners.end()) return &it->second;
-    kube::WatchRequest request{c.api_version, c.kind, c.namespace_name, k_part_of_label, ""};
+    // Only objects of another ApplySet come back: the server filters out ours, so re-applying
+    // 10,000 of our own objects does not download and parse all of them first.
+    const std::string selector = std::string(k_part_of_label) + "," + std::string(k_part_of_label) + "!=" + id;
+    kube::WatchRequest request{c.api_version, c.kind, c.namespace_name, selector, ""};
+    request.metadata_only = true;
     auto list = client.list(request);
     if (!list) return list.error();
     std::map<std::string, std::string> names;

@@ -9,6 +9,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -33,9 +34,12 @@ ResourceKey server_key(kube::Client& client, const std::string& api_version, Res
 // Live objects that may have to go: every object labelled `part-of=<id>` in the kinds and
 // namespaces `inventory` names, and every recorded member that exists, labelled or not.
 // Kinds the server no longer serves are skipped with a warning (their objects went with them).
+// Objects in `keep` (the manifests' own, which are never pruned) are left out, so a re-apply of
+// 10,000 objects does not hold 10,000 live copies. Items carry metadata only.
 Result<std::vector<nlohmann::json>> find_candidates(kube::Client& client, const Inventory& inventory,
                                                     const std::string& id,
-                                                    std::vector<std::string>& warnings);
+                                                    std::vector<std::string>& warnings,
+                                                    const std::set<ResourceKey>& keep = {});
 
 // One message per object the plan would apply over that carries another ApplySet's part-of
 // label: wavesync never adopts such an object.

@@ -25,14 +25,24 @@ kube::ObjectRef ref_of(const ObjectId& id) {
   return kube::ObjectRef{id.api_version, id.kind, id.namespace_name, id.name};
 }
 
-// apiVersion, kind and metadata (without managedFields): what health::assess needs to know
-// that no rule applies.
+// apiVersion, kind and the metadata health::assess reads (identity, resourceVersion,
+// generation, deletion, finalizers and the hook and health annotations): enough to know that
+// no rule applies, without keeping 10,000 labels, uids and timestamps.
 nlohmann::json identity_of(const nlohmann::json& object) {
   nlohmann::json out{{"apiVersion", object.value("apiVersion", "")}, {"kind", object.value("kind", "")}};
-  if (auto meta = object.find("metadata"); meta != object.end() && meta->is_object()) {
-    out["metadata"] = *meta;
-    out["metadata"].erase("managedFields");
+  auto meta = object.find("metadata");
+  if (meta == object.end() || !meta->is_object()) return out;
+  nlohmann::json kept = nlohmann::json::object();
+  for (const char* key : {"name", "namespace", "resourceVersion", "generation", "deletionTimestamp", "finalizers"}) {
+    if (auto it = meta->find(key); it != meta->end()) kept[key] = *it;
   }
+  if (auto annotations = meta->find("annotations"); annotations != meta->end() && annotations->is_object()) {
+    for (const auto& [key, value] : annotations->items()) {
+      if (key.rfind("argocd.argoproj.io/", 0) == 0 || key.rfind("helm.sh/", 0) == 0 || key.rfind("wavesync.dev/", 0) == 0)
+        kept["annotations"][key] = value;
+    }
+  }
+  out["metadata"] = std::move(kept);
   return out;
 }
 
@@ -44,7 +54,7 @@ bool needs_watch(const Item& item, health::ConditionsRule conditions) {
   // Health rules are chosen by kind and annotations, which the manifest already has: no rule
   // for the manifest means no rule for the live object either.
   health::Options options{conditions, item.hook ? health::Role::hook : health::Role::resource};
-  return health::assess(item.body, options).has_value();
+  return health::assess(item.planned->resource.object, options).has_value();
 }
 
 void Syncer::fail_item(StepItems& step, Item& item, std::string message, EventType type) {
@@ -56,7 +66,23 @@ void Syncer::fail_item(StepItems& step, Item& item, std::string message, EventTy
   events_.emit(e);
 }
 
+// The body sent for the item: the manifest with a generated hook name filled in and, once the
+// kind is known to be cluster-scoped, without a namespace.
+namespace {
+void materialize(Item& item) {
+  if (!item.body.is_null()) return;
+  item.body = item.planned->resource.object;
+  auto& meta = item.body["metadata"];
+  if (item.hook && meta.value("name", "").empty() && !item.id.name.empty()) {
+    meta["name"] = item.id.name;
+    meta.erase("generateName");
+  }
+  if (item.prepared && item.id.namespace_name.empty()) meta.erase("namespace");
+}
+}  // namespace
+
 bool Syncer::prepare(StepItems& step, Item& item) {
+  materialize(item);
   if (item.prepared) return true;
   auto type = client_.resolve(item.id.api_version, item.id.kind);
   if (!type) {

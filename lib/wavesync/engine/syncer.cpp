@@ -42,17 +42,16 @@ void Syncer::build_items() {
     for (const PlannedResource& r : step.resources) {
       Item item;
       item.planned = &r;
-      item.body = r.resource.object;
       item.hook = r.hook.has_value();
+      std::string name = r.resource.name();
       // Argo CD names generateName-only hooks itself so every Sync() call finds the same
       // object again (§2.2); a CLI run does the same with a run id in place of the revision.
-      if (item.hook && r.resource.name().empty() && !r.resource.generate_name().empty()) {
-        item.body["metadata"]["name"] = generated_hook_name(r.resource.generate_name(), run_id_, step.phase, start_);
-        item.body["metadata"].erase("generateName");
+      if (item.hook && name.empty() && !r.resource.generate_name().empty()) {
+        name = generated_hook_name(r.resource.generate_name(), run_id_, step.phase, start_);
       }
-      const auto& meta = item.body["metadata"];
-      item.id = ObjectId{r.resource.api_version(), r.resource.kind(), meta.value("namespace", ""),
-                         meta.value("name", "")};
+      item.id = ObjectId{r.resource.api_version(), r.resource.kind(), r.resource.namespace_name(), name};
+      // The body (a copy of the manifest) is made when its step prepares it: a 10,000-object
+      // plan is not held twice.
       target->items.push_back(std::move(item));
     }
   }

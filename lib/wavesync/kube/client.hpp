@@ -59,6 +59,9 @@ struct WatchRequest {
   std::string namespace_name;
   std::string label_selector;
   std::string field_selector;
+  // list() only: ask for PartialObjectMetadata items (metadata without spec, data or status),
+  // for readers of labels and annotations over thousands of objects.
+  bool metadata_only = false;
 };
 
 struct WatchEvent {

@@ -240,7 +240,9 @@ Result<nlohmann::json> HttpClient::list(const WatchRequest& request) {
   if (!type) return type.error().wrap(context);
   HttpRequest http;
   http.url = url(resource_path(*type, request.namespace_name, "") + list_query(request));
-  http.headers = {"Accept: application/json"};
+  http.headers = {request.metadata_only
+                      ? "Accept: application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json"
+                      : "Accept: application/json"};
   auto r = send(std::move(http));
   if (!r) return r.error().wrap(context);
   if (!success(*r)) return response_error(context, *r);

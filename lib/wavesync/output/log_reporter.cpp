@@ -10,7 +10,7 @@ namespace wavesync::output {
 using engine::EventType;
 
 LogReporter::LogReporter(Terminal& out, LogStyle style, const Plan* plan)
-    : out_(out), style_(style), recorder_(plan != nullptr ? Recorder(*plan) : Recorder()) {}
+    : out_(out), style_(style), recorder_(plan != nullptr ? Recorder(*plan, false) : Recorder(false)) {}
 
 void LogReporter::line(const engine::Event& event, const std::string& text) {
   out_.write(format_clock(event.time) + " " + text + "\n");

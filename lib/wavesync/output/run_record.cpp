@@ -56,7 +56,7 @@ engine::ObjectId id_of(const PlannedResource& planned) {
   return engine::ObjectId{r.api_version(), r.kind(), r.namespace_name(), name};
 }
 
-Recorder::Recorder(const Plan& plan) {
+Recorder::Recorder(const Plan& plan, bool keep_events) : keep_events_(keep_events) {
   for (const Step& step : plan.steps) {
     StepRecord s;
     s.phase = step.phase;
@@ -117,7 +117,7 @@ ResourceRecord* Recorder::find_any(const engine::ObjectId& id) {
 }
 
 void Recorder::emit(const engine::Event& event) {
-  record_.events.push_back(event);
+  if (keep_events_) record_.events.push_back(event);
   if (event.dry_run) record_.dry_run = true;
   switch (event.type) {
     case EventType::sync_started:

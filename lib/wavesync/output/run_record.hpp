@@ -62,7 +62,7 @@ struct RunRecord {
   std::string run_id;
   bool dry_run = false;
   std::vector<StepRecord> steps;
-  std::vector<engine::Event> events;  // every event, in order
+  std::vector<engine::Event> events;  // every event, in order (if the Recorder keeps them)
   std::optional<engine::SyncOutcome> outcome;  // nullopt while running
   int exit_code = 0;
   std::chrono::milliseconds duration{0};
@@ -80,9 +80,10 @@ engine::ObjectId id_of(const PlannedResource& planned);
 
 class Recorder final : public engine::EventSink {
  public:
-  Recorder() = default;
-  // Lists the plan's steps and resources up front as not run.
-  explicit Recorder(const Plan& plan);
+  explicit Recorder(bool keep_events = true) : keep_events_(keep_events) {}
+  // Lists the plan's steps and resources up front as not run. `keep_events` false leaves
+  // RunRecord::events empty (only the JSON report needs them; 10,000 objects make 30,000).
+  explicit Recorder(const Plan& plan, bool keep_events = true);
   void emit(const engine::Event& event) override;
   [[nodiscard]] const RunRecord& record() const { return record_; }
 
@@ -92,6 +93,7 @@ class Recorder final : public engine::EventSink {
   ResourceRecord* find_any(const engine::ObjectId& id);
 
   RunRecord record_;
+  bool keep_events_ = true;
 };
 
 }  // namespace wavesync::output

@@ -33,7 +33,7 @@ namespace wavesync::output {
 class SummaryReporter final : public engine::EventSink {
  public:
   SummaryReporter(Terminal& out, const Plan* plan = nullptr)
-      : out_(out), recorder_(plan != nullptr ? Recorder(*plan) : Recorder()) {}
+      : out_(out), recorder_(plan != nullptr ? Recorder(*plan, false) : Recorder(false)) {}
   void emit(const engine::Event& event) override {
     recorder_.emit(event);
     if (event.type == engine::EventType::sync_done) out_.write(format_final_report(recorder_.record()));
