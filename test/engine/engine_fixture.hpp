@@ -81,7 +81,7 @@ inline Plan plan_of(std::vector<PlannedResource> resources) {
 // Records events as short lines: `step-started Sync 1`, `resource-applied v1 ConfigMap shop/a`.
 class RecordingSink final : public engine::EventSink {
  public:
-  explicit RecordingSink(engine::Clock& clock) : clock_(clock), start_(clock.now()) {}
+  explicit RecordingSink(engine::Clock& clock) : start_(clock.now()) {}
   void emit(const engine::Event& e) override {
     events.push_back(e);
     std::string line(engine::event_name(e.type));
@@ -104,7 +104,6 @@ class RecordingSink final : public engine::EventSink {
   std::vector<std::string> lines;
 
  private:
-  engine::Clock& clock_;
   engine::TimePoint start_;
 };
 

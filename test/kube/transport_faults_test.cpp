@@ -146,14 +146,15 @@ TEST_CASE("Dropped connections are retried for apply but not for create", "[kube
 }
 
 TEST_CASE("A watch re-lists after 410 Gone and parses events split across chunks", "[kube][faults][watch]") {
-  test::TestServer server(true);
-  test::serve_core_discovery(server.http());
+  // The handlers' state is declared before the server, so it outlives the server's threads.
   std::atomic<int> lists{0};
   std::atomic<int> watches{0};
   std::atomic<bool> stopping{false};
   std::mutex mutex;
   std::vector<std::string> watch_versions;
   std::atomic<long long> sent_at{0};
+  test::TestServer server(true);
+  test::serve_core_discovery(server.http());
   server.http().Get("/api/v1/namespaces/default/configmaps", [&](const httplib::Request& req, httplib::Response& res) {
     if (!req.has_param("watch")) {
       res.set_content(++lists == 1 ? list({"a"}, "10") : list({"b", "c"}, "20"), "application/json");
@@ -222,11 +223,11 @@ TEST_CASE("A watch re-lists after 410 Gone and parses events split across chunks
 }
 
 TEST_CASE("A watch resumes from the last resourceVersion after a dropped stream", "[kube][faults][watch]") {
-  test::TestServer server(true);
-  test::serve_core_discovery(server.http());
-  std::atomic<int> watches{0};
+  std::atomic<int> watches{0};  // declared before the server: outlives its threads
   std::mutex mutex;
   std::vector<std::string> versions;
+  test::TestServer server(true);
+  test::serve_core_discovery(server.http());
   server.http().Get("/api/v1/namespaces/default/configmaps", [&](const httplib::Request& req, httplib::Response& res) {
     if (!req.has_param("watch")) {
       res.set_content(list({}, "5"), "application/json");
