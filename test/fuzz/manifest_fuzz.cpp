@@ -13,7 +13,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   options.default_namespace = "fuzz";
   // The last byte picks the namespace policy, so both paths of settle_identity are reached.
   if (size > 0 && (data[size - 1] & 1) != 0) options.namespaces = wavesync::manifest::NamespacePolicy::strict;
-  auto loaded = wavesync::manifest::load_manifest_text(text, "fuzz.yaml", options);
+  // The byte before it picks the file name: a .json name also reaches the JSON-stream splitter.
+  const char* name = size > 1 && (data[size - 2] & 1) != 0 ? "fuzz.json" : "fuzz.yaml";
+  auto loaded = wavesync::manifest::load_manifest_text(text, name, options);
   if (!loaded) return 0;
   wavesync::PlanOptions plan_options;
   plan_options.destination_namespace = "fuzz";

@@ -62,6 +62,41 @@ TEST_CASE("a directory is read recursively in sorted order, manifests only", "[m
   CHECK(r->warnings.empty());
 }
 
+TEST_CASE("a .json file may hold several objects one after another, each with its own position", "[manifest][loader]") {
+  TempDir dir;
+  // Two on one line (the first is 64 characters long), then one pretty-printed on lines 3-7.
+  dir.write("stream.json",
+            "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"one\"}}"
+            "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"two\"}}\n"
+            "\n"
+            "{\n"
+            "  \"apiVersion\": \"v1\", \"kind\": \"ConfigMap\",\n"
+            "  \"metadata\": {\"name\": \"three {[\\\"\",\n"
+            "               \"annotations\": {\"argocd.argoproj.io/sync-wave\": \"x\"}}\n"
+            "}\n");
+  auto r = load_paths({dir.str()});
+  REQUIRE(r.ok());
+  CHECK(names(*r) == std::vector<std::string>{"one", "two", "three {[\""});
+  const std::string file = dir.str() + "/stream.json";
+  CHECK(r->resources[0].source.str() == file + ":1:1");
+  CHECK(r->resources[1].source.str() == file + ":1:65");
+  CHECK(r->resources[2].source.str() == file + ":3:1");
+
+  // A problem in a later object is reported where it is in the file.
+  dir.write("stream.json",
+            "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"one\"}}\n"
+            "  {\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\": [}}\n");
+  auto bad = load_paths({dir.str()});
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().message.rfind(file + ":2:", 0) == 0);
+
+  // Not a stream (one object, or text that is not only objects): parsed as before.
+  dir.write("stream.json", "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"one\"}} x\n");
+  auto garbage = load_paths({dir.str()});
+  REQUIRE_FALSE(garbage.ok());
+  CHECK(garbage.error().message.rfind(file + ":1:", 0) == 0);
+}
+
 TEST_CASE("a file named explicitly is read whatever its extension", "[manifest][loader]") {
   TempDir dir;
   dir.write("objects.txt", config_map("t"));

@@ -53,7 +53,7 @@ struct Frame {
 
 class Converter : public YAML::EventHandler {
  public:
-  explicit Converter(std::string file) : file_(std::move(file)) {}
+  Converter(std::string file, TextOrigin origin) : file_(std::move(file)), origin_(origin) {}
 
   std::vector<YamlDocument>& documents() { return documents_; }
 
@@ -158,7 +158,7 @@ class Converter : public YAML::EventHandler {
 
   SourceLocation location(const YAML::Mark& mark) const {
     if (mark.line < 0) return SourceLocation{file_, 0, 0};
-    return SourceLocation{file_, mark.line + 1, mark.column + 1};
+    return SourceLocation{file_, mark.line + 1 + origin_.line, mark.column + 1 + (mark.line == 0 ? origin_.column : 0)};
   }
 
  private:
@@ -300,26 +300,29 @@ class Converter : public YAML::EventHandler {
   std::string pending_anchor_name_;
   std::size_t nodes_ = 0;
   std::size_t alias_nodes_ = 0;  // the whole file's, never reset
+  TextOrigin origin_;
 };
 
-std::string at(const std::string& file, const YAML::Mark& mark) {
+std::string at(const std::string& file, const YAML::Mark& mark, TextOrigin origin) {
   if (mark.line < 0) return file;
-  return file + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
+  return file + ":" + std::to_string(mark.line + 1 + origin.line) + ":" +
+         std::to_string(mark.column + 1 + (mark.line == 0 ? origin.column : 0));
 }
 
 }  // namespace
 
-Result<std::vector<YamlDocument>> parse_yaml_documents(std::string_view text, const std::string& file) {
+Result<std::vector<YamlDocument>> parse_yaml_documents(std::string_view text, const std::string& file,
+                                                       TextOrigin origin) {
   std::istringstream in{std::string(text)};
-  Converter converter(file);
+  Converter converter(file, origin);
   try {
     YAML::Parser parser(in);
     while (parser.HandleNextDocument(converter)) {
     }
   } catch (const ConversionError& e) {
-    return make_error(at(file, e.mark) + ": " + e.message);
+    return make_error(at(file, e.mark, origin) + ": " + e.message);
   } catch (const YAML::Exception& e) {
-    return make_error(at(file, e.mark) + ": invalid YAML: " + e.msg);
+    return make_error(at(file, e.mark, origin) + ": invalid YAML: " + e.msg);
   } catch (const std::exception& e) {
     return make_error(file + ": cannot read YAML: " + e.what());
   }

@@ -30,8 +30,16 @@ struct YamlDocument {
   std::unordered_map<std::string, ObjectSource> objects;
 };
 
+// Where `text` starts in its file (0-based line and column), when it is a slice of it.
+struct TextOrigin {
+  int line = 0;
+  int column = 0;
+};
+
 // Parses every document in `text`. `file` names the input in messages. Fails with
-// `file:line:column: what is wrong: what was expected` on the first problem.
-Result<std::vector<YamlDocument>> parse_yaml_documents(std::string_view text, const std::string& file);
+// `file:line:column: what is wrong: what was expected` on the first problem. Positions are
+// counted from `origin`.
+Result<std::vector<YamlDocument>> parse_yaml_documents(std::string_view text, const std::string& file,
+                                                       TextOrigin origin = {});
 
 }  // namespace wavesync::manifest
