@@ -49,9 +49,7 @@ int run_delete(const DeleteArgs& args) {
     print_error(connected.error());
     return connected.error().exit_code;
   }
-  Plan* plan = &connected->plan;
-  kube::Connection* connection = &connected->connection;
-  const auto steps = output::plan_deletion(*plan);
+  const auto steps = output::plan_deletion(connected->plan);
   if (args.dry_run) {
     fmt::print("{}", output::format_deletion_plan(steps));
     return exit_code::k_ok;
@@ -65,7 +63,7 @@ int run_delete(const DeleteArgs& args) {
   }
   options.timeout = *timeout;
   const auto start = clock.now();
-  auto result = output::run_deletion(steps, *connection->client, clock, options,
+  auto result = output::run_deletion(steps, *connected->connection.client, clock, options,
                                      [](const std::string& line) { fmt::print("{}\n", line); });
   for (const std::string& p : result.problems) print_error(Error{p, result.exit_code});
   fmt::print("{} object{} deleted, {} already gone, in {}\n", result.deleted, result.deleted == 1 ? "" : "s",

@@ -34,12 +34,10 @@ int run_diff(const DiffArgs& args) {
     print_error(connected.error());
     return connected.error().exit_code;
   }
-  Plan* plan = &connected->plan;
-  kube::Connection* connection = &connected->connection;
-  kube::Client& client = *connection->client;
+  kube::Client& client = *connected->connection.client;
   // Labels the plan's members as apply does (else every object would differ by its part-of
   // label) and finds what `apply --prune` would delete.
-  auto prunes = preview_prunes(args.applyset, args.manifests.paths, connected->default_namespace, *plan, client);
+  auto prunes = preview_prunes(args.applyset, args.manifests.paths, connected->default_namespace, connected->plan, client);
   if (!prunes) {
     print_error(prunes.error());
     return prunes.error().exit_code;
@@ -50,7 +48,7 @@ int run_diff(const DiffArgs& args) {
   dry_run.dry_run = kube::DryRun::all;
   // A diff must not fail on fields another manager owns; the apply itself decides about those.
   dry_run.force_conflicts = kube::ForceConflicts::yes;
-  for (const Step& step : plan->steps) {
+  for (const Step& step : connected->plan.steps) {
     for (const PlannedResource& planned : step.resources) {
       // Hooks are created afresh by each sync (delete policies), so their live copy says nothing.
       if (planned.hook) continue;

@@ -28,9 +28,7 @@ int run_status(const StatusArgs& args) {
     print_error(connected.error());
     return connected.error().exit_code;
   }
-  Plan* plan = &connected->plan;
-  kube::Connection* connection = &connected->connection;
-  auto report = output::collect_status(*plan, *connection->client,
+  auto report = output::collect_status(connected->plan, *connected->connection.client,
                                        args.all_conditions ? health::ConditionsRule::all_custom_resources
                                                            : health::ConditionsRule::annotated_only);
   if (!report) {

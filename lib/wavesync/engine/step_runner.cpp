@@ -196,7 +196,7 @@ Stop Syncer::apply_run(StepItems& step, std::vector<Item*> run, TimePoint deadli
   std::vector<ObjectId> ids;
   std::vector<nlohmann::json> bodies;
   for (Item* item : ready) {
-    if (needs_watch(*item, options_.conditions)) ids.push_back(item->id);
+    if (item->watched) ids.push_back(item->id);
     bodies.push_back(item->body);
   }
   if (auto covered = ids.empty() ? Result<void>{} : view_.cover(ids); !covered) {
@@ -225,7 +225,7 @@ Stop Syncer::apply_run(StepItems& step, std::vector<Item*> run, TimePoint deadli
     item.state = ItemState::running;
     // An object nothing waits on is only ever asked "does it have a health rule?", which its
     // metadata answers; keeping just that keeps 10,000 ConfigMaps from holding their data twice.
-    view_.record(item.id, needs_watch(item, options_.conditions) ? results[i]->object : identity_of(results[i]->object));
+    view_.record(item.id, item.watched ? results[i]->object : identity_of(results[i]->object));
     Event e = event(item.hook ? EventType::hook_started : EventType::resource_applied, &step, &item);
     e.apply_result = classify_apply(results[i]->object, start_, options_.field_manager);
     e.warnings = results[i]->warnings;

@@ -50,6 +50,7 @@ void Syncer::build_items() {
         name = generated_hook_name(r.resource.generate_name(), run_id_, step.phase, start_);
       }
       item.id = ObjectId{r.resource.api_version(), r.resource.kind(), r.resource.namespace_name(), name};
+      item.watched = needs_watch(item, options_.conditions);
       // The body (a copy of the manifest) is made when its step prepares it: a 10,000-object
       // plan is not held twice.
       target->items.push_back(std::move(item));
@@ -88,7 +89,7 @@ void Syncer::watch_everything_known() {
   std::vector<ObjectId> ids;
   auto consider = [&](const StepItems& step) {
     for (const Item& item : step.items) {
-      if (!needs_watch(item, options_.conditions)) continue;
+      if (!item.watched) continue;
       auto key = std::make_pair(item.id.api_version, item.id.kind);
       auto it = namespaced.find(key);
       if (it == namespaced.end()) {

@@ -23,6 +23,7 @@ struct Item {
   nlohmann::json body;  // what is sent: hook names filled in, namespace dropped when cluster-scoped
   ObjectId id;
   bool hook = false;
+  bool watched = false;   // needs_watch(), decided once from the manifest
   bool prepared = false;  // kind resolved and body normalised
   ItemState state = ItemState::pending;
   bool applied = false;

@@ -229,10 +229,7 @@ class Loader {
   }
 
   static bool is_manifest_name(const std::string& name) {
-    auto ends_with = [&](std::string_view suffix) {
-      return name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
-    };
-    return ends_with(".yaml") || ends_with(".yml") || ends_with(".json");
+    return ends_with(name, ".yaml") || ends_with(name, ".yml") || ends_with(name, ".json");
   }
 
   static bool inside(const fs::path& target, const fs::path& root) {
