@@ -108,6 +108,10 @@ int run_apply(const ApplyArgs& args) {
   options.conditions = args.health_conditions == "all" ? health::ConditionsRule::all_custom_resources
                                                        : health::ConditionsRule::annotated_only;
 
+  if (args.manifests.input_error) return fail(*args.manifests.input_error);
+  PruneFlags prune = args.prune;
+  apply_input_prune_settings(args.manifests.inputs, prune);
+
   kube::ConnectionOptions connection_options;
   connection_options.kubeconfig = args.kubeconfig;
   connection_options.context = args.context;
@@ -119,7 +123,7 @@ int run_apply(const ApplyArgs& args) {
   auto plan = load_plan(args.manifests, connection->namespace_name);
   if (!plan) return fail(plan.error());
   for (const std::string& warning : plan->warnings) print_warning(warning);
-  auto pruning = prepare_prune(args.prune, args.manifests.paths, connection->namespace_name, *plan,
+  auto pruning = prepare_prune(prune, args.manifests.paths, connection->namespace_name, *plan,
                                *connection->client, options);
   if (!pruning) return fail(pruning.error());
 
@@ -128,7 +132,7 @@ int run_apply(const ApplyArgs& args) {
   engine::SystemClock clock;
   ApplyOutput reporting(args.output, *plan, clock);
   engine::SyncResult result = engine::run_sync(*plan, *connection->client, clock, reporting.sink(), options);
-  const int exit = finish_prune(args.prune, *pruning, *connection->client, options, result.exit_code);
+  const int exit = finish_prune(prune, *pruning, *connection->client, options, result.exit_code);
   if (!reporting.write_files() && exit == exit_code::k_ok) return exit_code::k_usage;
   return exit;
 }

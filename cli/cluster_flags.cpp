@@ -16,6 +16,7 @@ Result<kube::Connection> connect(const ClusterFlags& flags, const std::string& n
 }
 
 Result<ConnectedPlan> connect_and_plan(const ClusterFlags& cluster, const ManifestFlags& manifests) {
+  if (manifests.input_error) return *manifests.input_error;
   auto connection = connect(cluster, manifests.namespace_name);
   if (!connection) return connection.error();
   std::string default_namespace = resolve_namespace(manifests.namespace_name, connection->namespace_name);

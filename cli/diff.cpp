@@ -35,9 +35,11 @@ int run_diff(const DiffArgs& args) {
     return connected.error().exit_code;
   }
   kube::Client& client = *connected->connection.client;
+  PruneFlags applyset_flags = args.applyset;
+  apply_input_prune_settings(args.manifests.inputs, applyset_flags);
   // Labels the plan's members as apply does (else every object would differ by its part-of
   // label) and finds what `apply --prune` would delete.
-  auto prunes = preview_prunes(args.applyset, args.manifests.paths, connected->default_namespace, connected->plan, client);
+  auto prunes = preview_prunes(applyset_flags, args.manifests.paths, connected->default_namespace, connected->plan, client);
   if (!prunes) {
     print_error(prunes.error());
     return prunes.error().exit_code;

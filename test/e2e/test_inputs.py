@@ -1,0 +1,298 @@
+"""Inputs that are not plain manifests: kustomizations, Helm charts and Argo CD Applications.
+
+Plan-level tests compare `wavesync plan DIR` with the renderer's own output piped into
+`wavesync plan -`; Applications are applied to the local control plane and judged with kubectl
+and the audit log. The renderers are real: kustomize is the dev cluster's `kubectl kustomize`,
+helm is built from Go modules by test/tools/build (cached under ~/.cache/wavesync/tools).
+"""
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+
+import pytest
+import yaml
+
+from conftest import REPO, _cluster_env
+
+INPUTS = REPO / "test" / "inputs"
+
+
+@pytest.fixture(scope="session")
+def tools():
+    """PATH entries for the renderers: helm (built once) and the dev cluster's kubectl."""
+    built = subprocess.run(["bash", str(REPO / "test" / "tools" / "build")], capture_output=True, text=True,
+                           timeout=3600)
+    if built.returncode != 0:
+        pytest.fail(f"test/tools/build failed (exit {built.returncode}):\n{built.stderr[-3000:]}")
+    helm_dir = built.stdout.strip().splitlines()[-1]
+    kubectl = pathlib.Path(os.environ.get("WAVESYNC_KUBECTL", _cluster_env()["WAVESYNC_KUBECTL"]))
+    if not kubectl.exists():
+        pytest.fail(f"{kubectl} is not built: run test/cluster/up")
+    return {"helm": pathlib.Path(helm_dir) / "helm", "kubectl": kubectl,
+            "path": f"{helm_dir}:{kubectl.parent}:/usr/bin:/bin"}
+
+
+def run(wavesync, *args, path, input=None, cwd=REPO):
+    env = dict(os.environ, PATH=path)
+    return subprocess.run([str(wavesync), *args], capture_output=True, text=True, input=input, cwd=cwd,
+                          env=env, timeout=300)
+
+
+def plan_json(done):
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def without_sources(plan):
+    """The plan with every object's source left out: what must be equal between a rendered
+    directory and the same renderer's output read from stdin."""
+    return [{"phase": s["phase"], "wave": s["wave"],
+             "resources": [{k: v for k, v in r.items() if k != "source"} for r in s["resources"]]}
+            for s in plan["steps"]]
+
+
+def sources(plan):
+    return {r["name"] or r["generateName"]: r["source"] for s in plan["steps"] for r in s["resources"]}
+
+
+# --- plan: the rendered directory equals the renderer piped into `plan -` -----------------
+
+@pytest.mark.parametrize("flag", ["", "-k"])
+def test_plan_of_a_kustomization_equals_kubectl_kustomize_piped_into_plan(wavesync, tools, flag):
+    overlay = "test/inputs/kustomize/overlay"
+    rendered = subprocess.run([str(tools["kubectl"]), "kustomize", overlay], capture_output=True, text=True,
+                              cwd=REPO, check=True).stdout
+    piped = plan_json(run(wavesync, "plan", "-", "-n", "shop", "-o", "json", input=rendered, path=tools["path"]))
+    args = [flag, overlay] if flag else [overlay]
+    direct = plan_json(run(wavesync, "plan", *args, "-n", "shop", "-o", "json", path=tools["path"]))
+    assert without_sources(direct) == without_sources(piped)
+    # What kustomize made: the prefix, the overlay's image tag, the generator's hashed name.
+    names = sources(direct)
+    assert {"demo-migrate", "demo-web"} <= set(names)
+    assert any(n.startswith("demo-web-settings-") for n in names)
+    assert set(names.values()) == {f"{overlay}/kustomization.yaml"}
+    web = next(r for s in direct["steps"] for r in s["resources"] if r["kind"] == "Deployment")
+    assert web["object"]["spec"]["template"]["spec"]["containers"][0]["image"] == "registry.example/shop/web:1.1"
+    assert [(s["phase"], s["wave"]) for s in direct["steps"]] == [("PreSync", 0), ("Sync", 0), ("Sync", 1)]
+
+
+def test_plan_of_a_chart_equals_helm_template_piped_into_plan(wavesync, tools):
+    chart = "test/inputs/chart"
+    rendered = subprocess.run([str(tools["helm"]), "template", chart, "--name-template", "shop", "--namespace",
+                               "store", "--set", "greeting=hey", "--values", "test/inputs/chart/values.yaml",
+                               "--include-crds"], capture_output=True, text=True, cwd=REPO, check=True).stdout
+    piped = plan_json(run(wavesync, "plan", "-", "-n", "store", "-o", "json", input=rendered, path=tools["path"]))
+    direct = plan_json(run(wavesync, "plan", chart, "-n", "store", "--release-name", "shop", "--set", "greeting=hey",
+                           "--values", "test/inputs/chart/values.yaml", "-o", "json", path=tools["path"]))
+    assert without_sources(direct) == without_sources(piped)
+    # Helm's pre-install hook became a PreSync hook; each object points at its template.
+    assert direct["steps"][0]["phase"] == "PreSync"
+    located = {(r["kind"], r["source"]) for s in direct["steps"] for r in s["resources"]}
+    assert located == {("Job", f"{chart}/templates/migrate-hook.yaml"),
+                       ("ConfigMap", f"{chart}/templates/configmap.yaml"),
+                       ("Deployment", f"{chart}/templates/deployment.yaml")}
+    config = next(r for s in direct["steps"] for r in s["resources"] if r["kind"] == "ConfigMap")
+    assert config["object"]["data"] == {"GREETING": "hey", "NAMESPACE": "store"}
+
+
+def test_plan_of_an_application_renders_its_source_with_its_namespace(wavesync, tools):
+    """The committed Application: its path is resolved against the git top level of its file."""
+    done = run(wavesync, "plan", "--argocd-app", "test/inputs/argocd/kustomize-app.yaml", "-o", "json",
+               path=tools["path"])
+    plan = plan_json(done)
+    objects = [r for s in plan["steps"] for r in s["resources"]]
+    assert {r["namespace"] for r in objects} == {"shop"}
+    assert all(r["object"]["metadata"]["labels"]["team"] == "shop" for r in objects)
+    assert "test/inputs/argocd/kustomize-app.yaml:1: spec.syncPolicy.syncOptions CreateNamespace=true: " \
+        "not yet honoured" in plan["warnings"]
+
+
+# --- error paths: one line, exit code 2 ---------------------------------------------------
+
+def error_line(done):
+    assert done.returncode == 2, (done.returncode, done.stdout, done.stderr)
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    return lines[0]
+
+
+def test_no_kustomize_and_no_kubectl_says_what_to_install(wavesync, tmp_path):
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    done = run(wavesync, "plan", "test/inputs/kustomize/overlay", path=str(empty))
+    assert error_line(done) == ("wavesync: error: test/inputs/kustomize/overlay: rendering a kustomization needs "
+                                "kustomize or kubectl on PATH: install one of them")
+
+
+def test_no_helm_says_what_to_install(wavesync, tools, tmp_path):
+    path = f"{tools['kubectl'].parent}:/usr/bin:/bin"
+    if shutil.which("helm", path=path):
+        pytest.fail("a helm on the system PATH hides this case")
+    done = run(wavesync, "plan", "test/inputs/chart", path=path)
+    assert error_line(done) == ("wavesync: error: test/inputs/chart: rendering a Helm chart needs helm on PATH: "
+                                "install helm (v3 or v4)")
+
+
+def test_a_kustomize_error_is_shown_with_its_directory(wavesync, tools, tmp_path):
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "kustomization.yaml").write_text("resources:\n  - missing.yaml\n")
+    done = run(wavesync, "apply", str(broken), "--kubeconfig", "/nonexistent", path=tools["path"])
+    line = error_line(done)
+    assert line.startswith(f"wavesync: error: {broken}: kubectl kustomize failed: ")
+    assert "missing.yaml" in line and line.endswith("(exit code 1)")
+
+
+def test_a_helm_error_is_shown_with_its_chart(wavesync, tools, tmp_path):
+    chart = tmp_path / "chart"
+    shutil.copytree(INPUTS / "chart", chart)
+    (chart / "templates" / "bad.yaml").write_text("{{ .Values.nope.deeper }}\n")
+    done = run(wavesync, "plan", str(chart), path=tools["path"])
+    line = error_line(done)
+    assert line.startswith(f"wavesync: error: {chart}: helm template failed: Error: ")
+    assert "bad.yaml" in line
+
+
+def write_app(directory, source, name="shop", namespace="shop", sync_policy=None):
+    app = {"apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
+           "metadata": {"name": name, "namespace": "argocd"},
+           "spec": {"project": "default", "source": source,
+                    "destination": {"server": "https://kubernetes.default.svc", "namespace": namespace}}}
+    if sync_policy:
+        app["spec"]["syncPolicy"] = sync_policy
+    path = directory / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(app, sort_keys=False))
+    return path
+
+
+@pytest.mark.parametrize("case,source,expected", [
+    ("remote-without-checkout", {"repoURL": "https://git.example/shop.git", "path": "apps"},
+     "spec.source.repoURL https://git.example/shop.git: no local checkout: the Application's file is not inside a "
+     "git checkout: pass --repo DIR"),
+    ("plugin", {"repoURL": "https://git.example/shop.git", "path": ".", "plugin": {"name": "cmp"}},
+     "spec.source.plugin: config management plugins are not supported: render the manifests yourself and pass "
+     "them to wavesync"),
+    ("jsonnet", {"repoURL": "https://git.example/shop.git", "path": ".",
+                 "directory": {"jsonnet": {"extVars": [{"name": "a", "value": "b"}]}}},
+     "spec.source.directory.jsonnet: Jsonnet is not supported: render it to YAML and pass that to wavesync"),
+    ("helm-repository-chart", {"repoURL": "https://charts.example", "chart": "redis", "targetRevision": "1.0.0"},
+     "spec.source.chart redis: a chart from the Helm repository https://charts.example cannot be rendered from a "
+     "local checkout: vendor the chart into the repository and use path"),
+])
+def test_an_application_source_wavesync_cannot_render_is_one_line(wavesync, tools, tmp_path, case, source, expected):
+    app = write_app(tmp_path, source)
+    done = run(wavesync, "plan", "--argocd-app", str(app), path=tools["path"])
+    assert error_line(done) == f"wavesync: error: {app}:1: {expected}"
+
+
+def test_a_jsonnet_file_in_a_directory_source_is_refused(wavesync, tools, tmp_path):
+    repo = tmp_path / "repo"
+    (repo / "apps").mkdir(parents=True)
+    (repo / "apps" / "main.jsonnet").write_text("{}")
+    app = write_app(tmp_path, {"repoURL": "https://git.example/shop.git", "path": "apps"})
+    done = run(wavesync, "plan", "--argocd-app", str(app), "--repo", str(repo), path=tools["path"])
+    assert error_line(done) == (f"wavesync: error: {repo}/apps/main.jsonnet: Jsonnet is not supported: render it "
+                                "to YAML first (Argo CD evaluates it)")
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n",
+     "{app}:1: expected an Argo CD Application (apiVersion argoproj.io/v1alpha1, kind Application), found v1 ConfigMap"),
+    ("apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: x\nspec:\n  destination: {}\n",
+     "{app}:1: spec.source: missing: an Application needs spec.source or spec.sources"),
+    ("apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: x\n",
+     "--argocd-app: {app}:3:"),
+])
+def test_a_bad_application_is_one_line_with_its_file(wavesync, tools, tmp_path, text, expected):
+    app = tmp_path / "app.yaml"
+    app.write_text(text)
+    done = run(wavesync, "plan", "--argocd-app", str(app), path=tools["path"])
+    assert error_line(done).startswith("wavesync: error: " + expected.format(app=app))
+
+
+def test_application_flags_that_do_not_go_together(wavesync, tools, tmp_path):
+    done = run(wavesync, "plan", "--argocd-app", "test/inputs/argocd/helm-app.yaml", "test/inputs/chart",
+               path=tools["path"])
+    assert error_line(done) == ("wavesync: error: --argocd-app: the Application names its sources: give no PATHS or "
+                                "-k with it")
+    done = run(wavesync, "plan", path=tools["path"])
+    assert error_line(done) == "wavesync: error: nothing to read: give manifest PATHS, -k DIR or --argocd-app FILE"
+
+
+# --- Applications on the local control plane ------------------------------------------------
+
+def apply_app(wavesync, kubeconfig, tools, app, *args):
+    return run(wavesync, "apply", "--argocd-app", str(app), "--repo", str(REPO), "--kubeconfig", kubeconfig,
+               "--timeout", "120s", *args, path=tools["path"])
+
+
+def test_an_application_with_a_kustomize_source_is_synced(wavesync, kubeconfig, kubectl, tools, namespace,
+                                                          tmp_path, audit):
+    kubectl("create", "namespace", namespace)
+    app = write_app(tmp_path, {"repoURL": "https://git.example/wavesync.git", "path": "test/inputs/kustomize/overlay",
+                               "kustomize": {"namePrefix": "k-", "commonLabels": {"team": "shop"},
+                                             "images": ["registry.example/shop/web:2.0"]}},
+                    name=f"kapp-{namespace[-5:]}", namespace=namespace)
+    done = apply_app(wavesync, kubeconfig, tools, app)
+    assert done.returncode == 0, done.stderr
+    # The Application's namePrefix replaced the overlay's, its image tag won, its label is on everything.
+    deploy = kubectl.get("deployment", "k-web", "-n", namespace)
+    assert deploy is not None, kubectl.names("deployments", namespace)
+    assert deploy["spec"]["template"]["spec"]["containers"][0]["image"] == "registry.example/shop/web:2.0"
+    assert deploy["metadata"]["labels"]["team"] == "shop"
+    assert deploy["status"].get("availableReplicas") == 1
+    configmaps = [n for n in kubectl.names("configmaps", namespace) if n.startswith("k-web-settings-")]
+    assert len(configmaps) == 1
+    # The PreSync hook ran before the Deployment was created.
+    job = audit.events(namespace=namespace, verbs={"create", "patch"}, resource="jobs", name="k-migrate")
+    web = audit.events(namespace=namespace, verbs={"create", "patch"}, resource="deployments", name="k-web")
+    assert job and web and job[0]["time"] < web[0]["time"]
+    # The inventory carries the Application's name.
+    parent = kubectl.get("secret", app.stem, "-n", namespace)
+    assert parent is not None and "applyset.kubernetes.io/id" in parent["metadata"]["labels"]
+    # The checkout is untouched by the kustomize edits.
+    assert "k-" not in (INPUTS / "kustomize" / "overlay" / "kustomization.yaml").read_text()
+
+
+def test_an_application_with_a_helm_source_is_synced(wavesync, kubeconfig, kubectl, tools, namespace, tmp_path,
+                                                     audit):
+    kubectl("create", "namespace", namespace)
+    name = f"happ-{namespace[-5:]}"
+    app = write_app(tmp_path, {"repoURL": "https://git.example/wavesync.git", "path": "test/inputs/chart",
+                               "helm": {"releaseName": "rel",
+                                        "valuesObject": {"replicas": 2},
+                                        "parameters": [{"name": "greeting", "value": "hi from $ARGOCD_APP_NAME"}]}},
+                    name=name, namespace=namespace)
+    done = apply_app(wavesync, kubeconfig, tools, app)
+    assert done.returncode == 0, done.stderr
+    config = kubectl.get("configmap", "rel-shop-web", "-n", namespace)
+    assert config["data"] == {"GREETING": f"hi from {name}", "NAMESPACE": namespace}
+    deploy = kubectl.get("deployment", "rel-shop-web", "-n", namespace)
+    assert deploy["spec"]["replicas"] == 2 and deploy["status"].get("availableReplicas") == 2
+    hook = audit.events(namespace=namespace, verbs={"create"}, resource="jobs", name="rel-shop-web-migrate")
+    first_deploy = audit.events(namespace=namespace, verbs={"create", "patch"}, resource="deployments")
+    assert hook and first_deploy and hook[0]["time"] < first_deploy[0]["time"]
+
+
+def test_automated_prune_deletes_what_left_the_application(wavesync, kubeconfig, kubectl, tools, namespace,
+                                                           tmp_path):
+    kubectl("create", "namespace", namespace)
+    repo = tmp_path / "repo"
+    (repo / "apps").mkdir(parents=True)
+    cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {}\ndata: {{}}\n"
+    (repo / "apps" / "a.yaml").write_text(cm.format("keep"))
+    (repo / "apps" / "b.yaml").write_text(cm.format("gone"))
+    app = write_app(tmp_path, {"repoURL": "https://git.example/x.git", "path": "apps"},
+                    name=f"papp-{namespace[-5:]}", namespace=namespace, sync_policy={"automated": {"prune": True}})
+    first = run(wavesync, "apply", "--argocd-app", str(app), "--repo", str(repo), "--kubeconfig", kubeconfig,
+                path=tools["path"])
+    assert first.returncode == 0, first.stderr
+    assert kubectl.names("configmaps", namespace) >= ["gone", "keep"]
+    (repo / "apps" / "b.yaml").unlink()
+    second = run(wavesync, "apply", "--argocd-app", str(app), "--repo", str(repo), "--kubeconfig", kubeconfig,
+                 path=tools["path"])
+    assert second.returncode == 0, second.stderr
+    assert kubectl.get("configmap", "gone", "-n", namespace) is None
+    assert kubectl.get("configmap", "keep", "-n", namespace) is not None
