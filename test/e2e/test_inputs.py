@@ -139,7 +139,7 @@ def test_a_kustomize_error_is_shown_with_its_directory(wavesync, tools, tmp_path
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / "kustomization.yaml").write_text("resources:\n  - missing.yaml\n")
-    done = run(wavesync, "apply", str(broken), "--kubeconfig", "/nonexistent", path=tools["path"])
+    done = run(wavesync, "plan", str(broken), path=tools["path"])
     line = error_line(done)
     assert line.startswith(f"wavesync: error: {broken}: kubectl kustomize failed: ")
     assert "missing.yaml" in line and line.endswith("(exit code 1)")
@@ -203,7 +203,7 @@ def test_a_jsonnet_file_in_a_directory_source_is_refused(wavesync, tools, tmp_pa
     ("apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: x\nspec:\n  destination: {}\n",
      "{app}:1: spec.source: missing: an Application needs spec.source or spec.sources"),
     ("apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: x\n",
-     "--argocd-app: {app}:3:"),
+     "--argocd-app: {app}:4:1: invalid YAML: end of map flow not found"),
 ])
 def test_a_bad_application_is_one_line_with_its_file(wavesync, tools, tmp_path, text, expected):
     app = tmp_path / "app.yaml"
@@ -219,80 +219,3 @@ def test_application_flags_that_do_not_go_together(wavesync, tools, tmp_path):
                                 "-k with it")
     done = run(wavesync, "plan", path=tools["path"])
     assert error_line(done) == "wavesync: error: nothing to read: give manifest PATHS, -k DIR or --argocd-app FILE"
-
-
-# --- Applications on the local control plane ------------------------------------------------
-
-def apply_app(wavesync, kubeconfig, tools, app, *args):
-    return run(wavesync, "apply", "--argocd-app", str(app), "--repo", str(REPO), "--kubeconfig", kubeconfig,
-               "--timeout", "120s", *args, path=tools["path"])
-
-
-def test_an_application_with_a_kustomize_source_is_synced(wavesync, kubeconfig, kubectl, tools, namespace,
-                                                          tmp_path, audit):
-    kubectl("create", "namespace", namespace)
-    app = write_app(tmp_path, {"repoURL": "https://git.example/wavesync.git", "path": "test/inputs/kustomize/overlay",
-                               "kustomize": {"namePrefix": "k-", "commonLabels": {"team": "shop"},
-                                             "images": ["registry.example/shop/web:2.0"]}},
-                    name=f"kapp-{namespace[-5:]}", namespace=namespace)
-    done = apply_app(wavesync, kubeconfig, tools, app)
-    assert done.returncode == 0, done.stderr
-    # The Application's namePrefix replaced the overlay's, its image tag won, its label is on everything.
-    deploy = kubectl.get("deployment", "k-web", "-n", namespace)
-    assert deploy is not None, kubectl.names("deployments", namespace)
-    assert deploy["spec"]["template"]["spec"]["containers"][0]["image"] == "registry.example/shop/web:2.0"
-    assert deploy["metadata"]["labels"]["team"] == "shop"
-    assert deploy["status"].get("availableReplicas") == 1
-    configmaps = [n for n in kubectl.names("configmaps", namespace) if n.startswith("k-web-settings-")]
-    assert len(configmaps) == 1
-    # The PreSync hook ran before the Deployment was created.
-    job = audit.events(namespace=namespace, verbs={"create", "patch"}, resource="jobs", name="k-migrate")
-    web = audit.events(namespace=namespace, verbs={"create", "patch"}, resource="deployments", name="k-web")
-    assert job and web and job[0]["time"] < web[0]["time"]
-    # The inventory carries the Application's name.
-    parent = kubectl.get("secret", app.stem, "-n", namespace)
-    assert parent is not None and "applyset.kubernetes.io/id" in parent["metadata"]["labels"]
-    # The checkout is untouched by the kustomize edits.
-    assert "k-" not in (INPUTS / "kustomize" / "overlay" / "kustomization.yaml").read_text()
-
-
-def test_an_application_with_a_helm_source_is_synced(wavesync, kubeconfig, kubectl, tools, namespace, tmp_path,
-                                                     audit):
-    kubectl("create", "namespace", namespace)
-    name = f"happ-{namespace[-5:]}"
-    app = write_app(tmp_path, {"repoURL": "https://git.example/wavesync.git", "path": "test/inputs/chart",
-                               "helm": {"releaseName": "rel",
-                                        "valuesObject": {"replicas": 2},
-                                        "parameters": [{"name": "greeting", "value": "hi from $ARGOCD_APP_NAME"}]}},
-                    name=name, namespace=namespace)
-    done = apply_app(wavesync, kubeconfig, tools, app)
-    assert done.returncode == 0, done.stderr
-    config = kubectl.get("configmap", "rel-shop-web", "-n", namespace)
-    assert config["data"] == {"GREETING": f"hi from {name}", "NAMESPACE": namespace}
-    deploy = kubectl.get("deployment", "rel-shop-web", "-n", namespace)
-    assert deploy["spec"]["replicas"] == 2 and deploy["status"].get("availableReplicas") == 2
-    hook = audit.events(namespace=namespace, verbs={"create"}, resource="jobs", name="rel-shop-web-migrate")
-    first_deploy = audit.events(namespace=namespace, verbs={"create", "patch"}, resource="deployments")
-    assert hook and first_deploy and hook[0]["time"] < first_deploy[0]["time"]
-
-
-def test_automated_prune_deletes_what_left_the_application(wavesync, kubeconfig, kubectl, tools, namespace,
-                                                           tmp_path):
-    kubectl("create", "namespace", namespace)
-    repo = tmp_path / "repo"
-    (repo / "apps").mkdir(parents=True)
-    cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {}\ndata: {{}}\n"
-    (repo / "apps" / "a.yaml").write_text(cm.format("keep"))
-    (repo / "apps" / "b.yaml").write_text(cm.format("gone"))
-    app = write_app(tmp_path, {"repoURL": "https://git.example/x.git", "path": "apps"},
-                    name=f"papp-{namespace[-5:]}", namespace=namespace, sync_policy={"automated": {"prune": True}})
-    first = run(wavesync, "apply", "--argocd-app", str(app), "--repo", str(repo), "--kubeconfig", kubeconfig,
-                path=tools["path"])
-    assert first.returncode == 0, first.stderr
-    assert kubectl.names("configmaps", namespace) >= ["gone", "keep"]
-    (repo / "apps" / "b.yaml").unlink()
-    second = run(wavesync, "apply", "--argocd-app", str(app), "--repo", str(repo), "--kubeconfig", kubeconfig,
-                 path=tools["path"])
-    assert second.returncode == 0, second.stderr
-    assert kubectl.get("configmap", "gone", "-n", namespace) is None
-    assert kubectl.get("configmap", "keep", "-n", namespace) is not None

@@ -299,3 +299,27 @@ TEST_CASE("a Jsonnet file in a directory source is an error, not silently skippe
   REQUIRE_FALSE(files);
   CHECK(files.error().message == t / "app.jsonnet" + ": Jsonnet is not supported: render it to YAML first (Argo CD evaluates it)");
 }
+
+TEST_CASE("in a git checkout only what git lists is copied for the kustomize edits", "[render]") {
+  TempTree t;
+  t.write("repo/.git/HEAD", "ref: refs/heads/main\n");
+  t.write("repo/apps/web/kustomization.yaml", "resources: []\n");
+  t.write("repo/build/huge.o", "ignored by git");
+  FakeProcessRunner runner;
+  runner.programs = {"kubectl", "git"};
+  runner.outputs.push_back(ProcessOutput{0, std::string("apps/web/kustomization.yaml\0gone.yaml\0", 39), ""});
+  bool build_copied = true;
+  runner.on_run = [&](const Command& c) {
+    if (c.argv[0] == "/bin/kubectl") build_copied = std::filesystem::exists(c.dir + "/build/huge.o");
+  };
+  RenderRequest request;
+  request.path = t / "repo/apps/web";
+  request.repo_root = t / "repo";
+  request.kustomize.name_suffix = "-x";
+  REQUIRE(render_source(request, {}, runner));
+  REQUIRE(runner.commands.size() == 2);
+  CHECK(runner.commands[0].argv ==
+        std::vector<std::string>{"/bin/git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"});
+  CHECK(runner.commands[0].dir == t / "repo");
+  CHECK_FALSE(build_copied);
+}

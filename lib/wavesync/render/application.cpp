@@ -96,6 +96,16 @@ Result<std::string> inside_checkout(const std::string& base, const std::string& 
   return joined.string();
 }
 
+// `path` relative to the working directory when it is below it, for shorter source locations.
+std::string shorter(const std::string& path) {
+  std::error_code ec;
+  const fs::path cwd = fs::current_path(ec);
+  if (ec) return path;
+  const fs::path rel = fs::path(path).lexically_relative(cwd);
+  if (rel.empty() || *rel.begin() == "..") return path;
+  return rel.string();
+}
+
 struct Context {
   const std::string& at;  // file:line of the Application
   const std::string& repo_root;
@@ -109,8 +119,10 @@ Result<std::vector<std::string>> value_files(const nlohmann::json& helm, const s
   std::vector<std::string> out;
   const bool ignore_missing = bool_at(helm, "ignoreMissingValueFiles");
   for (const std::string& raw : strings_at(helm, "valueFiles")) {
+    // `$name/...` names another source's checkout (a `ref`); Argo CD resolves it before envsubst.
+    const bool argocd_variable = raw.starts_with("$ARGOCD_") || raw.starts_with("${ARGOCD_");
     const std::string file = envsubst(raw, ctx.vars);
-    if (file.starts_with("$"))
+    if (raw.starts_with("$") && !argocd_variable)
       return ctx.fail(field_name + ".helm.valueFiles " + raw +
                       ": values from another source ($ref) are not supported: use a path in this checkout");
     if (file.find("://") != std::string::npos) {
@@ -261,7 +273,7 @@ Result<std::optional<RenderRequest>> read_source(const nlohmann::json& s, const 
   ctx.vars["ARGOCD_APP_SOURCE_TARGET_REVISION"] = revision;
 
   RenderRequest request;
-  request.path = app_path;
+  request.path = shorter(app_path);
   request.repo_root = ctx.repo_root;
   if (s.contains("kustomize")) {
     request.kind = SourceKind::kustomize;

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 namespace wavesync::render {
@@ -61,6 +62,23 @@ Result<manifest::LoadResult> run_renderer(const Command& command, const std::str
   return manifest::load_manifest_text(output->out, dir + " (" + what + " output)", load);
 }
 
+// The files of a git checkout as a clone would have them (tracked, plus new files git does not
+// ignore, so uncommitted work renders too), relative to `root`; nullopt when `root` is not a
+// checkout or git is not there: then the whole tree is copied.
+std::optional<std::vector<std::string>> checkout_files(const std::string& root, ProcessRunner& runner) {
+  std::error_code ec;
+  if (!fs::exists(fs::path(root) / ".git", ec)) return std::nullopt;
+  auto git = runner.find_program("git");
+  if (!git) return std::nullopt;
+  auto listed = runner.run(Command{{*git, "ls-files", "-z", "--cached", "--others", "--exclude-standard"}, root});
+  if (!listed || listed->exit_status != 0) return std::nullopt;
+  std::vector<std::string> files;
+  std::size_t start = 0;
+  for (std::size_t end; (end = listed->out.find('\0', start)) != std::string::npos; start = end + 1)
+    if (end > start) files.push_back(listed->out.substr(start, end - start));
+  return files;
+}
+
 Result<manifest::LoadResult> render_kustomize(const RenderRequest& request, const manifest::LoadOptions& load,
                                               ProcessRunner& runner) {
   const std::string file = kustomization_file(request.path);
@@ -89,7 +107,7 @@ Result<manifest::LoadResult> render_kustomize(const RenderRequest& request, cons
     const fs::path rel = fs::path(build_path).lexically_relative(repo_root);
     if (rel.empty() || *rel.begin() == "..")
       return make_error(request.path + ": outside the checkout " + repo_root);
-    auto copied = copy_checkout(repo_root, scratch->path());
+    auto copied = copy_checkout(repo_root, scratch->path(), checkout_files(repo_root, runner));
     if (!copied) return copied.error();
     build_path = (fs::path(scratch->path()) / rel).lexically_normal().string();
     const std::string copy_file = join_path(build_path, fs::path(file).filename().string());

@@ -27,9 +27,37 @@ TempDir::~TempDir() {
   fs::remove_all(path_, ignored);
 }
 
-Result<void> copy_checkout(const std::string& from, const std::string& to) {
+namespace {
+
+Error too_much(const std::string& from) {
+  return make_error(from + ": more than " + std::to_string(k_max_copy_bytes >> 20) +
+                    " MiB to copy for the kustomize edits: render a smaller checkout (--repo)");
+}
+
+}  // namespace
+
+Result<void> copy_checkout(const std::string& from, const std::string& to,
+                           const std::optional<std::vector<std::string>>& only) {
   std::error_code ec;
   std::uintmax_t total = 0;
+  if (only) {
+    for (const std::string& rel : *only) {
+      const fs::path source = fs::path(from) / rel;
+      const fs::path target = fs::path(to) / rel;
+      const fs::file_status status = fs::symlink_status(source, ec);
+      if (ec || !(fs::is_regular_file(status) || fs::is_symlink(status))) continue;  // gone, or a submodule
+      fs::create_directories(target.parent_path(), ec);
+      if (fs::is_symlink(status)) {
+        fs::copy_symlink(source, target, ec);
+      } else {
+        total += fs::file_size(source, ec);
+        if (total > k_max_copy_bytes) return too_much(from);
+        fs::copy_file(source, target, ec);
+      }
+      if (ec) return make_error("copy " + source.string() + ": " + ec.message());
+    }
+    return {};
+  }
   fs::recursive_directory_iterator it(from, fs::directory_options::none, ec);
   if (ec) return make_error(from + ": " + ec.message());
   for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
@@ -46,9 +74,7 @@ Result<void> copy_checkout(const std::string& from, const std::string& to) {
       fs::create_directories(target, ec);
     } else if (it->is_regular_file(ec)) {
       total += it->file_size(ec);
-      if (total > k_max_copy_bytes)
-        return make_error(from + ": more than " + std::to_string(k_max_copy_bytes >> 20) +
-                          " MiB to copy for the kustomize edits: render a smaller checkout (--repo)");
+      if (total > k_max_copy_bytes) return too_much(from);
       fs::copy_file(it->path(), target, ec);
     }
     if (ec) return make_error("copy " + it->path().string() + ": " + ec.message());

@@ -6,7 +6,9 @@
 #include "wavesync/model/result.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace wavesync::render {
 
@@ -29,8 +31,10 @@ class TempDir {
 };
 
 // Copies the directory tree `from` into `to` (which exists), leaving out `.git`; symlinks are
-// copied as symlinks. Fails when the tree holds more than k_max_copy_bytes.
-Result<void> copy_checkout(const std::string& from, const std::string& to);
+// copied as symlinks. With `only`, copies just those paths (relative to `from`; missing ones are
+// skipped), e.g. what git tracks. Fails when it comes to more than k_max_copy_bytes.
+Result<void> copy_checkout(const std::string& from, const std::string& to,
+                           const std::optional<std::vector<std::string>>& only = std::nullopt);
 
 // Writes `text` to `path` (created or truncated).
 Result<void> write_file(const std::string& path, const std::string& text);
