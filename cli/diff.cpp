@@ -9,6 +9,7 @@
 
 #include "wavesync/output/object_diff.hpp"
 #include "wavesync/output/run_record.hpp"
+#include "wavesync/render/ignore_differences.hpp"
 
 #include <fmt/core.h>
 
@@ -90,6 +91,10 @@ int run_diff(const DiffArgs& args) {
         // the manifest itself stands in for the result.
         desired = planned.resource.object;
         note = "# " + id.str() + ": compared with the manifest, not a server dry run: " + error.message + "\n";
+      }
+      if (const auto& app = args.manifests.inputs.app) {
+        if (live_object) live_object = render::without_ignored_fields(*live_object, app->ignore_differences);
+        if (desired) desired = render::without_ignored_fields(*desired, app->ignore_differences);
       }
       const std::string diff = output::object_diff(live_object, desired, label_of(id));
       if (diff.empty()) continue;

@@ -116,7 +116,13 @@ std::vector<std::string> application_warnings(const render::Application& app) {
     else note(field + ": not honoured (unknown to wavesync)");
   }
   if (app.retry) note("spec.syncPolicy.retry: not yet honoured: a failed sync is not retried");
-  if (!app.ignore_differences.empty()) note("spec.ignoreDifferences: not yet honoured: diff and apply compare every field");
+  // jsonPointers are left out of `wavesync diff`; the rest of ignoreDifferences is not applied.
+  for (std::size_t i = 0; i < app.ignore_differences.size(); ++i) {
+    const nlohmann::json& entry = app.ignore_differences[i];
+    for (const char* key : {"jqPathExpressions", "managedFieldsManagers"})
+      if (entry.is_object() && entry.contains(key))
+        note("spec.ignoreDifferences[" + std::to_string(i) + "]." + key + ": not yet honoured: diff compares those fields");
+  }
   return out;
 }
 

@@ -1,0 +1,45 @@
+#include "wavesync/render/ignore_differences.hpp"
+
+#include "wavesync/model/resource.hpp"
+#include "wavesync/render/directory_source.hpp"
+
+namespace wavesync::render {
+
+namespace {
+
+std::string text(const nlohmann::json& object, const char* key) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+void remove_pointer(nlohmann::json& object, const std::string& pointer) {
+  try {
+    const nlohmann::json::json_pointer ptr(pointer);
+    if (ptr.empty() || !object.contains(ptr)) return;
+    nlohmann::json& parent = object.at(ptr.parent_pointer());
+    if (parent.is_object()) parent.erase(ptr.back());
+    else if (parent.is_array()) parent.erase(std::stoul(ptr.back()));
+  } catch (const std::exception&) {
+    // A malformed pointer removes nothing, as Argo CD's failed patch does.
+  }
+}
+
+}  // namespace
+
+nlohmann::json without_ignored_fields(nlohmann::json object, const nlohmann::json& ignore_differences) {
+  if (!object.is_object() || !ignore_differences.is_array()) return object;
+  const std::string group = group_of(text(object, "apiVersion"));
+  const std::string kind = text(object, "kind");
+  const nlohmann::json metadata = object.value("metadata", nlohmann::json::object());
+  for (const nlohmann::json& entry : ignore_differences) {
+    if (!entry.is_object()) continue;
+    if (!glob_match(text(entry, "group"), group) || !glob_match(text(entry, "kind"), kind)) continue;
+    if (!text(entry, "name").empty() && text(entry, "name") != text(metadata, "name")) continue;
+    if (!text(entry, "namespace").empty() && text(entry, "namespace") != text(metadata, "namespace")) continue;
+    for (const nlohmann::json& pointer : entry.value("jsonPointers", nlohmann::json::array()))
+      if (pointer.is_string()) remove_pointer(object, pointer.get<std::string>());
+  }
+  return object;
+}
+
+}  // namespace wavesync::render
