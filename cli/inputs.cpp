@@ -42,10 +42,15 @@ Result<render::Application> read_app_file(const InputFlags& flags) {
 }  // namespace
 
 void add_input_flags(CLI::App* cmd, InputFlags* flags) {
-  cmd->add_option("-k,--kustomize", flags->kustomize_dirs, "Render this kustomization directory (repeatable)");
-  cmd->add_option("--values", flags->values, "Helm values file for chart directories (repeatable)");
-  cmd->add_option("--set", flags->set, "Helm value key=value for chart directories (repeatable)");
-  cmd->add_option("--set-string", flags->set_string, "Helm string value key=value for chart directories (repeatable)");
+  // One value per occurrence (as kubectl's -k and helm's --set), so `-k DIR PATH` leaves PATH a path.
+  cmd->add_option("-k,--kustomize", flags->kustomize_dirs, "Render this kustomization directory (repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_option("--values", flags->values, "Helm values file for chart directories (repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_option("--set", flags->set, "Helm value key=value for chart directories (repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_option("--set-string", flags->set_string, "Helm string value key=value for chart directories (repeatable)")
+      ->allow_extra_args(false);
   cmd->add_option("--release-name", flags->release_name, "Helm release name (default: the chart directory's name)");
   cmd->add_option("--argocd-app", flags->argocd_app, "Render and sync this Argo CD Application from a local checkout");
   cmd->add_option("--repo", flags->repo,

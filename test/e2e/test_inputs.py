@@ -219,3 +219,11 @@ def test_application_flags_that_do_not_go_together(wavesync, tools, tmp_path):
                                 "-k with it")
     done = run(wavesync, "plan", path=tools["path"])
     assert error_line(done) == "wavesync: error: nothing to read: give manifest PATHS, -k DIR or --argocd-app FILE"
+
+
+def test_k_takes_one_directory_and_leaves_the_next_argument_a_path(wavesync, tools):
+    done = run(wavesync, "plan", "-k", "test/inputs/kustomize/overlay", "examples/quickstart", "-o", "json",
+               path=tools["path"])
+    files = {r["source"].split(":")[0] for s in plan_json(done)["steps"] for r in s["resources"]}
+    assert "test/inputs/kustomize/overlay/kustomization.yaml" in files
+    assert any(f.startswith("examples/quickstart/") for f in files)
