@@ -2,6 +2,7 @@
 // the cluster, reporting events to stderr (text) or stdout (`-o json`, one JSON object per line).
 // Wires the real implementations: kube client, system clock, signal flag, reporters.
 #include "apply_output.hpp"
+#include "cluster_flags.hpp"
 #include "commands.hpp"
 #include "prune_flags.hpp"
 #include "common.hpp"
@@ -27,8 +28,7 @@ namespace {
 
 struct ApplyArgs {
   ManifestFlags manifests;
-  std::string kubeconfig;
-  std::string context;
+  ClusterFlags cluster;
   std::string timeout = "10m";
   std::string wave_timeout;
   std::string wave_delay = "0s";
@@ -112,11 +112,7 @@ int run_apply(const ApplyArgs& args) {
   PruneFlags prune = args.prune;
   apply_input_prune_settings(args.manifests.inputs, prune);
 
-  kube::ConnectionOptions connection_options;
-  connection_options.kubeconfig = args.kubeconfig;
-  connection_options.context = args.context;
-  connection_options.namespace_name = args.manifests.namespace_name;
-  auto connection = kube::make_client(connection_options);
+  auto connection = connect(args.cluster, args.manifests.namespace_name);
   if (!connection) return fail(connection.error());
 
   // A namespaced object's namespace: the manifest's, else --namespace, else the context's.
@@ -143,8 +139,7 @@ void setup_apply(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<ApplyArgs>();
   CLI::App* cmd = app.add_subcommand("apply", "Apply manifests wave by wave, waiting on health between waves");
   add_manifest_flags(cmd, &args->manifests);
-  cmd->add_option("--kubeconfig", args->kubeconfig, "Path to the kubeconfig file");
-  cmd->add_option("--context", args->context, "Kubeconfig context to use");
+  add_cluster_flags(cmd, &args->cluster);
   cmd->add_option("--timeout", args->timeout, "Give up on the whole sync after this long (exit code 3)")
       ->capture_default_str();
   cmd->add_option("--wave-timeout", args->wave_timeout, "Give up on any one step after this long (exit code 3)");

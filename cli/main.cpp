@@ -5,8 +5,12 @@
 #include <fmt/core.h>
 
 #include <cstdio>
+#include <sys/resource.h>
 
 int main(int argc, char** argv) {
+  // A core file of this process may hold tokens, keys and Secret data: never write one.
+  const rlimit no_core{0, 0};
+  setrlimit(RLIMIT_CORE, &no_core);
   CLI::App app{"wavesync: ordered, health-gated Kubernetes deploys by Argo CD sync waves"};
   app.set_version_flag("--version", std::string("wavesync ") + WAVESYNC_VERSION + " (" +
                                         WAVESYNC_GIT_REVISION + ")");

@@ -197,7 +197,7 @@ TEST_CASE("Pod logs ask for the tail and events come oldest first", "[kube][http
   auto logs = client->pod_logs("shop", "web-1", "app", 20);
   REQUIRE(logs.ok());
   CHECK(*logs == "line 1\nline 2\n");
-  CHECK(recorded.lines[0] == "GET /api/v1/namespaces/shop/pods/web-1/log?container=app&tailLines=20 ");
+  CHECK(recorded.lines[0] == "GET /api/v1/namespaces/shop/pods/web-1/log?container=app&limitBytes=262144&tailLines=20 ");
   auto events = client->events_for(ObjectRef{"apps/v1", "Deployment", "shop", "web"});
   REQUIRE(events.ok());
   REQUIRE(events->size() == 2);

@@ -181,11 +181,10 @@ contexts:
   CHECK(bare->user.exec->interactive_mode == "IfAvailable");  // v1beta1 default
 }
 
-TEST_CASE("Inline data beats file paths and is base64-decoded", "[kube][kubeconfig]") {
+TEST_CASE("Inline data is base64-decoded", "[kube][kubeconfig]") {
   TempDir dir;
   const auto file = dir.write("k", "apiVersion: v1\nkind: Config\ncurrent-context: x\nclusters:\n"
                                    "- name: c\n  cluster:\n    server: https://k\n"
-                                   "    certificate-authority: /does/not/exist\n"
                                    "    certificate-authority-data: " + base64_encode("INLINE-CA") + "\n"
                                    "users:\n- name: u\n  user: {}\n"
                                    "contexts:\n- name: x\n  context: {cluster: c, user: u}\n");

@@ -12,6 +12,9 @@ list(APPEND WAVESYNC_TEST_SOURCES
   kube/transport_faults_test.cpp
   kube/connection_errors_test.cpp
   kube/reconnect_test.cpp
+  kube/kubeconfig_parity_test.cpp
+  kube/untrusted_input_test.cpp
+  kube/watch_resilience_test.cpp
   kube/contract/client_contract.cpp
   kube/contract_fake_test.cpp)
 list(APPEND WAVESYNC_TEST_LIBS wavesync_kube PkgConfig::CPP_HTTPLIB OpenSSL::SSL OpenSSL::Crypto)

@@ -31,3 +31,21 @@ TEST_CASE("the JSON plan shows a Secret's keys but replaces every data and strin
     CHECK(text.find("visible-value") != std::string::npos);
   }
 }
+
+TEST_CASE("the JSON plan replaces kubectl's last-applied annotation of a Secret", "[plan]") {
+  Plan plan = plan_of(resources_from(R"(apiVersion: v1
+kind: Secret
+metadata:
+  name: db
+  namespace: app
+  annotations:
+    kubectl.kubernetes.io/last-applied-configuration: '{"data":{"password":"bGFzdC1hcHBsaWVkLXZhbHVl"}}'
+    team: visible-annotation
+data: {password: bGFzdC1hcHBsaWVkLXZhbHVl}
+)"));
+  for (const std::string& text : {plan_to_json(plan).dump(), plan_to_json_text(plan)}) {
+    CHECK(text.find("bGFzdC1hcHBsaWVkLXZhbHVl") == std::string::npos);
+    CHECK(text.find(R"("kubectl.kubernetes.io/last-applied-configuration":"***")") != std::string::npos);
+    CHECK(text.find("visible-annotation") != std::string::npos);
+  }
+}

@@ -1,6 +1,7 @@
 // Why poll discovery after Established: the API server publishes the new resource in
 // discovery slightly later, and HA servers lag further (kubernetes#62725, #63068, #125471).
 #include "wavesync/kube/crd_wait.hpp"
+#include "wavesync/kube/server_json.hpp"
 
 #include <thread>
 
@@ -10,8 +11,10 @@ namespace {
 std::string condition(const nlohmann::json& object, const std::string& type) {
   const auto status = object.find("status");
   if (status == object.end() || !status->is_object()) return {};
-  for (const auto& c : status->value("conditions", nlohmann::json::array())) {
-    if (c.value("type", "") == type) return c.value("status", "");
+  const auto* conditions = array_at(*status, "conditions");
+  if (conditions == nullptr) return {};
+  for (const auto& c : *conditions) {
+    if (text_at(c, "type") == type) return text_at(c, "status");
   }
   return {};
 }
@@ -23,12 +26,18 @@ Result<void> wait_for_crd(Client& client, const nlohmann::json& crd,
                           std::chrono::milliseconds poll_interval) {
   const ObjectRef ref = ref_of(crd);
   const std::string context = "wait for CustomResourceDefinition " + ref.name;
-  const auto spec = crd.value("spec", nlohmann::json::object());
-  const std::string group = spec.value("group", "");
-  const std::string kind = spec.value("names", nlohmann::json::object()).value("kind", "");
+  static const nlohmann::json k_none = nlohmann::json::object();
+  const auto* spec_found = object_at(crd, "spec");
+  const nlohmann::json& spec = spec_found != nullptr ? *spec_found : k_none;
+  const std::string group = text_at(spec, "group");
+  const auto* names = object_at(spec, "names");
+  const std::string kind = names != nullptr ? text_at(*names, "kind") : std::string();
   std::vector<std::string> versions;
-  for (const auto& v : spec.value("versions", nlohmann::json::array())) {
-    if (v.value("served", true)) versions.push_back(group + "/" + v.value("name", ""));
+  if (const auto* listed = array_at(spec, "versions")) {
+    for (const auto& v : *listed) {
+      const bool served = !(v.is_object() && v.contains("served") && v["served"].is_boolean() && !v["served"].get<bool>());
+      if (served) versions.push_back(group + "/" + text_at(v, "name"));
+    }
   }
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::string missing = "condition Established";

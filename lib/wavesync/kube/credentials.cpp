@@ -9,9 +9,14 @@ namespace {
 // client-go's file token source re-reads every minute (transport/token_source.go).
 constexpr auto k_token_file_period = std::chrono::minutes(1);
 
-std::string trimmed(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
-  return s;
+// strings.TrimSpace, as client-go trims a token file.
+std::string trimmed(const std::string& s) {
+  const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; };
+  std::size_t b = 0;
+  std::size_t e = s.size();
+  while (b < e && space(s[b])) ++b;
+  while (e > b && space(s[e - 1])) --e;
+  return s.substr(b, e - b);
 }
 
 }  // namespace
@@ -24,7 +29,7 @@ Result<AuthMaterial> Credentials::current() {
   if (cached_) {
     const bool expired = expiry_ && std::chrono::system_clock::now() >= *expiry_;
     const bool token_file_stale =
-        !user_.exec && user_.token.empty() && !user_.token_file.empty() &&
+        !user_.token_file.empty() &&
         std::chrono::steady_clock::now() - token_file_read_ >= k_token_file_period;
     if (!expired && !token_file_stale) return *cached_;
   }
@@ -35,12 +40,21 @@ Result<AuthMaterial> Credentials::current() {
   m.password = user_.password;
   m.bearer_token = user_.token;
   expiry_.reset();
-  const bool has_static = !user_.token.empty() || !user_.username.empty() ||
-                          !user_.client_certificate_pem.empty();
-  if (m.bearer_token.empty() && !user_.token_file.empty()) {
+  const bool has_static = !user_.token.empty() || !user_.token_file.empty() ||
+                          !user_.username.empty() || !user_.client_certificate_pem.empty();
+  if (!user_.token_file.empty()) {
+    // client-go's file token source: the file wins over `token`, which is only the fallback
+    // when the file cannot be read or holds nothing (transport/token_source.go).
     auto token = read_file(user_.token_file);
-    if (!token) return token.error().wrap("user \"" + user_.name + "\": tokenFile");
-    m.bearer_token = trimmed(*token);
+    std::string from_file = token ? trimmed(*token) : std::string();
+    if (!from_file.empty()) {
+      m.bearer_token = std::move(from_file);
+    } else if (user_.token.empty()) {
+      if (!token) return token.error().wrap("user \"" + user_.name + "\": tokenFile");
+      return make_error("user \"" + user_.name + "\": tokenFile " + user_.token_file +
+                            " is empty: write the token into it",
+                        exit_code::k_cluster);
+    }
     token_file_read_ = std::chrono::steady_clock::now();
   } else if (user_.exec && !has_static) {
     // A token, basic or client certificate already configured means the plugin is not run
@@ -60,10 +74,17 @@ Result<AuthMaterial> Credentials::current() {
 
 bool Credentials::invalidate(const AuthMaterial& used) {
   std::lock_guard lock(mutex_);
-  const bool refreshable = user_.exec.has_value() || (user_.token.empty() && !user_.token_file.empty());
+  const bool refreshable = user_.exec.has_value() || !user_.token_file.empty();
   if (!refreshable) return false;
   if (cached_ && cached_->generation == used.generation) cached_.reset();
   return true;
+}
+
+bool Credentials::invalidate_current() {
+  std::lock_guard lock(mutex_);
+  const bool refreshable = user_.exec.has_value() || !user_.token_file.empty();
+  if (refreshable) cached_.reset();
+  return refreshable;
 }
 
 int Credentials::plugin_runs() const {

@@ -33,6 +33,8 @@ class Credentials {
   // After a 401 answered a request that used `used`: drops cached plugin/token-file material
   // so the next current() fetches it again. False when nothing can be refreshed.
   bool invalidate(const AuthMaterial& used);
+  // Same, for whatever material is cached now (a watch stream answered 401).
+  bool invalidate_current();
   // How many times the exec plugin ran (for tests and diagnostics).
   int plugin_runs() const;
 

@@ -1,4 +1,5 @@
 #include "wavesync/kube/discovery.hpp"
+#include "wavesync/kube/server_json.hpp"
 
 namespace wavesync::kube {
 
@@ -9,28 +10,28 @@ bool is_aggregated_discovery(const std::string& content_type) {
 
 std::vector<ResourceType> parse_aggregated_discovery(const nlohmann::json& list) {
   std::vector<ResourceType> out;
-  const auto items = list.find("items");
-  if (items == list.end() || !items->is_array()) return out;
+  const auto* items = array_at(list, "items");
+  if (items == nullptr) return out;
   for (const auto& group : *items) {
     std::string group_name;
-    if (auto meta = group.find("metadata"); meta != group.end() && meta->is_object()) {
-      group_name = meta->value("name", "");
+    if (const auto* meta = object_at(group, "metadata")) {
+      group_name = text_at(*meta, "name");
     }
-    const auto versions = group.find("versions");
-    if (versions == group.end() || !versions->is_array()) continue;
+    const auto* versions = array_at(group, "versions");
+    if (versions == nullptr) continue;
     for (const auto& version : *versions) {
-      const std::string version_name = version.value("version", "");
-      const auto resources = version.find("resources");
-      if (resources == version.end() || !resources->is_array()) continue;
+      const std::string version_name = text_at(version, "version");
+      const auto* resources = array_at(version, "resources");
+      if (resources == nullptr) continue;
       for (const auto& r : *resources) {
         ResourceType t;
         t.group = group_name;
         t.version = version_name;
-        t.resource = r.value("resource", "");
-        if (auto rk = r.find("responseKind"); rk != r.end() && rk->is_object()) {
-          t.kind = rk->value("kind", "");
+        t.resource = text_at(r, "resource");
+        if (const auto* rk = object_at(r, "responseKind")) {
+          t.kind = text_at(*rk, "kind");
         }
-        t.namespaced = r.value("scope", "Namespaced") == "Namespaced";
+        t.namespaced = text_at(r, "scope") != "Cluster";
         if (!t.kind.empty() && !t.resource.empty()) out.push_back(std::move(t));
       }
     }
@@ -40,21 +41,21 @@ std::vector<ResourceType> parse_aggregated_discovery(const nlohmann::json& list)
 
 std::vector<ResourceType> parse_resource_list(const nlohmann::json& list) {
   std::vector<ResourceType> out;
-  const std::string group_version = list.value("groupVersion", "");
+  const std::string group_version = text_at(list, "groupVersion");
   const auto slash = group_version.find('/');
   const std::string group = slash == std::string::npos ? "" : group_version.substr(0, slash);
   const std::string version =
       slash == std::string::npos ? group_version : group_version.substr(slash + 1);
-  const auto resources = list.find("resources");
-  if (resources == list.end() || !resources->is_array()) return out;
+  const auto* resources = array_at(list, "resources");
+  if (resources == nullptr) return out;
   for (const auto& r : *resources) {
     ResourceType t;
-    t.resource = r.value("name", "");
+    t.resource = text_at(r, "name");
     if (t.resource.find('/') != std::string::npos) continue;  // pods/status, deployments/scale
     t.group = group;
     t.version = version;
-    t.kind = r.value("kind", "");
-    t.namespaced = r.value("namespaced", true);
+    t.kind = text_at(r, "kind");
+    t.namespaced = !(r.is_object() && r.contains("namespaced") && r["namespaced"].is_boolean() && !r["namespaced"].get<bool>());
     if (!t.kind.empty() && !t.resource.empty()) out.push_back(std::move(t));
   }
   return out;

@@ -3,6 +3,8 @@
 #include "wavesync/kube/exec_credential.hpp"
 
 #include "wavesync/kube/base64.hpp"
+#include "wavesync/kube/cluster_text.hpp"
+#include "wavesync/kube/server_json.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -12,6 +14,8 @@
 #include <ctime>
 #include <fcntl.h>
 #include <map>
+#include <csignal>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -24,18 +28,30 @@ Error exec_error(const ExecConfig& exec, const std::string& message) {
   return make_error("exec plugin \"" + exec.command + "\": " + message, exit_code::k_cluster);
 }
 
-// PATH lookup for a bare command name, as execvp would do; done before fork so the child
-// only calls async-signal-safe functions.
-std::string find_executable(const std::string& command) {
-  if (command.find('/') != std::string::npos) return command;
+// An ExecCredential is a token or a certificate pair: far below this. A plugin printing more
+// is broken; reading on would only grow memory.
+constexpr std::size_t k_max_plugin_output = 4 << 20;
+
+struct Lookup {
+  std::string path;   // empty: not found
+  bool relative = false;  // found through an empty or relative PATH entry
+};
+
+// PATH lookup for a bare command name, as Go's exec.LookPath does it; done before fork so the
+// child only calls async-signal-safe functions. Like LookPath since Go 1.19 (exec.ErrDot), a
+// match through an empty or relative PATH entry (`PATH=/usr/bin:`) is refused: it would run
+// whatever file of that name the current directory holds.
+Lookup find_executable(const std::string& command) {
+  if (command.find('/') != std::string::npos) return {command, false};
   const char* path = std::getenv("PATH");
   std::string_view rest = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
   while (true) {
     const auto colon = rest.find(':');
     std::string dir(rest.substr(0, colon));
+    const bool relative = dir.empty() || dir.front() != '/';
     if (dir.empty()) dir = ".";
     const std::string candidate = dir + "/" + command;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    if (::access(candidate.c_str(), X_OK) == 0) return {candidate, relative};
     if (colon == std::string_view::npos) break;
     rest.remove_prefix(colon + 1);
   }
@@ -105,34 +121,49 @@ Result<std::string> exec_info_json(const ExecConfig& exec, const ClusterInfo& cl
 }
 
 Result<ExecCredential> parse_exec_credential(const std::string& output, const ExecConfig& exec) {
-  const auto doc = nlohmann::json::parse(output, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) {
+  const auto doc = parse_json(output);
+  if (!doc || !doc->is_object()) {
     return exec_error(exec, "output is not an ExecCredential JSON object");
   }
-  const std::string api_version = doc.value("apiVersion", "");
+  // Every field may be null or of another type: null reads as absent (as Go's decoder
+  // does), another type is an error naming the field.
+  for (const char* key : {"apiVersion", "kind"}) {
+    if (doc->contains(key) && !(*doc)[key].is_null() && !(*doc)[key].is_string()) {
+      return exec_error(exec, std::string("returned an ExecCredential whose ") + key + " is not a string");
+    }
+  }
+  const std::string api_version = text_at(*doc, "apiVersion");
   if (api_version != exec.api_version) {
-    return exec_error(exec, "returned apiVersion \"" + api_version + "\", expected \"" +
+    return exec_error(exec, "returned apiVersion \"" + neutralize_text(api_version) + "\", expected \"" +
                                 exec.api_version + "\"");
   }
-  const auto status = doc.find("status");
-  if (status == doc.end() || !status->is_object()) {
+  const nlohmann::json* status = object_at(*doc, "status");
+  if (status == nullptr) {
     return exec_error(exec, "returned an ExecCredential without status");
   }
+  for (const char* key : {"token", "clientCertificateData", "clientKeyData", "expirationTimestamp"}) {
+    const auto it = status->find(key);
+    if (it != status->end() && !it->is_null() && !it->is_string()) {
+      return exec_error(exec, std::string("returned an ExecCredential whose status.") + key +
+                                  " is not a string");
+    }
+  }
   ExecCredential c;
-  c.token = status->value("token", "");
-  c.client_certificate_pem = status->value("clientCertificateData", "");
-  c.client_key_pem = status->value("clientKeyData", "");
+  c.token = text_at(*status, "token");
+  c.client_certificate_pem = text_at(*status, "clientCertificateData");
+  c.client_key_pem = text_at(*status, "clientKeyData");
   if (c.client_certificate_pem.empty() != c.client_key_pem.empty()) {
     return exec_error(exec, "returned only one of clientCertificateData and clientKeyData");
   }
   if (c.token.empty() && c.client_certificate_pem.empty()) {
     return exec_error(exec, "returned neither a token nor a client certificate");
   }
-  const std::string expiry = status->value("expirationTimestamp", "");
+  const std::string expiry = text_at(*status, "expirationTimestamp");
   if (!expiry.empty()) {
     c.expiry = parse_rfc3339(expiry);
     if (!c.expiry) {
-      return exec_error(exec, "invalid expirationTimestamp \"" + expiry + "\": expected RFC 3339");
+      return exec_error(exec, "invalid expirationTimestamp \"" + neutralize_text(expiry.substr(0, 64)) +
+                                  "\": expected RFC 3339");
     }
   }
   return c;
@@ -142,12 +173,21 @@ Result<ExecCredential> run_exec_plugin(const ExecConfig& exec, const ClusterInfo
   const bool terminal = ::isatty(STDIN_FILENO) == 1;
   auto info = exec_info_json(exec, cluster, terminal);
   if (!info) return info.error();
-  const bool interactive = nlohmann::json::parse(*info)["spec"]["interactive"].get<bool>();
+  const bool interactive = exec.interactive_mode == "Always" ||
+                           (exec.interactive_mode == "IfAvailable" && terminal);
 
-  const std::string program = find_executable(exec.command);
+  const Lookup found = find_executable(exec.command);
+  const std::string& program = found.path;
+  if (found.relative) {
+    return exec_error(exec, "found as " + program +
+                                " through a relative PATH entry (an empty entry is the current "
+                                "directory): refusing to run it; give an absolute command path or "
+                                "fix PATH");
+  }
   if (program.empty() || ::access(program.c_str(), X_OK) != 0) {
     std::string message = "not found or not executable";
-    if (!exec.install_hint.empty()) message += ": " + exec.install_hint;
+    // client-go strips control characters from installHint (clientcmd cleanANSIEscapeCodes).
+    if (!exec.install_hint.empty()) message += ": " + neutralize_text(exec.install_hint);
     return exec_error(exec, message);
   }
 
@@ -185,6 +225,9 @@ Result<ExecCredential> run_exec_plugin(const ExecConfig& exec, const ClusterInfo
   if (pid == 0) {
     ::dup2(out[1], STDOUT_FILENO);
     if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
+    // The plugin gets stdin, stdout and stderr only: not the API server connections or any
+    // other descriptor libcurl opened without O_CLOEXEC (Go's os/exec passes only ExtraFiles).
+    ::syscall(SYS_close_range, 3U, ~0U, 0U);
     ::execve(program.c_str(), argv.data(), envp.data());
     ::_exit(127);
   }
@@ -192,9 +235,15 @@ Result<ExecCredential> run_exec_plugin(const ExecConfig& exec, const ClusterInfo
   if (devnull >= 0) ::close(devnull);
   std::string output;
   char buffer[4096];
+  bool too_long = false;
   while (true) {
     const ssize_t n = ::read(out[0], buffer, sizeof buffer);
     if (n > 0) {
+      if (output.size() + static_cast<std::size_t>(n) > k_max_plugin_output) {
+        too_long = true;
+        ::kill(pid, SIGKILL);
+        break;
+      }
       output.append(buffer, static_cast<std::size_t>(n));
     } else if (n == 0 || errno != EINTR) {
       break;
@@ -203,6 +252,10 @@ Result<ExecCredential> run_exec_plugin(const ExecConfig& exec, const ClusterInfo
   ::close(out[0]);
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (too_long) {
+    return exec_error(exec, "printed more than " + std::to_string(k_max_plugin_output >> 20) +
+                                " MiB: not an ExecCredential");
   }
   if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
     return exec_error(exec, "exited with code " + std::to_string(WEXITSTATUS(status)));

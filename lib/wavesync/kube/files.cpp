@@ -23,6 +23,14 @@ bool is_regular_file(const std::string& path) {
   return std::filesystem::is_regular_file(path, ec);
 }
 
+bool is_readable_file(const std::string& path) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (ec) return false;
+  return std::filesystem::is_regular_file(status) || std::filesystem::is_fifo(status) ||
+         std::filesystem::is_character_file(status);
+}
+
 std::string resolve_against(const std::string& path, const std::string& base_dir) {
   if (path.empty() || path.front() == '/') return path;
   return (std::filesystem::path(base_dir) / path).lexically_normal().string();

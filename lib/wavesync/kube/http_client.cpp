@@ -3,7 +3,10 @@
 // fieldValidation=Strict), kubectl delete (explicit propagationPolicy, 404 is success).
 #include "wavesync/kube/http_client.hpp"
 
+#include "wavesync/kube/cluster_text.hpp"
 #include "wavesync/kube/requests.hpp"
+#include "wavesync/kube/secret_redaction.hpp"
+#include "wavesync/kube/server_json.hpp"
 #include "wavesync/kube/status_error.hpp"
 
 #include <algorithm>
@@ -23,13 +26,71 @@ std::string describe(const std::string& api_version, const std::string& kind,
 }
 
 nlohmann::json parse_body(const HttpResponse& r) {
-  auto j = nlohmann::json::parse(r.body, nullptr, false);
-  return j.is_discarded() ? nlohmann::json() : j;
+  auto j = parse_server_json(r.body);
+  return j ? std::move(*j) : nlohmann::json();
+}
+
+// A pod's log as shown in diagnostics: the last lines, at most this many bytes of them.
+constexpr int k_max_log_bytes = 256 << 10;
+
+std::string scheme_of(const std::string& server) {
+  const auto end = server.find("://");
+  return end == std::string::npos ? std::string() : server.substr(0, end);
+}
+
+// Header names allow RFC 7230 token characters; client-go's headerKeyEscape percent-encodes
+// every other byte (and `%` itself) of an extra's key.
+std::string header_key_escape(const std::string& key) {
+  static constexpr std::string_view k_token = "!#$&'*+-.^_`|~";
+  static constexpr char k_hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : key) {
+    if (std::isalnum(c) || k_token.find(static_cast<char>(c)) != std::string_view::npos) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += k_hex[c >> 4];
+      out += k_hex[c & 15];
+    }
+  }
+  return out;
 }
 
 bool success(const HttpResponse& r) { return r.status >= 200 && r.status < 300; }
 
 }  // namespace
+
+bool sends_credentials(const std::string& server) { return scheme_of(server) == "https"; }
+
+std::string user_agent(const std::string& version, const std::string& revision) {
+#if defined(__linux__)
+  const char* os = "linux";
+#elif defined(__APPLE__)
+  const char* os = "darwin";
+#else
+  const char* os = "unknown";
+#endif
+#if defined(__x86_64__)
+  const char* arch = "amd64";
+#elif defined(__aarch64__)
+  const char* arch = "arm64";
+#else
+  const char* arch = "unknown";
+#endif
+  return "wavesync/" + version + " (" + os + "/" + arch + ") " + revision;
+}
+
+std::vector<std::string> impersonation_headers(const Impersonation& impersonation) {
+  std::vector<std::string> headers;
+  if (impersonation.user.empty()) return headers;
+  headers.push_back("Impersonate-User: " + impersonation.user);
+  if (!impersonation.uid.empty()) headers.push_back("Impersonate-Uid: " + impersonation.uid);
+  for (const auto& g : impersonation.groups) headers.push_back("Impersonate-Group: " + g);
+  for (const auto& [key, values] : impersonation.extra) {
+    for (const auto& v : values) headers.push_back("Impersonate-Extra-" + header_key_escape(key) + ": " + v);
+  }
+  return headers;
+}
 
 Result<std::unique_ptr<HttpClient>> HttpClient::create(const ClusterAccess& access,
                                                        ClientOptions options) {
@@ -57,10 +118,26 @@ Result<std::unique_ptr<HttpClient>> HttpClient::create(const ClusterAccess& acce
     host = authority.substr(0, colon);
     port = authority.substr(colon + 1);
   }
+  for (const auto& h : impersonation_headers(access.user.impersonate)) {
+    // A CR or LF would end the header and start another one.
+    if (h.find_first_of("\r\n", 0) != std::string::npos || h.find('\0') != std::string::npos) {
+      return cluster_error("user \"" + access.user.name +
+                           "\": impersonation values must not contain line breaks");
+    }
+    options.transport.headers.push_back(h);
+  }
+  if (options.transport.stream_silence_limit.count() == 0) {
+    // The server ends every watch after timeoutSeconds: a stream silent for longer is dead.
+    options.transport.stream_silence_limit = std::chrono::seconds(options.watch_timeout_seconds + 30);
+  }
   TlsOptions tls;
   tls.ca_pem = access.cluster.ca_pem;
+  tls.system_ca_file = options.ssl_cert_file;
+  tls.system_ca_dir = options.ssl_cert_dir;
   tls.insecure_skip_tls_verify = access.cluster.insecure_skip_tls_verify;
-  tls.proxy_url = access.cluster.proxy_url;
+  std::string unbracketed = host;
+  if (unbracketed.size() > 1 && unbracketed.front() == '[') unbracketed = unbracketed.substr(1, unbracketed.size() - 2);
+  tls.proxy_url = proxy_for(scheme, unbracketed, port, access.cluster.proxy_url, options.proxy_environment);
   // Go's SOCKS5 dialer lets the proxy resolve host names; libcurl calls that socks5h.
   if (tls.proxy_url.rfind("socks5://", 0) == 0) tls.proxy_url = "socks5h://" + tls.proxy_url.substr(9);
   tls.compression = !access.cluster.disable_compression;
@@ -70,6 +147,13 @@ Result<std::unique_ptr<HttpClient>> HttpClient::create(const ClusterAccess& acce
     // so SNI and certificate verification both use tls-server-name (curl#607).
     base = scheme + "://" + access.cluster.tls_server_name + ":" + port + prefix;
     tls.connect_to = access.cluster.tls_server_name + ":" + port + ":" + host + ":" + port;
+  }
+  if (scheme == "http") {
+    ClusterAccess plain = access;
+    plain.user = UserInfo{};
+    plain.user.name = access.user.name;
+    plain.user.impersonate = access.user.impersonate;
+    return std::make_unique<HttpClient>(plain, std::move(options), std::move(tls), std::move(base));
   }
   return std::make_unique<HttpClient>(access, std::move(options), std::move(tls), std::move(base));
 }
@@ -134,8 +218,8 @@ Result<std::pair<ResourceType, std::string>> HttpClient::locate(const std::strin
   return std::make_pair(*type, ns);
 }
 
-Result<WriteResult> HttpClient::finish_write(const std::string& context, HttpRequest request,
-                                             std::future<HttpResponse> pending,
+Result<WriteResult> HttpClient::finish_write(const std::string& context, const nlohmann::json& object,
+                                             HttpRequest request, std::future<HttpResponse> pending,
                                              const AuthMaterial& used) {
   HttpResponse r = pending.get();
   if (r.status == 0 && r.attempts == 0) return cluster_error(context + ": " + r.transport_error);
@@ -144,7 +228,12 @@ Result<WriteResult> HttpClient::finish_write(const std::string& context, HttpReq
     if (!again) return again.error().wrap(context);
     r = std::move(*again);
   }
-  if (!success(r)) return response_error(context, r);
+  for (auto& w : r.warnings) w = redact_secret_values(neutralize_text(w), object);
+  if (!success(r)) {
+    Error e = response_error(context, r);
+    e.message = redact_secret_values(std::move(e.message), object);
+    return e;
+  }
   return WriteResult{parse_body(r), std::move(r.warnings)};
 }
 
@@ -189,7 +278,7 @@ std::vector<Result<WriteResult>> HttpClient::apply(const std::vector<nlohmann::j
   for (std::size_t i = 0; i < objects.size(); ++i) {
     if (!pending[i]) continue;
     Pending& p = *pending[i];
-    results[i] = finish_write(p.context, std::move(p.request), std::move(p.future), p.used);
+    results[i] = finish_write(p.context, objects[i], std::move(p.request), std::move(p.future), p.used);
   }
   return results;
 }
@@ -213,7 +302,7 @@ Result<WriteResult> HttpClient::create(const nlohmann::json& object, DryRun dry_
   request.idempotent = false;  // a retried POST could create a second generateName object
   AuthMaterial used;
   auto future = send_async(request, &used);
-  return finish_write(context, std::move(request), std::move(future), used);
+  return finish_write(context, object, std::move(request), std::move(future), used);
 }
 
 Result<std::optional<nlohmann::json>> HttpClient::get(const ObjectRef& ref) {
@@ -238,15 +327,58 @@ Result<nlohmann::json> HttpClient::list(const WatchRequest& request) {
       "list " + request.api_version + " " + request.kind +
       (request.namespace_name.empty() ? "" : " in namespace " + request.namespace_name);
   if (!type) return type.error().wrap(context);
-  HttpRequest http;
-  http.url = url(resource_path(*type, request.namespace_name, "") + list_query(request));
-  http.headers = {request.metadata_only
-                      ? "Accept: application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json"
-                      : "Accept: application/json"};
-  auto r = send(std::move(http));
-  if (!r) return r.error().wrap(context);
-  if (!success(*r)) return response_error(context, *r);
-  return parse_body(*r);
+  return list_pages(context, resource_path(*type, request.namespace_name, "") + list_query(request),
+                    request.metadata_only);
+}
+
+Result<nlohmann::json> HttpClient::list_pages(const std::string& context, const std::string& path_and_query,
+                                              bool metadata_only) {
+  // Pages of list_page_size items joined with `continue` (client-go tools/pager): no single
+  // answer holds a whole large collection. An expired continue token (410) starts over once.
+  nlohmann::json result;
+  std::string token;
+  bool restarted = false;
+  const char sep = path_and_query.find('?') == std::string::npos ? '?' : '&';
+  while (true) {
+    std::string page = path_and_query + sep + "limit=" + std::to_string(options_.list_page_size);
+    if (!token.empty()) page += "&continue=" + url_escape(token);
+    HttpRequest http;
+    http.url = url(page);
+    http.headers = {metadata_only
+                        ? "Accept: application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json"
+                        : "Accept: application/json"};
+    auto r = send(std::move(http));
+    if (r && r->status == 410 && !token.empty() && !restarted) {
+      restarted = true;
+      token.clear();
+      result = nlohmann::json();
+      continue;
+    }
+    if (!r) return r.error().wrap(context);
+    if (!success(*r)) return response_error(context, *r);
+    auto body = parse_server_json(r->body);
+    if (!body || !body->is_object()) {
+      return make_error(context + ": the API server answered with a body that is not a JSON list",
+                        exit_code::k_cluster);
+    }
+    const auto* items = array_at(*body, "items");
+    if (result.is_null()) {
+      result = std::move(*body);
+      if (items == nullptr) result["items"] = nlohmann::json::array();
+    } else if (items != nullptr) {
+      auto& all = result["items"];
+      for (const auto& item : *items) all.push_back(item);
+      if (const auto* meta = object_at(*body, "metadata")) result["metadata"] = *meta;
+    }
+    const auto* meta = object_at(result, "metadata");
+    token = meta != nullptr ? text_at(*meta, "continue") : std::string();
+    if (token.empty()) break;
+  }
+  if (auto* meta = result.contains("metadata") && result["metadata"].is_object() ? &result["metadata"] : nullptr) {
+    meta->erase("continue");
+    meta->erase("remainingItemCount");
+  }
+  return result;
 }
 
 Result<void> HttpClient::remove(const ObjectRef& ref, Propagation propagation) {
@@ -271,7 +403,8 @@ Result<std::string> HttpClient::pod_logs(const std::string& namespace_name, cons
                                          const std::string& container, int tail_lines) {
   const std::string ns = namespace_name.empty() ? namespace_ : namespace_name;
   const std::string context = "logs of pod " + ns + "/" + pod;
-  std::string query = "?tailLines=" + std::to_string(std::max(0, tail_lines));
+  std::string query = "?tailLines=" + std::to_string(std::max(0, tail_lines)) +
+                      "&limitBytes=" + std::to_string(k_max_log_bytes);
   if (!container.empty()) query += "&container=" + url_escape(container);
   HttpRequest request;
   request.url = url("/api/v1/namespaces/" + url_escape(ns) + "/pods/" + url_escape(pod) + "/log" +
@@ -279,7 +412,7 @@ Result<std::string> HttpClient::pod_logs(const std::string& namespace_name, cons
   auto r = send(std::move(request));
   if (!r) return r.error().wrap(context);
   if (!success(*r)) return response_error(context, *r);
-  return std::move(r->body);
+  return neutralize_text(r->body);
 }
 
 Result<std::vector<nlohmann::json>> HttpClient::events_for(const ObjectRef& ref) {
@@ -300,14 +433,17 @@ Result<std::vector<nlohmann::json>> HttpClient::events_for(const ObjectRef& ref)
   if (!success(*r)) return response_error(context, *r);
   std::vector<nlohmann::json> events;
   const auto body = parse_body(*r);
-  if (body.contains("items") && body["items"].is_array()) {
-    for (const auto& e : body["items"]) events.push_back(e);
+  if (const auto* items = array_at(body, "items")) {
+    for (const auto& e : *items) {
+      if (e.is_object()) events.push_back(e);
+    }
   }
   auto when = [](const nlohmann::json& e) {
     for (const char* key : {"lastTimestamp", "eventTime", "firstTimestamp"}) {
-      if (e.contains(key) && e[key].is_string()) return e[key].get<std::string>();
+      if (std::string t = text_at(e, key); !t.empty()) return t;
     }
-    return e["metadata"].value("creationTimestamp", "");
+    const auto* meta = object_at(e, "metadata");
+    return meta != nullptr ? text_at(*meta, "creationTimestamp") : std::string();
   };
   // RFC 3339 UTC timestamps sort lexicographically.
   std::stable_sort(events.begin(), events.end(),

@@ -8,6 +8,7 @@
 #include "wavesync/kube/credentials.hpp"
 #include "wavesync/kube/discovery.hpp"
 #include "wavesync/kube/kubeconfig.hpp"
+#include "wavesync/kube/proxy.hpp"
 #include "wavesync/kube/transport.hpp"
 
 #include <chrono>
@@ -24,7 +25,29 @@ struct ClientOptions {
   int watch_timeout_seconds = 300;
   // A discovery miss refreshes discovery once, unless it was refreshed this recently.
   std::chrono::milliseconds discovery_fresh_for{1000};
+  // Watch retries back off from the first to the second (client-go reflector: 0.8 s, 30 s).
+  std::chrono::milliseconds watch_initial_backoff{800};
+  std::chrono::milliseconds watch_max_backoff{30000};
+  // Lists are read in pages of this many items (client-go's pager default).
+  int list_page_size = 500;
+  // The process environment the connection depends on (tests inject their own).
+  ProxyEnvironment proxy_environment;
+  std::string ssl_cert_file;  // $SSL_CERT_FILE
+  std::string ssl_cert_dir;   // $SSL_CERT_DIR
 };
+
+// Whether credentials may be sent to `server`: only over TLS. client-go's
+// clientcmd DirectClientConfig.ClientConfig reads the user's token, basic auth, client
+// certificate and exec plugin only when IsConfigTransportTLS; impersonation still applies.
+bool sends_credentials(const std::string& server);
+
+// `wavesync/<version> (<os>/<arch>) <revision>`, as client-go's DefaultKubernetesUserAgent
+// (Go's names: linux/amd64).
+std::string user_agent(const std::string& version, const std::string& revision);
+
+// The Impersonate-User, -Uid, -Group and -Extra-<key> headers (client-go transport
+// impersonatingRoundTripper; extra keys escaped by headerKeyEscape). Empty without a user.
+std::vector<std::string> impersonation_headers(const Impersonation& impersonation);
 
 class HttpClient final : public Client {
  public:
@@ -61,11 +84,19 @@ class HttpClient final : public Client {
                                           std::function<void(std::string_view)> on_data,
                                           std::function<void(HttpResponse)> on_done);
   void cancel_stream(Transport::StreamId id) { transport_->cancel(id); }
+  // After a stream got 401: drop cached credentials so the next request fetches them again.
+  // False when they cannot be refreshed (a static token, a client certificate).
+  bool refresh_credentials() { return credentials_.invalidate_current(); }
+  [[nodiscard]] const ClientOptions& options() const { return options_; }
   [[nodiscard]] int watch_timeout_seconds() const { return options_.watch_timeout_seconds; }
   // `ref` with its namespace defaulted (namespaced kinds) or cleared (cluster-scoped).
   Result<std::pair<ResourceType, std::string>> locate(const std::string& api_version,
                                                       const std::string& kind,
                                                       const std::string& namespace_name);
+  // GETs every page of a list (`?limit=`/`continue`) and joins their items into one List;
+  // metadata.resourceVersion is the last page's. Errors start with `context`.
+  Result<nlohmann::json> list_pages(const std::string& context, const std::string& path_and_query,
+                                    bool metadata_only);
   [[nodiscard]] std::string url(const std::string& path_and_query) const {
     return base_url_ + path_and_query;
   }
@@ -76,8 +107,10 @@ class HttpClient final : public Client {
  private:
   Result<void> load_discovery();  // caller holds discovery_mutex_
   std::future<HttpResponse> send_async(HttpRequest request, AuthMaterial* used);
-  Result<WriteResult> finish_write(const std::string& context, HttpRequest request,
-                                   std::future<HttpResponse> pending, const AuthMaterial& used);
+  // The answer to a write of `object`; a Secret's values are redacted from errors and warnings.
+  Result<WriteResult> finish_write(const std::string& context, const nlohmann::json& object,
+                                   HttpRequest request, std::future<HttpResponse> pending,
+                                   const AuthMaterial& used);
 
   ClientOptions options_;
   std::string base_url_;

@@ -2,6 +2,7 @@
 // request per group-version as the fallback (client-go discovery_client.go). A kind that is
 // missing triggers one refresh, like kubectl's DeferredDiscoveryRESTMapper.
 #include "wavesync/kube/http_client.hpp"
+#include "wavesync/kube/server_json.hpp"
 
 #include "wavesync/kube/requests.hpp"
 #include "wavesync/kube/status_error.hpp"
@@ -35,22 +36,28 @@ Result<void> HttpClient::load_discovery() {
     const HttpResponse& r = **answer;
     const bool is_core = answer == &core;
     if (r.status != 200) return response_error(is_core ? "discovery /api" : "discovery /apis", r);
-    const auto body = nlohmann::json::parse(r.body, nullptr, false);
-    if (body.is_discarded()) {
+    const auto parsed = parse_json(r.body);
+    if (!parsed) {
       return make_error(std::string("discovery ") + (is_core ? "/api" : "/apis") +
                             ": the server answered with invalid JSON",
                         exit_code::k_cluster);
     }
     if (is_aggregated_discovery(r.content_type)) {
-      map.add(parse_aggregated_discovery(body));
+      map.add(parse_aggregated_discovery(*parsed));
     } else if (is_core) {
-      for (const auto& v : body.value("versions", nlohmann::json::array())) {
-        legacy_paths.push_back("/api/" + v.get<std::string>());
+      if (const auto* versions = array_at(*parsed, "versions")) {
+        for (const auto& v : *versions) {
+          if (v.is_string()) legacy_paths.push_back("/api/" + v.get<std::string>());
+        }
       }
     } else {
-      for (const auto& g : body.value("groups", nlohmann::json::array())) {
-        for (const auto& v : g.value("versions", nlohmann::json::array())) {
-          legacy_paths.push_back("/apis/" + v.value("groupVersion", ""));
+      if (const auto* groups = array_at(*parsed, "groups")) {
+        for (const auto& g : *groups) {
+          const auto* versions = array_at(g, "versions");
+          if (versions == nullptr) continue;
+          for (const auto& v : *versions) {
+            if (const std::string gv = text_at(v, "groupVersion"); !gv.empty()) legacy_paths.push_back("/apis/" + gv);
+          }
         }
       }
     }

@@ -106,10 +106,16 @@ std::string names_of(const std::map<std::string, Entry>& entries) {
   return out.empty() ? "(none)" : out;
 }
 
-// `*-data` beats the file variant (client-go client_config.go).
+// Either `*-data` or the file variant. Both is an error, as client-go validation.go's
+// ConfirmUsable makes it ("certificate-authority-data and certificate-authority are both
+// specified").
 Result<std::string> data_or_file(const Entry& entry, const char* data_key, const char* file_key,
                                  const std::string& where) {
   const std::string data = scalar(entry.payload, data_key);
+  if (!data.empty() && !scalar(entry.payload, file_key).empty()) {
+    return cluster_error(where + ": " + data_key + " and " + file_key +
+                         " are both set: keep one of them");
+  }
   if (!data.empty()) {
     auto decoded = base64_decode(data);
     if (!decoded) return cluster_error(where + ": " + data_key + " is not valid base64");
@@ -205,6 +211,39 @@ Result<ExecConfig> exec_of(const YAML::Node& node, const Entry& entry, const std
   return e;
 }
 
+std::vector<std::string> strings_of(const YAML::Node& list) {
+  std::vector<std::string> out;
+  if (!list || !list.IsSequence()) return out;
+  for (const YAML::Node& v : list) {
+    if (v.IsScalar()) out.push_back(v.Scalar());
+  }
+  return out;
+}
+
+// `as`, `as-uid`, `as-groups` and `as-user-extra` (clientcmd/api/v1 AuthInfo).
+Result<Impersonation> impersonation_of(const YAML::Node& p, const std::string& where) {
+  Impersonation i;
+  i.user = scalar(p, "as");
+  i.uid = scalar(p, "as-uid");
+  const YAML::Node groups = p["as-groups"];
+  if (groups && !groups.IsNull() && !groups.IsSequence()) {
+    return cluster_error(where + ": as-groups: expected a list of group names");
+  }
+  i.groups = strings_of(groups);
+  const YAML::Node extra = p["as-user-extra"];
+  if (extra && !extra.IsNull()) {
+    if (!extra.IsMap()) return cluster_error(where + ": as-user-extra: expected a mapping of lists");
+    for (const auto& kv : extra) {
+      if (!kv.second.IsSequence()) {
+        return cluster_error(where + ": as-user-extra: " + kv.first.Scalar() +
+                             ": expected a list of values");
+      }
+      i.extra[kv.first.Scalar()] = strings_of(kv.second);
+    }
+  }
+  return i;
+}
+
 Result<UserInfo> user_of(const std::string& name, const Entry& entry) {
   const std::string where = "user \"" + name + "\" in " + entry.file;
   UserInfo u;
@@ -225,7 +264,12 @@ Result<UserInfo> user_of(const std::string& name, const Entry& entry) {
     return cluster_error(where + ": a client certificate needs a client key and vice versa");
   }
   u.token = scalar(p, "token");
+  // With both, client-go sends the file's token and falls back to `token` when the file
+  // cannot be read (transport/round_trippers.go, NewBearerAuthWithRefreshRoundTripper).
   u.token_file = resolve_against(scalar(p, "tokenFile"), entry.dir);
+  auto impersonation = impersonation_of(p, where);
+  if (!impersonation) return impersonation.error();
+  u.impersonate = std::move(*impersonation);
   u.username = scalar(p, "username");
   u.password = scalar(p, "password");
   if ((!u.token.empty() || !u.token_file.empty()) && (!u.username.empty() || !u.password.empty())) {
@@ -256,12 +300,15 @@ ConfigSources ConfigSources::from_environment(std::string kubeconfig_flag) {
   s.service_host = env("KUBERNETES_SERVICE_HOST");
   s.service_port = env("KUBERNETES_SERVICE_PORT");
   s.pod_namespace = env("POD_NAMESPACE");
+  s.proxy = ProxyEnvironment::from_environment();
+  s.ssl_cert_file = env("SSL_CERT_FILE").value_or("");
+  s.ssl_cert_dir = env("SSL_CERT_DIR").value_or("");
   return s;
 }
 
 Result<std::vector<std::string>> kubeconfig_paths(const ConfigSources& sources) {
   if (!sources.kubeconfig_flag.empty()) {
-    if (!is_regular_file(sources.kubeconfig_flag)) {
+    if (!is_readable_file(sources.kubeconfig_flag)) {
       return cluster_error("--kubeconfig " + sources.kubeconfig_flag +
                            ": no such file: pass the path of an existing kubeconfig");
     }
@@ -275,7 +322,7 @@ Result<std::vector<std::string>> kubeconfig_paths(const ConfigSources& sources) 
       const auto colon = rest.find(':');
       const std::string part(rest.substr(0, colon));
       // Empty entries and missing files are skipped, duplicates keep their first position.
-      if (!part.empty() && seen.insert(part).second && is_regular_file(part)) paths.push_back(part);
+      if (!part.empty() && seen.insert(part).second && is_readable_file(part)) paths.push_back(part);
       if (colon == std::string_view::npos) break;
       rest.remove_prefix(colon + 1);
     }
@@ -283,10 +330,29 @@ Result<std::vector<std::string>> kubeconfig_paths(const ConfigSources& sources) 
   }
   if (!sources.home.empty()) {
     const std::string home_config = sources.home + "/.kube/config";
-    if (is_regular_file(home_config)) paths.push_back(home_config);
+    if (is_readable_file(home_config)) paths.push_back(home_config);
   }
   return paths;
 }
+
+namespace {
+
+// --as, --as-uid and --as-group replace the kubeconfig's values; then client-go's
+// validation.go rule: uid, groups or extra without a user to impersonate is an error.
+Result<void> apply_impersonation(const Selection& selection, const std::string& where,
+                                 Impersonation& i) {
+  if (!selection.as.empty()) i.user = selection.as;
+  if (!selection.as_uid.empty()) i.uid = selection.as_uid;
+  if (!selection.as_groups.empty()) i.groups = selection.as_groups;
+  if (i.user.empty() && (!i.uid.empty() || !i.groups.empty() || !i.extra.empty())) {
+    return cluster_error(where +
+                         ": impersonation uid, groups or user-extra without a user to impersonate: "
+                         "set `as` in the kubeconfig or pass --as");
+  }
+  return {};
+}
+
+}  // namespace
 
 Result<ClusterAccess> load_cluster_access(const ConfigSources& sources,
                                           const Selection& selection) {
@@ -299,11 +365,17 @@ Result<ClusterAccess> load_cluster_access(const ConfigSources& sources,
   }
   const bool empty = merged.clusters.empty() && merged.users.empty() && merged.contexts.empty() &&
                      merged.current_context.empty();
-  if (empty && selection.context.empty()) {
+  if (empty && selection.context.empty() && selection.cluster.empty() && selection.user.empty()) {
     // client-go falls back to in-cluster config only when the kubeconfig chain is empty.
     auto in_cluster = in_cluster_access(sources, selection);
     if (!in_cluster) return in_cluster.error();
-    if (*in_cluster) return std::move(**in_cluster);
+    if (*in_cluster) {
+      ClusterAccess access = std::move(**in_cluster);
+      if (auto r = apply_impersonation(selection, access.origin, access.user.impersonate); !r) {
+        return r.error();
+      }
+      return access;
+    }
     if (paths->empty()) {
       return cluster_error("no kubeconfig found: set KUBECONFIG or pass --kubeconfig");
     }
@@ -311,42 +383,55 @@ Result<ClusterAccess> load_cluster_access(const ConfigSources& sources,
   const std::string origin = "kubeconfig " + merged.origin;
   const std::string context_name =
       selection.context.empty() ? merged.current_context : selection.context;
-  if (context_name.empty()) {
+  // Like kubectl, --cluster (with --user) can stand in for a missing context.
+  if (context_name.empty() && selection.cluster.empty()) {
     return cluster_error(origin +
                          " has no current-context: pass --context or run "
                          "'kubectl config use-context NAME'");
   }
-  const auto ctx = merged.contexts.find(context_name);
-  if (ctx == merged.contexts.end()) {
-    return cluster_error("context \"" + context_name + "\" not found in " + origin +
-                         ": use one of: " + names_of(merged.contexts));
+  YAML::Node context_payload(YAML::NodeType::Map);
+  if (!context_name.empty()) {
+    const auto ctx = merged.contexts.find(context_name);
+    if (ctx == merged.contexts.end()) {
+      return cluster_error("context \"" + context_name + "\" not found in " + origin +
+                           ": use one of: " + names_of(merged.contexts));
+    }
+    context_payload = ctx->second.payload;
   }
-  const std::string cluster_name = scalar(ctx->second.payload, "cluster");
-  const std::string user_name = scalar(ctx->second.payload, "user");
+  const std::string referrer =
+      context_name.empty() ? std::string("--cluster") : "context \"" + context_name + "\"";
+  const std::string cluster_name =
+      !selection.cluster.empty() ? selection.cluster : scalar(context_payload, "cluster");
+  const std::string user_name = !selection.user.empty() ? selection.user : scalar(context_payload, "user");
   const auto cl = merged.clusters.find(cluster_name);
   if (cl == merged.clusters.end()) {
-    return cluster_error("context \"" + context_name + "\" refers to cluster \"" + cluster_name +
-                         "\", which is not defined in " + origin);
+    const std::string by = !selection.cluster.empty() ? std::string("--cluster") : referrer + " refers to";
+    return cluster_error(by + " cluster \"" + cluster_name + "\", which is not defined in " + origin +
+                         ": use one of: " + names_of(merged.clusters));
   }
   ClusterAccess access;
   auto cluster = cluster_of(cluster_name, cl->second);
   if (!cluster) return cluster.error();
   access.cluster = std::move(*cluster);
+  std::string user_where = origin;
   if (!user_name.empty()) {
     const auto us = merged.users.find(user_name);
     if (us == merged.users.end()) {
-      return cluster_error("context \"" + context_name + "\" refers to user \"" + user_name +
-                           "\", which is not defined in " + origin);
+      const std::string by = !selection.user.empty() ? std::string("--user") : referrer + " refers to";
+      return cluster_error(by + " user \"" + user_name + "\", which is not defined in " + origin +
+                           ": use one of: " + names_of(merged.users));
     }
     auto user = user_of(user_name, us->second);
     if (!user) return user.error();
     access.user = std::move(*user);
+    user_where = "user \"" + user_name + "\" in " + us->second.file;
   }
+  if (auto r = apply_impersonation(selection, user_where, access.user.impersonate); !r) return r.error();
   access.context = context_name;
   access.origin = origin;
   access.namespace_name = !selection.namespace_name.empty() ? selection.namespace_name
-                          : !scalar(ctx->second.payload, "namespace").empty()
-                              ? scalar(ctx->second.payload, "namespace")
+                          : !scalar(context_payload, "namespace").empty()
+                              ? scalar(context_payload, "namespace")
                               : "default";
   return access;
 }

@@ -3,10 +3,12 @@
 // account fallback. Reads files only; never contacts the server and never runs plugins.
 #pragma once
 
+#include "wavesync/kube/proxy.hpp"
 #include "wavesync/model/result.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -37,6 +39,15 @@ struct ClusterInfo {
   nlohmann::json exec_extension;
 };
 
+// Who requests are made as (client-go rest.ImpersonationConfig): sent as Impersonate-* headers
+// on every request, watches included. Empty `user`: no impersonation.
+struct Impersonation {
+  std::string user;
+  std::string uid;
+  std::vector<std::string> groups;
+  std::map<std::string, std::vector<std::string>> extra;
+};
+
 // Secrets live only in memory and are never printed.
 struct UserInfo {
   std::string name;
@@ -47,6 +58,7 @@ struct UserInfo {
   std::string username;
   std::string password;
   std::optional<ExecConfig> exec;
+  Impersonation impersonate;  // `as`, `as-uid`, `as-groups`, `as-user-extra`
 };
 
 // Everything needed to reach and authenticate to one API server.
@@ -67,19 +79,28 @@ struct ConfigSources {
   std::optional<std::string> service_port;    // $KUBERNETES_SERVICE_PORT
   std::optional<std::string> pod_namespace;   // $POD_NAMESPACE
   std::string service_account_dir = "/var/run/secrets/kubernetes.io/serviceaccount";
+  ProxyEnvironment proxy;                     // HTTPS_PROXY, NO_PROXY, ...
+  std::string ssl_cert_file;                  // $SSL_CERT_FILE
+  std::string ssl_cert_dir;                   // $SSL_CERT_DIR
 
   // Reads the real environment.
   static ConfigSources from_environment(std::string kubeconfig_flag);
 };
 
-// Command-line overrides.
+// Command-line overrides (kubectl's clientcmd.ConfigOverrides): each one given replaces the
+// kubeconfig's value.
 struct Selection {
   std::string context;         // --context
   std::string namespace_name;  // --namespace
+  std::string cluster;         // --cluster: the kubeconfig cluster entry to use
+  std::string user;            // --user: the kubeconfig user entry to use
+  std::string as;              // --as
+  std::string as_uid;          // --as-uid
+  std::vector<std::string> as_groups;  // --as-group, repeatable
 };
 
-// The kubeconfig files kubectl would read, in precedence order (only existing ones).
-// Error when --kubeconfig names a file that does not exist.
+// The kubeconfig files kubectl would read, in precedence order (only existing ones; a FIFO
+// such as `<(...)` counts). Error when --kubeconfig names a file that does not exist.
 Result<std::vector<std::string>> kubeconfig_paths(const ConfigSources& sources);
 
 // Resolves kubeconfig (or in-cluster config when no kubeconfig exists) into a ClusterAccess.

@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace wavesync::kube {
 
@@ -19,6 +20,12 @@ struct ConnectionOptions {
   int max_in_flight = 64;      // concurrent requests
   double qps = 0;              // client-side rate limit; <= 0: none (the server's APF still applies)
   int burst = 100;
+  std::string user_agent;  // user_agent(version, revision); empty: `wavesync`
+  std::string cluster;     // --cluster
+  std::string user;        // --user
+  std::string as;          // --as
+  std::string as_uid;      // --as-uid
+  std::vector<std::string> as_groups;  // --as-group
 };
 
 struct Connection {
@@ -26,6 +33,7 @@ struct Connection {
   std::string namespace_name;  // flag > context > `default` (in-cluster: the pod's)
   std::string context;         // empty in-cluster
   std::string server;          // for messages
+  std::vector<std::string> warnings;  // e.g. credentials withheld from a plain-http server
 };
 
 // Errors carry exit code 4 and say what to do (e.g. "no kubeconfig found: set KUBECONFIG or

@@ -3,6 +3,9 @@
 // with kind Status are trusted.
 #include "wavesync/kube/status_error.hpp"
 
+#include "wavesync/kube/cluster_text.hpp"
+#include "wavesync/kube/server_json.hpp"
+
 #include <nlohmann/json.hpp>
 
 namespace wavesync::kube {
@@ -39,7 +42,7 @@ std::string lower_first(std::string s) {
 }
 
 std::string detail_of(const nlohmann::json& status) {
-  const std::string message = status.value("message", "");
+  const std::string message = text_at(status, "message");
   const auto details = status.find("details");
   if (details == status.end() || !details->is_object()) return message;
   const auto causes = details->find("causes");
@@ -49,9 +52,9 @@ std::string detail_of(const nlohmann::json& status) {
   std::string invalid;
   for (const auto& cause : *causes) {
     if (!cause.is_object()) continue;  // value() would throw on a malformed body
-    const std::string reason = cause.value("reason", "");
-    const std::string field = cause.value("field", "");
-    const std::string text = cause.value("message", "");
+    const std::string reason = text_at(cause, "reason");
+    const std::string field = text_at(cause, "field");
+    const std::string text = text_at(cause, "message");
     if (reason == "FieldManagerConflict") {
       // `conflict with "mgr" using apps/v1` -> `.spec.replicas (owned by "mgr" using apps/v1)`
       std::string owner = text;
@@ -78,7 +81,7 @@ bool namespace_terminating(const nlohmann::json& status) {
   const auto causes = details->find("causes");
   if (causes == details->end() || !causes->is_array()) return false;
   for (const auto& cause : *causes) {
-    if (cause.is_object() && cause.value("reason", "") == "NamespaceTerminating") return true;
+    if (cause.is_object() && text_at(cause, "reason") == "NamespaceTerminating") return true;
   }
   return false;
 }
@@ -95,12 +98,13 @@ Error response_error(const std::string& context, const HttpResponse& response) {
   if (const std::string phrase = reason_phrase(response.status); !phrase.empty()) head += " " + phrase;
   std::string detail;
   bool terminating = false;
-  const auto body = nlohmann::json::parse(response.body, nullptr, false);
-  if (!body.is_discarded() && body.is_object() && body.value("kind", "") == "Status") {
+  const auto parsed = parse_server_json(response.body);
+  const nlohmann::json body = parsed ? *parsed : nlohmann::json();
+  if (body.is_object() && text_at(body, "kind") == "Status") {
     detail = lower_first(detail_of(body));
     terminating = response.status == 403 && namespace_terminating(body);
   } else {
-    std::string text = response.body.substr(0, 200);
+    std::string text = neutralize_text(response.body.substr(0, 200));
     while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
     if (text.find('<') == std::string::npos) detail = text;  // skip HTML pages
   }

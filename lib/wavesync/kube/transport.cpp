@@ -5,6 +5,9 @@
 #include "wavesync/kube/transport.hpp"
 
 #include <curl/curl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cstring>
@@ -35,6 +38,8 @@ struct Transfer {
   long retry_after_seconds = -1;
   int attempt = 0;
   Clock::time_point due{};
+  std::size_t max_body_bytes = 0;
+  bool body_too_large = false;
   char error_buffer[CURL_ERROR_SIZE] = {};  // libcurl's detailed text for the last failure
 
   ~Transfer() {
@@ -105,8 +110,21 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
       return bytes.size();
     }
   }
+  if (t->max_body_bytes > 0 && t->response.body.size() + bytes.size() > t->max_body_bytes) {
+    t->body_too_large = true;
+    return 0;  // libcurl ends the transfer with CURLE_WRITE_ERROR
+  }
   t->response.body.append(bytes);
   return bytes.size();
+}
+
+// TCP_USER_TIMEOUT: unacknowledged data or keepalive probes fail the connection after this.
+int on_socket(void* user, curl_socket_t fd, curlsocktype purpose) {
+  if (purpose == CURLSOCKTYPE_IPCXN) {
+    const auto ms = static_cast<unsigned>(*static_cast<long*>(user));
+    ::setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &ms, sizeof ms);
+  }
+  return CURL_SOCKOPT_OK;
 }
 
 // `https://host:port` of a URL: failures name the server, so a TLS or connection error says
@@ -170,6 +188,7 @@ struct Transport::Impl {
   double tokens = 0;
   Clock::time_point last_refill = Clock::now();
   std::mt19937 rng{std::random_device{}()};
+  long user_timeout_ms = 0;
 
   void wake() { curl_multi_wakeup(multi); }
 
@@ -200,6 +219,19 @@ struct Transport::Impl {
     set(curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L), "PIPEWAIT");
     set(curl_easy_setopt(e, CURLOPT_SSLVERSION, long(CURL_SSLVERSION_TLSv1_2)), "SSLVERSION");
     set(curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L), "TCP_KEEPALIVE");
+    set(curl_easy_setopt(e, CURLOPT_TCP_KEEPIDLE, long(options.keepalive_idle.count())), "TCP_KEEPIDLE");
+    set(curl_easy_setopt(e, CURLOPT_TCP_KEEPINTVL, long(options.keepalive_timeout.count())), "TCP_KEEPINTVL");
+    set(curl_easy_setopt(e, CURLOPT_SOCKOPTFUNCTION, &on_socket), "SOCKOPTFUNCTION");
+    set(curl_easy_setopt(e, CURLOPT_SOCKOPTDATA, &user_timeout_ms), "SOCKOPTDATA");
+    if (!options.user_agent.empty()) {
+      set(curl_easy_setopt(e, CURLOPT_USERAGENT, options.user_agent.c_str()), "USERAGENT");
+    }
+    if (t.streaming && options.stream_silence_limit.count() > 0) {
+      set(curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L), "LOW_SPEED_LIMIT");
+      set(curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, long(options.stream_silence_limit.count())),
+          "LOW_SPEED_TIME");
+    }
+    t.max_body_bytes = options.max_body_bytes;
     set(curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, long(options.connect_timeout.count())),
         "CONNECTTIMEOUT");
     set(curl_easy_setopt(e, CURLOPT_TIMEOUT_MS,
@@ -208,7 +240,10 @@ struct Transport::Impl {
     if (tls.insecure_skip_tls_verify) {
       set(curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L), "SSL_VERIFYPEER");
       set(curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L), "SSL_VERIFYHOST");
-    } else if (!tls.ca_pem.empty()) {
+    } else if (tls.ca_pem.empty()) {
+      if (!tls.system_ca_file.empty()) set(curl_easy_setopt(e, CURLOPT_CAINFO, tls.system_ca_file.c_str()), "CAINFO");
+      if (!tls.system_ca_dir.empty()) set(curl_easy_setopt(e, CURLOPT_CAPATH, tls.system_ca_dir.c_str()), "CAPATH");
+    } else {
       curl_blob ca{const_cast<char*>(tls.ca_pem.data()), tls.ca_pem.size(), CURL_BLOB_COPY};
       set(curl_easy_setopt(e, CURLOPT_CAINFO_BLOB, &ca), "CAINFO_BLOB");
       // Debian's libcurl also has a default CApath; with it the public CAs would be trusted
@@ -234,13 +269,16 @@ struct Transport::Impl {
       t.connect_to = curl_slist_append(nullptr, tls.connect_to.c_str());
     }
     if (t.connect_to != nullptr) set(curl_easy_setopt(e, CURLOPT_CONNECT_TO, t.connect_to), "CONNECT_TO");
-    if (!tls.proxy_url.empty()) set(curl_easy_setopt(e, CURLOPT_PROXY, tls.proxy_url.c_str()), "PROXY");
+    // Always set: an empty proxy means direct, and libcurl then reads no *_proxy variables.
+    set(curl_easy_setopt(e, CURLOPT_PROXY, tls.proxy_url.c_str()), "PROXY");
+    set(curl_easy_setopt(e, CURLOPT_NOPROXY, ""), "NOPROXY");
     // Watches are not compressed: a compressing server may hold events back until its
     // compressor flushes, and the engine needs each event as soon as it is sent.
     if (tls.compression && !t.streaming) {
       set(curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, ""), "ACCEPT_ENCODING");
     }
     if (t.headers == nullptr) {
+      for (const auto& h : options.headers) t.headers = curl_slist_append(t.headers, h.c_str());
       for (const auto& h : r.headers) t.headers = curl_slist_append(t.headers, h.c_str());
       if (!r.auth.bearer_token.empty()) {
         // Per request, so a refreshed token does not need a new connection.
@@ -272,6 +310,7 @@ struct Transport::Impl {
 
   void finish(std::unique_ptr<Transfer> t) {
     t->response.attempts = t->attempt;
+    t->response.retry_after_seconds = t->retry_after_seconds;
     if (t->streaming) {
       if (t->on_done) t->on_done(std::move(t->response));
     } else {
@@ -295,6 +334,7 @@ struct Transport::Impl {
 
   void start(std::unique_ptr<Transfer> t) {
     t->response = HttpResponse{};
+    t->body_too_large = false;
     t->retry_after_seconds = -1;
     ++t->attempt;
     const std::string failure = prepare(*t);
@@ -370,7 +410,10 @@ struct Transport::Impl {
     } else {
       t->response.status = 0;
       // libcurl's buffer says e.g. which certificate check failed; strerror only its class.
-      const std::string detail = t->error_buffer[0] != '\0' ? t->error_buffer : curl_easy_strerror(code);
+      std::string detail = t->error_buffer[0] != '\0' ? t->error_buffer : curl_easy_strerror(code);
+      if (t->body_too_large) {
+        detail = "response body larger than " + std::to_string(t->max_body_bytes >> 20) + " MiB: refusing to read on";
+      }
       t->response.transport_error = origin_of(t->request.url) + ": " + detail;
     }
     if (!t->streaming) {
@@ -474,6 +517,8 @@ Transport::Transport(TlsOptions tls, TransportOptions options) : impl_(std::make
   impl_->options = options;
   impl_->owner = this;
   impl_->tokens = std::max(1, options.burst);
+  impl_->user_timeout_ms =
+      static_cast<long>(std::chrono::milliseconds(options.keepalive_idle + options.keepalive_timeout).count());
   impl_->multi = curl_multi_init();
   curl_multi_setopt(impl_->multi, CURLMOPT_PIPELINING, long(CURLPIPE_MULTIPLEX));
   impl_->thread = std::thread([impl = impl_.get()] { impl->run(); });

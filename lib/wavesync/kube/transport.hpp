@@ -20,8 +20,14 @@ namespace wavesync::kube {
 
 struct TlsOptions {
   std::string ca_pem;  // empty: system trust store
+  // The system trust store as Go's crypto/x509 finds it: $SSL_CERT_FILE and $SSL_CERT_DIR
+  // (colon-separated) replace libcurl's built-in bundle and directory when set.
+  std::string system_ca_file;
+  std::string system_ca_dir;
   bool insecure_skip_tls_verify = false;
   std::string connect_to;  // CURLOPT_CONNECT_TO entry for tls-server-name, or empty
+  // The proxy every request goes through, already decided (proxy.hpp); empty: direct.
+  // libcurl's own *_proxy/NO_PROXY handling is switched off.
   std::string proxy_url;
   bool compression = true;
 };
@@ -40,6 +46,20 @@ struct TransportOptions {
   std::chrono::seconds max_retry_after{32};
   std::chrono::milliseconds connect_timeout{10000};
   std::chrono::milliseconds request_timeout{60000};  // non-streaming requests only
+  // Sent on every request, streams included: `User-Agent` and e.g. Impersonate-* headers.
+  std::string user_agent;
+  std::vector<std::string> headers;
+  // A longer response body fails the request ("response body larger than ..."); streams are
+  // bounded by their reader instead.
+  std::size_t max_body_bytes = std::size_t{256} << 20;
+  // Dead connections are noticed as client-go's HTTP/2 health check notices them (ping after
+  // 30 s idle, 15 s to answer): TCP keepalive after `keepalive_idle` and TCP_USER_TIMEOUT of
+  // idle + `keepalive_timeout` for unacknowledged data.
+  std::chrono::seconds keepalive_idle{30};
+  std::chrono::seconds keepalive_timeout{15};
+  // A stream that delivers not one byte for this long is dead (the server ends a watch at its
+  // timeoutSeconds); 0 disables.
+  std::chrono::seconds stream_silence_limit{0};
 };
 
 struct HttpRequest {
@@ -58,6 +78,7 @@ struct HttpResponse {
   std::string transport_error;  // libcurl's description when status is 0
   std::string content_type;
   std::vector<std::string> warnings;  // texts of `Warning` headers
+  long retry_after_seconds = -1;      // `Retry-After` in seconds, -1 when absent
   std::string body;
   int attempts = 0;
 };

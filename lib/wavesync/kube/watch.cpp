@@ -1,29 +1,41 @@
 // List-then-watch over several collections at once (client-go reflector semantics):
 // list for the current state, watch from the list's resourceVersion with bookmarks, resume
 // from the last seen resourceVersion when a stream ends, re-list on 410 Gone (HTTP or ERROR
-// event). Stream bytes arrive on the transport thread and are handed over through an inbox;
+// event). Like the reflector, a watch never gives up on a failure that may pass (refused
+// connections, resets, 429, 5xx): it retries with 0.8-30 s jittered backoff, waiting at least
+// what Retry-After says, for as long as the caller keeps calling next(); the caller's timeout
+// bounds it. Only answers that will not change (403, 404, a 401 with fresh credentials) end
+// it. Stream bytes arrive on the transport thread and are handed over through a bounded inbox;
 // all state changes happen in next(), on the caller's thread.
 #include "wavesync/kube/http_client.hpp"
 
 #include "wavesync/kube/requests.hpp"
+#include "wavesync/kube/server_json.hpp"
 #include "wavesync/kube/status_error.hpp"
 
 #include <condition_variable>
 #include <deque>
 #include <map>
+#include <random>
 
 namespace wavesync::kube {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// After this many consecutive failures without a single event, next() reports an error.
-constexpr int k_max_stream_failures = 8;
+// A watch that ends sooner than this without delivering anything is "very short" (client-go
+// watchHandler) and counts as a failure, so a server that closes at once is not hammered.
+constexpr std::chrono::milliseconds k_short_watch{1000};
+// One watch event line: an object is at most ~1.5 MiB in etcd; its JSON can be a few times that.
+constexpr std::size_t k_max_line_bytes = std::size_t{16} << 20;
+// Undelivered stream bytes; past this the stream is dropped and the collection re-listed.
+constexpr std::size_t k_max_inbox_bytes = std::size_t{64} << 20;
 
 struct Message {
   std::size_t stream = 0;
   std::uint64_t generation = 0;
   bool ended = false;
+  bool overflow = false;  // the line or the inbox outgrew its bound: the stream was abandoned
   std::string line;
   HttpResponse response;
 };
@@ -32,13 +44,18 @@ struct Inbox {
   std::mutex mutex;
   std::condition_variable cv;
   std::deque<Message> messages;
+  std::size_t bytes = 0;
 
-  void push(Message m) {
+  // False when the message would exceed the bound (it is then not queued).
+  bool push(Message m) {
     {
       std::lock_guard lock(mutex);
+      if (!m.ended && bytes + m.line.size() > k_max_inbox_bytes) return false;
+      bytes += m.line.size();
       messages.push_back(std::move(m));
     }
     cv.notify_one();
+    return true;
   }
 };
 
@@ -52,11 +69,15 @@ struct Stream {
   int failures = 0;
   std::optional<Clock::time_point> restart_at;
   bool relist = false;  // what the pending restart does
+  Clock::time_point started_at{};
+  bool delivered = false;        // the current stream delivered an event or a bookmark
+  bool refreshed_after_401 = false;
 };
 
 std::string key_of(const nlohmann::json& object) {
-  const auto& meta = object.value("metadata", nlohmann::json::object());
-  return meta.value("namespace", "") + "/" + meta.value("name", "");
+  const auto* meta = object_at(object, "metadata");
+  if (meta == nullptr) return "/";
+  return text_at(*meta, "namespace") + "/" + text_at(*meta, "name");
 }
 
 class HttpWatch final : public Watch {
@@ -118,14 +139,26 @@ class HttpWatch final : public Watch {
     s.relist = s.relist || relist;
   }
 
-  std::chrono::milliseconds backoff(const Stream& s) const {
-    return std::chrono::milliseconds(std::min(5000, 100 << std::min(s.failures, 6)));
+  // client-go reflector's backoff: NewExponentialBackoffManager(800ms, 30s, 2m, 2.0, 1.0),
+  // doubling with up to 100% jitter, capped.
+  std::chrono::milliseconds backoff(const Stream& s) {
+    const auto cap = client_.options().watch_max_backoff;
+    auto base = client_.options().watch_initial_backoff * (1LL << std::min(s.failures - 1, 6));
+    base = std::min<std::chrono::milliseconds>(base, cap);
+    std::uniform_real_distribution<double> jitter(1.0, 2.0);
+    return std::min(cap, std::chrono::milliseconds(static_cast<long long>(static_cast<double>(base.count()) * jitter(rng_))));
   }
 
-  Result<void> fail(std::size_t i, const Error& e) {
+  // A failure that may pass (`cause`): retried after backoff, at least `retry_after_seconds`,
+  // never given up; the caller's timeout bounds the wait.
+  Result<void> fail(std::size_t i, const Error& /*cause*/, long retry_after_seconds = -1) {
     Stream& s = streams_[i];
-    if (++s.failures > k_max_stream_failures) return e;
-    schedule(i, false, backoff(s));
+    ++s.failures;
+    auto delay = backoff(s);
+    if (retry_after_seconds > 0) {
+      delay = std::max(delay, std::chrono::milliseconds(std::min(retry_after_seconds, 300L) * 1000));
+    }
+    schedule(i, false, delay);
     return {};
   }
 
@@ -146,32 +179,34 @@ class HttpWatch final : public Watch {
   // vanished while we were not watching), then watches from the list's resourceVersion.
   Result<void> relist(std::size_t i) {
     Stream& s = streams_[i];
-    HttpRequest request;
-    request.url = client_.url(resource_path(s.type, s.request.namespace_name, "") +
-                              list_query(s.request));
-    request.headers = {"Accept: application/json"};
-    auto r = client_.send(std::move(request));
-    if (!r) return fail(i, r.error().wrap(context(s)));
-    if (r->status != 200) {
-      const Error e = response_error(context(s), *r);
-      if (r->status == 401 || r->status == 403 || r->status == 404) return e;
+    auto listed = client_.list_pages(context(s), resource_path(s.type, s.request.namespace_name, "") +
+                                                     list_query(s.request),
+                                     false);
+    if (!listed) {
+      const Error& e = listed.error();
+      // 401 here already came with refreshed credentials (HttpClient::send).
+      if (e.http_status == 401 || e.http_status == 403 || e.http_status == 404) return e;
       return fail(i, e);
     }
-    auto list = nlohmann::json::parse(r->body, nullptr, false);
-    if (list.is_discarded()) return fail(i, make_error(context(s) + ": invalid JSON list", exit_code::k_cluster));
+    nlohmann::json& list = *listed;
     std::map<std::string, nlohmann::json> now;
-    for (auto& item : list.value("items", nlohmann::json::array())) {
-      // List items come without apiVersion/kind; watch events carry them. Make them alike.
-      item["apiVersion"] = s.request.api_version;
-      item["kind"] = s.request.kind;
-      now[key_of(item)] = item;
-      ready_.push_back(WatchEvent{WatchEvent::Type::added, item});
+    if (auto* items = list.contains("items") && list["items"].is_array() ? &list["items"] : nullptr) {
+      for (auto& item : *items) {
+        if (!item.is_object()) continue;
+        // List items come without apiVersion/kind; watch events carry them. Make them alike.
+        item["apiVersion"] = s.request.api_version;
+        item["kind"] = s.request.kind;
+        now[key_of(item)] = item;
+        ready_.push_back(WatchEvent{WatchEvent::Type::added, item});
+      }
     }
     for (auto& [key, object] : s.known) {
       if (!now.count(key)) ready_.push_back(WatchEvent{WatchEvent::Type::deleted, object});
     }
     s.known = std::move(now);
-    s.resource_version = list["metadata"].value("resourceVersion", "");
+    const auto* meta = object_at(list, "metadata");
+    s.resource_version = meta != nullptr ? text_at(*meta, "resourceVersion") : std::string();
+    s.failures = 0;
     return start(i);
   }
 
@@ -182,7 +217,19 @@ class HttpWatch final : public Watch {
     auto inbox = inbox_;
     // Transport chunks are arbitrary: keep the partial line between chunks.
     auto partial = std::make_shared<std::string>();
-    auto on_data = [inbox, partial, i, generation](std::string_view bytes) {
+    auto abandoned = std::make_shared<bool>(false);
+    auto on_data = [inbox, partial, abandoned, i, generation](std::string_view bytes) {
+      if (*abandoned) return;
+      auto overflow = [&] {
+        *abandoned = true;
+        partial->clear();
+        Message m;
+        m.stream = i;
+        m.generation = generation;
+        m.ended = true;
+        m.overflow = true;
+        inbox->push(std::move(m));
+      };
       partial->append(bytes);
       std::size_t start = 0;
       while (true) {
@@ -193,11 +240,12 @@ class HttpWatch final : public Watch {
           m.stream = i;
           m.generation = generation;
           m.line = partial->substr(start, nl - start);
-          inbox->push(std::move(m));
+          if (!inbox->push(std::move(m))) return overflow();
         }
         start = nl + 1;
       }
       partial->erase(0, start);
+      if (partial->size() > k_max_line_bytes) overflow();
     };
     auto on_done = [inbox, i, generation](HttpResponse response) {
       Message m;
@@ -213,53 +261,74 @@ class HttpWatch final : public Watch {
     auto id = client_.open_stream(path, on_data, on_done);
     if (!id) return fail(i, id.error().wrap(context(s)));
     s.id = *id;
+    s.started_at = Clock::now();
+    s.delivered = false;
     return {};
   }
 
   Result<void> handle(const Message& m) {
     Stream& s = streams_[m.stream];
     if (m.generation != s.generation) return {};  // from a stream we already replaced
+    if (!m.ended) {
+      std::lock_guard lock(inbox_->mutex);
+      inbox_->bytes -= std::min(inbox_->bytes, m.line.size());
+    }
+    if (m.overflow) {
+      // Events were lost: only a fresh list is right again.
+      if (s.id) client_.cancel_stream(*s.id);
+      s.id.reset();
+      ++s.generation;
+      schedule(m.stream, true, std::chrono::milliseconds(0));
+      return {};
+    }
     if (m.ended) {
       s.id.reset();
       const HttpResponse& r = m.response;
       if (r.status == 200) {
-        schedule(m.stream, false, std::chrono::milliseconds(0));  // server timeout: resume
+        // The server's timeoutSeconds: resume at once, unless the watch was very short.
+        if (!s.delivered && Clock::now() - s.started_at < k_short_watch) {
+          return fail(m.stream, make_error(context(s) + ": very short watch: the server closed it at once",
+                                           exit_code::k_cluster));
+        }
+        schedule(m.stream, false, std::chrono::milliseconds(0));
       } else if (r.status == 410) {
         schedule(m.stream, true, std::chrono::milliseconds(0));
+      } else if (r.status == 401 && !s.refreshed_after_401 && client_.refresh_credentials()) {
+        // An exec credential or token file may have rotated: fetch it again and resume once.
+        s.refreshed_after_401 = true;
+        schedule(m.stream, false, std::chrono::milliseconds(0));
       } else if (r.status == 401 || r.status == 403 || r.status == 404) {
         return response_error(context(s), r);
       } else {
-        return fail(m.stream, response_error(context(s), r));
+        return fail(m.stream, response_error(context(s), r), r.retry_after_seconds);
       }
       return {};
     }
-    auto event = nlohmann::json::parse(m.line, nullptr, false);
-    if (event.is_discarded() || !event.is_object()) return {};
-    const std::string type = event.value("type", "");
-    nlohmann::json object = event.value("object", nlohmann::json::object());
+    auto parsed = parse_server_json(m.line);
+    if (!parsed || !parsed->is_object()) return {};
+    nlohmann::json& event = *parsed;
+    const std::string type = text_at(event, "type");
+    nlohmann::json object = object_at(event, "object") != nullptr ? event["object"] : nlohmann::json::object();
     if (type == "ERROR") {
-      const int code = object.value("code", 0);
+      const auto code = integer_at(object, "code", 0);
       if (s.id) client_.cancel_stream(*s.id);
       s.id.reset();
       ++s.generation;
       if (code == 410) {
         schedule(m.stream, true, std::chrono::milliseconds(0));
-      } else {
-        int after = 1;
-        if (object.contains("details") && object["details"].is_object()) {
-          after = object["details"].value("retryAfterSeconds", 1);
-        }
-        ++s.failures;
-        if (s.failures > k_max_stream_failures) {
-          return make_error(context(s) + ": " + object.value("message", "watch error"),
-                            exit_code::k_cluster);
-        }
-        schedule(m.stream, false, std::chrono::seconds(after));
+        return {};
       }
-      return {};
+      const auto* details = object_at(object, "details");
+      const long after = details != nullptr ? static_cast<long>(integer_at(*details, "retryAfterSeconds", -1)) : -1;
+      const std::string message = text_at(object, "message");
+      return fail(m.stream,
+                  make_error(context(s) + ": " + (message.empty() ? "watch error" : message), exit_code::k_cluster),
+                  after);
     }
-    const auto& meta = object.value("metadata", nlohmann::json::object());
-    if (const std::string rv = meta.value("resourceVersion", ""); !rv.empty()) {
+    s.delivered = true;
+    s.refreshed_after_401 = false;
+    const auto* meta = object_at(object, "metadata");
+    if (const std::string rv = meta != nullptr ? text_at(*meta, "resourceVersion") : ""; !rv.empty()) {
       s.resource_version = rv;
     }
     s.failures = 0;
@@ -286,6 +355,7 @@ class HttpWatch final : public Watch {
   std::shared_ptr<Inbox> inbox_;
   std::vector<Stream> streams_;
   std::deque<WatchEvent> ready_;
+  std::mt19937 rng_{std::random_device{}()};
 };
 
 }  // namespace

@@ -232,8 +232,9 @@ Result<Scalar> resolve_scalar(ScalarForm form, std::string_view tag, std::string
   if (want == Kind::floating && typed.kind == Kind::integer) {
     if (auto* i = std::get_if<std::int64_t>(&typed.value)) return Scalar{static_cast<double>(*i)};
   }
-  return make_error("invalid !!" + std::string(tag) + " value \"" + std::string(text) + "\": expected " +
-                    expected_for(tag));
+  // The value is not quoted: the loader cannot know yet whether it belongs to a Secret, and a
+  // Secret's value must never reach any output.
+  return make_error("invalid !!" + std::string(tag) + " value: expected " + expected_for(tag));
 }
 
 Result<nlohmann::json> scalar_to_json(const Scalar& scalar) {

@@ -38,6 +38,15 @@ nlohmann::json redacted(const nlohmann::json& object) {
     if (it == copy.end() || !it->is_object()) continue;
     for (auto& value : *it) value = k_redacted_value;
   }
+  // kubectl's last-applied annotation is the whole Secret again, values included.
+  auto meta = copy.find("metadata");
+  if (meta != copy.end() && meta->is_object()) {
+    auto annotations = meta->find("annotations");
+    if (annotations != meta->end() && annotations->is_object() &&
+        annotations->contains("kubectl.kubernetes.io/last-applied-configuration")) {
+      (*annotations)["kubectl.kubernetes.io/last-applied-configuration"] = k_redacted_value;
+    }
+  }
   return copy;
 }
 
