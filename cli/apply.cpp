@@ -7,6 +7,7 @@
 #include "prune_flags.hpp"
 #include "common.hpp"
 #include "run_deadline.hpp"
+#include "signals.hpp"
 
 #include "wavesync/engine/clock.hpp"
 #include "wavesync/engine/sync.hpp"
@@ -40,24 +41,6 @@ struct ApplyArgs {
   PruneFlags prune;    // --prune, --prune-last, --prune-propagation, --applyset, --applyset-namespace
 };
 
-// A signal handler can only reach the engine through a flag with static storage: the one
-// mutable global in wavesync, written only by the handler below.
-std::atomic<int> g_interrupt{0};
-
-extern "C" void on_signal(int signal) {
-  // The first signal asks the engine to stop starting new work; a second one exits at once.
-  int expected = 0;
-  if (!g_interrupt.compare_exchange_strong(expected, signal)) _exit(128 + signal);
-}
-
-void install_signal_handlers() {
-  struct sigaction action {};
-  action.sa_handler = on_signal;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
-}
-
 // Go-style durations as kubectl takes them: `10m`, `90s`, `1m30s`, `500ms`, `1h`, `0`.
 Result<std::chrono::milliseconds> parse_duration(const std::string& flag, const std::string& text) {
   auto invalid = [&] {
@@ -83,6 +66,10 @@ Result<std::chrono::milliseconds> parse_duration(const std::string& flag, const 
   }
   return total;
 }
+
+// After Ctrl-C the engine stops starting work and ends the run as interrupted; a request or
+// wait that does not return within this is cut short (the report files are still written).
+constexpr std::chrono::seconds k_interrupt_grace{5};
 
 int run_apply(const ApplyArgs& args) {
   auto fail = [](const Error& error) {
@@ -123,13 +110,18 @@ int run_apply(const ApplyArgs& args) {
                                *connection->client, options);
   if (!pruning) return fail(pruning.error());
 
-  install_signal_handlers();
-  options.interrupt = &g_interrupt;
+  options.interrupt = install_signal_handlers();
   engine::SystemClock clock;
   ApplyOutput reporting(args.output, *plan, clock);
+  // The report files are written however the run ends: below, or by the signal watcher or the
+  // run deadline when the engine does not stop in time.
+  set_abort_action([&reporting] { reporting.write_files(); });
+  set_interrupt_grace(k_interrupt_grace);
   engine::SyncResult result = engine::run_sync(*plan, *connection->client, clock, reporting.sink(), options);
   const int exit = finish_prune(prune, *pruning, *connection->client, options, result.exit_code);
-  if (!reporting.write_files() && exit == exit_code::k_ok) return exit_code::k_usage;
+  const bool written = reporting.write_files();
+  set_abort_action({});
+  if (!written && exit == exit_code::k_ok) return exit_code::k_usage;
   return exit;
 }
 

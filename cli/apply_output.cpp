@@ -65,6 +65,8 @@ ApplyOutput::ApplyOutput(const OutputFlags& flags, const Plan& plan, engine::Clo
 ApplyOutput::~ApplyOutput() = default;
 
 bool ApplyOutput::write_files() {
+  std::lock_guard lock(mutex_);
+  if (written_) return *written_;
   bool ok = true;
   auto write = [&](const std::string& flag, const std::string& path, const std::string& text) {
     if (path.empty()) return;
@@ -82,6 +84,7 @@ bool ApplyOutput::write_files() {
     const bool html = flags_.timeline.size() >= 5 && flags_.timeline.substr(flags_.timeline.size() - 5) == ".html";
     write("--timeline", flags_.timeline, html ? output::timeline_html(record) : output::timeline_svg(record));
   }
+  written_ = ok;
   return ok;
 }
 

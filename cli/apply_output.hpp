@@ -12,6 +12,8 @@
 #include <CLI/CLI.hpp>
 
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,9 +34,11 @@ class ApplyOutput {
  public:
   ApplyOutput(const OutputFlags& flags, const Plan& plan, engine::Clock& clock);
   ~ApplyOutput();
-  engine::EventSink& sink() { return fan_out_; }
-  // Writes the requested files; prints an error per file that could not be written. False when
-  // one failed.
+  // Thread-safe: events and write_files() take turns, so the files can be written from the
+  // signal watcher or the run deadline while the engine is still running.
+  engine::EventSink& sink() { return locked_; }
+  // Writes the requested files once (later calls return the first result); prints an error
+  // per file that could not be written. False when one failed.
   bool write_files();
 
  private:
@@ -45,6 +49,16 @@ class ApplyOutput {
   output::Recorder recorder_;
   std::vector<std::unique_ptr<engine::EventSink>> sinks_;
   engine::FanOutSink fan_out_;
+  std::mutex mutex_;
+  std::optional<bool> written_;
+  struct Locked final : engine::EventSink {
+    ApplyOutput* owner;
+    explicit Locked(ApplyOutput* o) : owner(o) {}
+    void emit(const engine::Event& event) override {
+      std::lock_guard lock(owner->mutex_);
+      owner->fan_out_.emit(event);
+    }
+  } locked_{this};
 };
 
 }  // namespace wavesync::cli

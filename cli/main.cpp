@@ -1,5 +1,6 @@
 // wavesync's entry point: builds the command line and wires real implementations.
 #include "commands.hpp"
+#include "signals.hpp"
 #include "version.hpp"
 
 #include <fmt/core.h>
@@ -11,6 +12,7 @@ int main(int argc, char** argv) {
   // A core file of this process may hold tokens, keys and Secret data: never write one.
   const rlimit no_core{0, 0};
   setrlimit(RLIMIT_CORE, &no_core);
+  wavesync::cli::install_signal_handlers();  // every command: Ctrl-C and SIGTERM end it cleanly
   CLI::App app{"wavesync: ordered, health-gated Kubernetes deploys by Argo CD sync waves"};
   app.set_version_flag("--version", std::string("wavesync ") + WAVESYNC_VERSION + " (" +
                                         WAVESYNC_GIT_REVISION + ")");

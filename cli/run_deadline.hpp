@@ -5,6 +5,8 @@
 // Found by test/e2e/test_faults.py (a stall that outlasts --timeout).
 #pragma once
 
+#include "signals.hpp"
+
 #include "wavesync/model/result.hpp"
 
 #include <fmt/core.h>
@@ -31,6 +33,7 @@ class RunDeadline {
                              "and the ApplySet): the API server stopped answering; giving up\n",
                      std::chrono::duration_cast<std::chrono::seconds>(limit).count(), k_run_deadline_grace.count());
           std::fflush(stderr);
+          run_abort_action();  // the --report/--junit files, written whatever ends the run
           _exit(exit_code::k_timeout);
         }) {}
   ~RunDeadline() {
