@@ -227,3 +227,26 @@ def test_k_takes_one_directory_and_leaves_the_next_argument_a_path(wavesync, too
     files = {r["source"].split(":")[0] for s in plan_json(done)["steps"] for r in s["resources"]}
     assert "test/inputs/kustomize/overlay/kustomization.yaml" in files
     assert any(f.startswith("examples/quickstart/") for f in files)
+
+
+def test_delete_dry_run_of_an_application_lists_its_rendered_objects_in_reverse_order(wavesync, tools, tmp_path):
+    """delete --dry-run plans without contacting the server: the kubeconfig names an address
+    nothing listens on."""
+    kubeconfig = tmp_path / "kubeconfig"
+    kubeconfig.write_text(yaml.safe_dump({
+        "apiVersion": "v1", "kind": "Config", "current-context": "none",
+        "clusters": [{"name": "none", "cluster": {"server": "https://127.0.0.1:1"}}],
+        "users": [{"name": "none", "user": {"token": "x"}}],
+        "contexts": [{"name": "none", "context": {"cluster": "none", "user": "none"}}]}))
+    done = run(wavesync, "delete", "--dry-run", "--argocd-app", "test/inputs/argocd/helm-app.yaml",
+               "--kubeconfig", str(kubeconfig), path=tools["path"])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "Sync wave 1",
+        "  would delete apps/v1 Deployment shop/shop-shop-web (test/inputs/chart/templates/deployment.yaml)",
+        "Sync wave 0",
+        "  would delete v1 ConfigMap shop/shop-shop-web (test/inputs/chart/templates/configmap.yaml)",
+        "PreSync wave -1",
+        "  keep batch/v1 Job shop/shop-shop-web-migrate (hook)",
+        "2 objects would be deleted (dry run)",
+    ]
