@@ -244,3 +244,35 @@ TEST_CASE("A watch stream that goes silent past its limit is taken for dead and 
   CHECK(Clock::now() - start >= std::chrono::seconds(2));
   CHECK(watches == 2);
 }
+
+TEST_CASE("Watch streams carry the impersonation headers and the User-Agent like every request", "[kube][watch][impersonation]") {
+  std::mutex mutex;
+  std::vector<std::string> seen;
+  test::TestServer server(true);
+  test::serve_core_discovery(server.http());
+  server.http().Get("/api/v1/namespaces/default/configmaps", [&](const httplib::Request& req, httplib::Response& res) {
+    {
+      std::lock_guard lock(mutex);
+      seen.push_back(std::string(req.has_param("watch") ? "watch" : "list") + " user=" +
+                     req.get_header_value("Impersonate-User") + " group=" + req.get_header_value("Impersonate-Group") +
+                     " agent=" + req.get_header_value("User-Agent"));
+    }
+    if (!req.has_param("watch")) return res.set_content(k_empty_list, "application/json");
+    stream(res, added("seen", "6"));
+  });
+  server.start();
+  ClusterAccess a = test::access_for(server.url());
+  a.user.impersonate.user = "deployer";
+  a.user.impersonate.groups = {"ops"};
+  ClientOptions o = quick();
+  o.transport.user_agent = "wavesync/1.0 (linux/amd64) abc";
+  auto client = HttpClient::create(a, o);
+  REQUIRE(client.ok());
+  auto watch = (*client)->watch({WatchRequest{"v1", "ConfigMap", "default", "", ""}});
+  REQUIRE(watch.ok());
+  CHECK(first_event(**watch, std::chrono::seconds(5)) == "seen");
+  std::lock_guard lock(mutex);
+  REQUIRE(seen.size() >= 2);
+  CHECK(seen[0] == "list user=deployer group=ops agent=wavesync/1.0 (linux/amd64) abc");
+  CHECK(seen[1] == "watch user=deployer group=ops agent=wavesync/1.0 (linux/amd64) abc");
+}
