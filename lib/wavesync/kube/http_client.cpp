@@ -40,21 +40,7 @@ std::string scheme_of(const std::string& server) {
 
 // Header names allow RFC 7230 token characters; client-go's headerKeyEscape percent-encodes
 // every other byte (and `%` itself) of an extra's key.
-std::string header_key_escape(const std::string& key) {
-  static constexpr std::string_view k_token = "!#$&'*+-.^_`|~";
-  static constexpr char k_hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : key) {
-    if (std::isalnum(c) || k_token.find(static_cast<char>(c)) != std::string_view::npos) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += k_hex[c >> 4];
-      out += k_hex[c & 15];
-    }
-  }
-  return out;
-}
+std::string header_key_escape(const std::string& key) { return percent_escape(key, "!#$&'*+-.^_`|~"); }
 
 bool success(const HttpResponse& r) { return r.status >= 200 && r.status < 300; }
 

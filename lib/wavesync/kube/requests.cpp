@@ -2,11 +2,11 @@
 
 namespace wavesync::kube {
 
-std::string url_escape(std::string_view text) {
+std::string percent_escape(std::string_view text, std::string_view keep) {
   static constexpr char k_hex[] = "0123456789ABCDEF";
   std::string out;
   for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+    if (std::isalnum(c) || keep.find(static_cast<char>(c)) != std::string_view::npos) {
       out += static_cast<char>(c);
     } else {
       out += '%';
@@ -16,6 +16,8 @@ std::string url_escape(std::string_view text) {
   }
   return out;
 }
+
+std::string url_escape(std::string_view text) { return percent_escape(text, "-_.~"); }
 
 std::string resource_path(const ResourceType& type, const std::string& namespace_name,
                           const std::string& name) {

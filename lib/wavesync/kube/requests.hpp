@@ -11,6 +11,9 @@
 
 namespace wavesync::kube {
 
+// Every byte but ASCII letters, digits and those in `keep` as %XX.
+std::string percent_escape(std::string_view text, std::string_view keep);
+// percent_escape keeping RFC 3986's unreserved characters.
 std::string url_escape(std::string_view text);
 
 // `/api/v1/namespaces/shop/configmaps/web`, `/apis/apps/v1/deployments` (all namespaces).
