@@ -397,8 +397,9 @@ std::vector<Result<kube::WriteResult>> FakeClient::apply(const std::vector<json>
   for (const json& body : objects) {
     kube::ObjectRef r = ref_of_json(body);
     std::string context = "apply " + id_str(r);
-    s_->calls.push_back((dry ? "dry-run " : "") + context);
-    if (auto f = s_->fault_for("apply", r.kind, r.name)) {
+    s_->calls.push_back((dry ? "dry-run " : "") + context +
+                        (options.field_validation == kube::FieldValidation::ignore ? " (fieldValidation=Ignore)" : ""));
+    if (auto f = s_->fault_for(dry ? "dry-run-apply" : "apply", r.kind, r.name)) {
       out.emplace_back(*f);
       continue;
     }
@@ -533,6 +534,59 @@ Result<kube::WriteResult> FakeClient::create(const json& object, kube::DryRun dr
   return std::move(results[0]).value();
 }
 
+Result<kube::WriteResult> FakeClient::update(const json& object, const kube::ApplyOptions& options) {
+  std::lock_guard lock(s_->mutex);
+  kube::ObjectRef r = ref_of_json(object);
+  const bool dry = options.dry_run == kube::DryRun::all;
+  std::string context = "replace " + id_str(r);
+  s_->calls.push_back((dry ? "dry-run " : "") + std::string("update ") + id_str(r));
+  if (auto f = s_->fault_for("update", r.kind, r.name)) return *f;
+  auto it = s_->objects.find(Key{group_of_api(r.api_version), r.kind, r.namespace_name, r.name});
+  if (it == s_->objects.end()) return api_error(context, 404, r.kind + " \"" + r.name + "\" not found");
+  const json& live = it->second;
+  const std::string rv = str_at(object, "metadata", "resourceVersion");
+  if (!rv.empty() && rv != str_at(live, "metadata", "resourceVersion"))
+    return api_error(context, 409, "the object has been modified; please apply your changes to the latest version and try again");
+  json result = object;
+  auto& m = result["metadata"];
+  for (const char* keep : {"uid", "creationTimestamp", "namespace", "generation", "deletionTimestamp"}) {
+    if (live["metadata"].contains(keep)) m[keep] = live["metadata"][keep];
+  }
+  if (live.contains("status")) result["status"] = live["status"];
+  if (live.value("spec", json()) != result.value("spec", json()))
+    m["generation"] = live["metadata"].value("generation", 1) + 1;
+  m["managedFields"] = json::array({{{"manager", options.field_manager}, {"operation", "Update"},
+                                     {"time", rfc3339(s_->clock.now())}}});
+  if (dry) return kube::WriteResult{result, {}};
+  m["resourceVersion"] = std::to_string(s_->next_rv());
+  it->second = result;
+  s_->notify(kube::WatchEvent::Type::modified, result);
+  if (s_->reactor) s_->reactor(result);
+  return kube::WriteResult{result, {}};
+}
+
+Result<kube::WriteResult> FakeClient::patch(const kube::ObjectRef& r, const json& json_patch) {
+  std::lock_guard lock(s_->mutex);
+  std::string context = "patch " + id_str(r);
+  s_->calls.push_back(context);
+  if (auto f = s_->fault_for("patch", r.kind, r.name)) return *f;
+  auto it = s_->objects.find(Key{group_of_api(r.api_version), r.kind, r.namespace_name, r.name});
+  if (it == s_->objects.end()) return api_error(context, 404, r.kind + " \"" + r.name + "\" not found");
+  json result;
+  try {
+    result = it->second.patch(json_patch);
+  } catch (const json::exception& e) {
+    return api_error(context, 422, e.what());
+  }
+  // As etcd's compare-and-swap: a patch that sets an older resourceVersion conflicts.
+  if (str_at(result, "metadata", "resourceVersion") != str_at(it->second, "metadata", "resourceVersion"))
+    return api_error(context, 409, "the object has been modified; please apply your changes to the latest version and try again");
+  result["metadata"]["resourceVersion"] = std::to_string(s_->next_rv());
+  it->second = result;
+  s_->notify(kube::WatchEvent::Type::modified, result);
+  return kube::WriteResult{result, {}};
+}
+
 Result<std::optional<json>> FakeClient::get(const kube::ObjectRef& r) {
   std::lock_guard lock(s_->mutex);
   s_->calls.push_back("get " + id_str(r));
@@ -632,7 +686,9 @@ std::vector<std::string> FakeClient::writes() const {
   std::lock_guard lock(s_->mutex);
   std::vector<std::string> out;
   for (const auto& c : s_->calls)
-    if (c.rfind("apply ", 0) == 0 || c.rfind("create ", 0) == 0 || c.rfind("delete ", 0) == 0) out.push_back(c);
+    if (c.rfind("apply ", 0) == 0 || c.rfind("create ", 0) == 0 || c.rfind("delete ", 0) == 0 ||
+        c.rfind("update ", 0) == 0 || c.rfind("patch ", 0) == 0)
+      out.push_back(c);
   return out;
 }
 

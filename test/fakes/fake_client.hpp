@@ -13,6 +13,8 @@
 //   only `metadata.name=` and `metadata.namespace=`.
 // - no controllers run by themselves: status changes come from set_status()/schedule()/
 //   the on_write reactor. Deleting an owner deletes objects whose ownerReferences name it.
+// - update (PUT) keeps uid, creationTimestamp and status and checks resourceVersion; it runs
+//   no admission or validation. patch takes RFC 6902 JSON patches only.
 // - watches never expire (no 410) unless a fault is injected; no bookmarks.
 #pragma once
 
@@ -48,7 +50,9 @@ class FakeClock final : public engine::Clock {
 
 // Fails calls that match; empty fields match anything.
 struct Fault {
-  std::string verb;  // apply, create, get, list, delete, watch, resolve, watch-next
+  // apply, dry-run-apply (an apply with dryRun), create, update, patch, get, list, delete,
+  // watch, resolve, watch-next
+  std::string verb;
   std::string kind;
   std::string name;
   int times = 1;     // how many matching calls fail
@@ -67,6 +71,8 @@ class FakeClient final : public kube::Client {
   std::vector<Result<kube::WriteResult>> apply(const std::vector<nlohmann::json>& objects,
                                                const kube::ApplyOptions& options) override;
   Result<kube::WriteResult> create(const nlohmann::json& object, kube::DryRun dry_run) override;
+  Result<kube::WriteResult> update(const nlohmann::json& object, const kube::ApplyOptions& options) override;
+  Result<kube::WriteResult> patch(const kube::ObjectRef& ref, const nlohmann::json& json_patch) override;
   Result<std::optional<nlohmann::json>> get(const kube::ObjectRef& ref) override;
   Result<nlohmann::json> list(const kube::WatchRequest& request) override;
   Result<void> remove(const kube::ObjectRef& ref, kube::Propagation propagation) override;
@@ -77,11 +83,12 @@ class FakeClient final : public kube::Client {
 
   // --- inspection ---
   // Every call so far, e.g. `apply apps/v1 Deployment shop/web`, `dry-run apply ...`,
+  // `apply ... (fieldValidation=Ignore)`, `update ...`, `patch ...`,
   // `create batch/v1 Job shop/migrate-`, `delete batch/v1 Job shop/migrate foreground`,
   // `get ...`, `list v1 Pod shop`, `watch ...`, `resolve apps/v1 Deployment`,
   // `refresh-discovery`, `pod-logs shop/p`, `events ...`.
   std::vector<std::string> calls() const;
-  // Only the calls that write: apply (not dry-run), create, delete.
+  // Only the calls that write: apply (not dry-run), create, update, patch, delete.
   std::vector<std::string> writes() const;
   void clear_calls();
   std::optional<nlohmann::json> object(const kube::ObjectRef& ref) const;

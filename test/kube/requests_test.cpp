@@ -24,6 +24,8 @@ TEST_CASE("Apply queries name the field manager and only force when asked", "[ku
   CHECK(apply_query(ApplyOptions{}) == "?fieldManager=wavesync&fieldValidation=Strict");
   CHECK(apply_query(ApplyOptions{DryRun::all, ForceConflicts::yes, "wavesync"}) ==
         "?fieldManager=wavesync&fieldValidation=Strict&dryRun=All&force=true");
+  CHECK(apply_query(ApplyOptions{DryRun::none, ForceConflicts::no, "wavesync", FieldValidation::ignore}) ==
+        "?fieldManager=wavesync&fieldValidation=Ignore");
 }
 
 TEST_CASE("Apply bodies drop server-owned fields and settle the namespace", "[kube][requests]") {
@@ -73,7 +75,19 @@ TEST_CASE("Status bodies become one readable error line", "[kube][requests]") {
                          {"reason":"FieldManagerConflict","message":"conflict with \"kubectl-edit\" using apps/v1","field":".spec.template.spec.containers[name=\"web\"].image"}]}})";
   CHECK(response_error("apply apps/v1 Deployment shop/web", conflict).message ==
         "apply apps/v1 Deployment shop/web: 409 Conflict: 2 field conflicts: .spec.replicas (owned by \"helm\" using apps/v1), "
-        ".spec.template.spec.containers[name=\"web\"].image (owned by \"kubectl-edit\" using apps/v1); pass --force-conflicts to take ownership");
+        ".spec.template.spec.containers[name=\"web\"].image (owned by \"kubectl-edit\" using apps/v1); run without --no-force-conflicts to take ownership");
+
+  // Server-side apply's answer to `replicas: "three"`: the object is rejected, the server is fine.
+  HttpResponse typed;
+  typed.status = 500;
+  typed.body = R"({"kind":"Status","apiVersion":"v1","status":"Failure","message":"failed to create typed patch object (shop/web; apps/v1, Kind=Deployment): .spec.replicas: expected numeric (int or float), got string","code":500})";
+  const Error t = response_error("apply apps/v1 Deployment shop/web", typed);
+  CHECK(t.message == "apply apps/v1 Deployment shop/web: 500 Internal Server Error: failed to create typed patch object (shop/web; apps/v1, Kind=Deployment): .spec.replicas: expected numeric (int or float), got string");
+  CHECK(t.exit_code == 1);
+  HttpResponse internal;
+  internal.status = 500;
+  internal.body = R"({"kind":"Status","apiVersion":"v1","status":"Failure","message":"etcdserver: request timed out","code":500})";
+  CHECK(response_error("apply v1 ConfigMap a/b", internal).exit_code == 4);
 
   HttpResponse plain;
   plain.status = 429;

@@ -38,11 +38,15 @@ ObjectRef ref_of(const nlohmann::json& object);
 enum class Propagation { foreground, background, orphan };
 enum class DryRun { none, all };
 enum class ForceConflicts { no, yes };
+// The server's check of unknown and duplicate fields: Strict rejects them, Ignore drops them
+// silently (`kubectl apply --validate=false`, Argo CD's Validate=false).
+enum class FieldValidation { strict, ignore };
 
 struct ApplyOptions {
   DryRun dry_run = DryRun::none;
   ForceConflicts force_conflicts = ForceConflicts::no;
   std::string field_manager = "wavesync";
+  FieldValidation field_validation = FieldValidation::strict;
 };
 
 // The server's answer to an apply or create: the live object and any `Warning` headers.
@@ -96,6 +100,11 @@ class Client {
                                                  const ApplyOptions& options) = 0;
   // POST create (used for objects with only metadata.generateName).
   virtual Result<WriteResult> create(const nlohmann::json& object, DryRun dry_run) = 0;
+  // PUT: replaces the whole object, as `kubectl replace`. `object` carries the live
+  // metadata.resourceVersion; a stale one is a 409 Conflict. `force_conflicts` is not used.
+  virtual Result<WriteResult> update(const nlohmann::json& object, const ApplyOptions& options) = 0;
+  // An RFC 6902 JSON patch of one object (application/json-patch+json).
+  virtual Result<WriteResult> patch(const ObjectRef& ref, const nlohmann::json& json_patch) = 0;
   // nullopt when the object does not exist.
   virtual Result<std::optional<nlohmann::json>> get(const ObjectRef& ref) = 0;
   // A List object (`items`, `metadata.resourceVersion`).

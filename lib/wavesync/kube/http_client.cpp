@@ -291,6 +291,49 @@ Result<WriteResult> HttpClient::create(const nlohmann::json& object, DryRun dry_
   return finish_write(context, object, std::move(request), std::move(future), used);
 }
 
+Result<WriteResult> HttpClient::update(const nlohmann::json& object, const ApplyOptions& options) {
+  const ObjectRef ref = ref_of(object);
+  auto where = locate(ref.api_version, ref.kind, ref.namespace_name);
+  const std::string context =
+      "replace " + describe(ref.api_version, ref.kind, where ? where->second : ref.namespace_name, ref.name);
+  if (!where) return where.error().wrap(context);
+  ApplyOptions query = options;
+  query.force_conflicts = ForceConflicts::no;  // not a PUT parameter
+  HttpRequest request;
+  request.method = "PUT";
+  request.url = url(resource_path(where->first, where->second, ref.name) + apply_query(query));
+  request.headers = {"Content-Type: application/json", "Accept: application/json"};
+  nlohmann::json body = apply_body(object, where->first, where->second);
+  // apply_body drops resourceVersion; a PUT needs it for optimistic concurrency.
+  if (object.contains("metadata") && object["metadata"].is_object() &&
+      object["metadata"].contains("resourceVersion")) {
+    body["metadata"]["resourceVersion"] = object["metadata"]["resourceVersion"];
+  }
+  request.body = wire_json(body);
+  request.idempotent = true;  // the same PUT twice: the second one is a 409 or a no-op
+  AuthMaterial used;
+  auto future = send_async(request, &used);
+  return finish_write(context, std::move(request), std::move(future), used);
+}
+
+Result<WriteResult> HttpClient::patch(const ObjectRef& ref, const nlohmann::json& json_patch) {
+  auto where = locate(ref.api_version, ref.kind, ref.namespace_name);
+  const std::string context =
+      "patch " + describe(ref.api_version, ref.kind, where ? where->second : ref.namespace_name, ref.name);
+  if (!where) return where.error().wrap(context);
+  HttpRequest request;
+  request.method = "PATCH";
+  request.url = url(resource_path(where->first, where->second, ref.name));
+  request.headers = {"Content-Type: application/json-patch+json", "Accept: application/json"};
+  request.body = wire_json(json_patch);
+  // Migration patches carry a resourceVersion: a repeat after a lost answer is a 409, not a
+  // second change.
+  request.idempotent = true;
+  AuthMaterial used;
+  auto future = send_async(request, &used);
+  return finish_write(context, std::move(request), std::move(future), used);
+}
+
 Result<std::optional<nlohmann::json>> HttpClient::get(const ObjectRef& ref) {
   auto where = locate(ref.api_version, ref.kind, ref.namespace_name);
   const std::string context =

@@ -30,7 +30,8 @@ std::string resource_path(const ResourceType& type, const std::string& namespace
 }
 
 std::string apply_query(const ApplyOptions& options) {
-  std::string q = "?fieldManager=" + url_escape(options.field_manager) + "&fieldValidation=Strict";
+  std::string q = "?fieldManager=" + url_escape(options.field_manager) + "&fieldValidation=" +
+                  (options.field_validation == FieldValidation::ignore ? "Ignore" : "Strict");
   if (options.dry_run == DryRun::all) q += "&dryRun=All";
   if (options.force_conflicts == ForceConflicts::yes) q += "&force=true";
   return q;

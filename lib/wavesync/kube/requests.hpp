@@ -21,7 +21,7 @@ std::string url_escape(std::string_view text);
 std::string resource_path(const ResourceType& type, const std::string& namespace_name,
                           const std::string& name);
 
-// `?fieldManager=wavesync&fieldValidation=Strict[&dryRun=All][&force=true]`.
+// `?fieldManager=wavesync&fieldValidation=Strict|Ignore[&dryRun=All][&force=true]`.
 std::string apply_query(const ApplyOptions& options);
 
 // The JSON body of a server-side apply: fields the server owns or rejects (status,

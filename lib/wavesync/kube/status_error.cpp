@@ -68,7 +68,7 @@ std::string detail_of(const nlohmann::json& status) {
   }
   if (conflict_count > 0) {
     return std::to_string(conflict_count) + (conflict_count == 1 ? " field conflict: " : " field conflicts: ") +
-           conflicts + "; pass --force-conflicts to take ownership";
+           conflicts + "; run without --no-force-conflicts to take ownership";
   }
   return invalid.empty() ? message : invalid;
 }
@@ -86,6 +86,15 @@ bool namespace_terminating(const nlohmann::json& status) {
   return false;
 }
 
+// Server-side apply answers a manifest whose field has the wrong type (`replicas: "three"`)
+// with 500 "failed to create typed patch object" (apiserver fieldmanager, structured-merge-diff):
+// the server rejected the object, it is not unreachable.
+bool rejects_object(const nlohmann::json& status) {
+  const std::string message = text_at(status, "message");
+  return message.find("failed to create typed patch object") != std::string::npos ||
+         message.find("failed to create typed live object") != std::string::npos;
+}
+
 }  // namespace
 
 Error response_error(const std::string& context, const HttpResponse& response) {
@@ -98,17 +107,20 @@ Error response_error(const std::string& context, const HttpResponse& response) {
   if (const std::string phrase = reason_phrase(response.status); !phrase.empty()) head += " " + phrase;
   std::string detail;
   bool terminating = false;
+  bool rejected = false;
   const auto parsed = parse_server_json(response.body);
   const nlohmann::json body = parsed ? *parsed : nlohmann::json();
   if (body.is_object() && text_at(body, "kind") == "Status") {
     detail = lower_first(detail_of(body));
     terminating = response.status == 403 && namespace_terminating(body);
+    rejected = response.status == 500 && rejects_object(body);
   } else {
     std::string text = neutralize_text(response.body.substr(0, 200));
     while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
     if (text.find('<') == std::string::npos) detail = text;  // skip HTML pages
   }
-  const bool cluster = response.status == 401 || (response.status == 403 && !terminating) || response.status >= 500;
+  const bool cluster = response.status == 401 || (response.status == 403 && !terminating) ||
+                       (response.status >= 500 && !rejected);
   std::string message = context + ": " + head;
   if (!detail.empty()) message += ": " + detail;
   if (response.status == 401)

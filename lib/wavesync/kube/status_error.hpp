@@ -10,7 +10,8 @@
 namespace wavesync::kube {
 
 // `context: 422 Unprocessable Entity: spec.replicas: Invalid value: -1: must be ...`.
-// Exit code 4 for transport failures, 401, 403 and 5xx; 1 otherwise.
+// Exit code 4 for transport failures, 401, 403 and 5xx; 1 otherwise, including the 500 that
+// server-side apply gives an object whose field has the wrong type.
 Error response_error(const std::string& context, const HttpResponse& response);
 
 // `Unprocessable Entity` for 422; empty for unknown codes.

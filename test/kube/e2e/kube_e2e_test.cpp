@@ -123,8 +123,8 @@ TEST_CASE("A field-manager conflict names the other manager", "[e2e][apply]") {
   CHECK(conflict[0].error().http_status == 409);
   CHECK(conflict[0].error().message ==
         "apply v1 ConfigMap " + e2e::run_namespace() +
-            "/contested: 409 Conflict: 1 field conflict: .data.key (owned by \"manager-a\"); pass "
-            "--force-conflicts to take ownership");
+            "/contested: 409 Conflict: 1 field conflict: .data.key (owned by \"manager-a\"); run "
+            "without --no-force-conflicts to take ownership");
   kube::ApplyOptions force;
   force.force_conflicts = kube::ForceConflicts::yes;
   auto forced = client->apply({config_map("contested", "from-wavesync")}, force);
