@@ -11,7 +11,7 @@ TEST_CASE("an immutable-field rejection names every immutable field", "[engine]"
                     "core.PodTemplateSpec{...}: field is immutable]";
   CHECK(*engine::immutable_hint(msg) ==
         "spec.template is immutable; to recreate the object on change set argocd.argoproj.io/sync-options: "
-        "Force=true (or Replace=true), or delete it first");
+        "Force=true (or Replace=true,Force=true), or delete it first");
   CHECK_FALSE(engine::immutable_hint("spec.replicas: Invalid value: -1").has_value());
 }
 

@@ -113,12 +113,14 @@ TEST_CASE("a changed immutable field is reported with the field and a hint", "[e
   web["spec"]["selector"]["matchLabels"]["tier"] = "front";
   auto result = c.sync(plan_of({resource(web)}));
   CHECK(result.exit_code == 1);
-  REQUIRE(result.reasons.size() == 1);
+  // Found by the dry run before any write.
+  CHECK(c.client.writes().empty());
+  REQUIRE(result.reasons.size() == 2);
   CHECK(result.reasons[0] ==
-        "apps/v1 Deployment default/web: apply apps/v1 Deployment default/web: 422 Unprocessable Entity: "
+        "manifests/app.yaml:1: apps/v1 Deployment default/web: apply apps/v1 Deployment default/web: 422 Unprocessable Entity: "
         "Deployment.apps \"web\" is invalid: spec.selector: Invalid value: \"...\": field is immutable; hint: "
         "spec.selector is immutable; to recreate the object on change set argocd.argoproj.io/sync-options: "
-        "Force=true (or Replace=true), or delete it first");
+        "Force=true (or Replace=true,Force=true), or delete it first");
 }
 
 // argocd-semantics.md §7.18 (Force)
@@ -134,23 +136,113 @@ TEST_CASE("Force=true deletes and recreates an object whose change the server re
                                                        "apply apps/v1 Deployment default/web"});
 }
 
-// argocd-semantics.md §7.18 (Replace, live object exists)
-TEST_CASE("Replace=true deletes an existing object and creates it again", "[engine][failure]") {
+TEST_CASE("Force=true does not recreate an object after a 409 field-manager conflict", "[engine][failure]") {
   Cluster c;
   c.client.seed(config_map("default", "a"));
-  auto result = c.sync(plan_of({resource(config_map("default", "a"), 0, {{"Replace", "true"}})}));
-  CHECK(result.exit_code == 0);
-  CHECK(c.client.writes() == std::vector<std::string>{"delete v1 ConfigMap default/a foreground",
-                                                       "apply v1 ConfigMap default/a"});
+  fakes::Fault conflict;
+  conflict.verb = "apply";
+  conflict.kind = "ConfigMap";
+  conflict.error = Error{"apply v1 ConfigMap default/a: 409 Conflict: 1 field conflict", 1, 409};
+  c.client.inject_fault(conflict);
+  engine::RunOptions options;
+  options.force_conflicts = kube::ForceConflicts::no;
+  auto result = c.sync(plan_of({resource(config_map("default", "a"), 0, {{"Force", "true"}})}), options);
+  CHECK(result.exit_code == 1);
+  CHECK(c.client.writes() == std::vector<std::string>{"apply v1 ConfigMap default/a"});
 }
 
-// argocd-semantics.md §7.18 (Replace on a Namespace)
-TEST_CASE("Replace=true on a Namespace is a plain apply so its contents survive", "[engine][failure]") {
+// Argo CD's applyObject: `kubectl replace` when the object exists, create when it does not.
+TEST_CASE("Replace=true replaces an existing object in place, keeping its uid", "[engine][failure]") {
+  Cluster c;
+  c.client.seed(config_map("default", "a"));
+  const std::string uid = c.client.object(fakes::ref("v1", "ConfigMap", "default", "a"))->at("metadata").value("uid", "");
+  json changed = config_map("default", "a");
+  changed["data"]["k"] = "changed";
+  auto result = c.sync(plan_of({resource(changed, 0, {{"Replace", "true"}})}));
+  CHECK(result.exit_code == 0);
+  CHECK(c.client.writes() == std::vector<std::string>{"update v1 ConfigMap default/a"});
+  auto live = c.client.object(fakes::ref("v1", "ConfigMap", "default", "a"));
+  CHECK(live->at("data")["k"] == "changed");
+  CHECK(live->at("metadata").value("uid", "") == uid);
+}
+
+TEST_CASE("Replace=true creates a missing object", "[engine][failure]") {
+  Cluster c;
+  auto result = c.sync(plan_of({resource(config_map("default", "a"), 0, {{"Replace", "true"}})}));
+  CHECK(result.exit_code == 0);
+  CHECK(c.client.writes() == std::vector<std::string>{"create v1 ConfigMap default/a"});
+}
+
+TEST_CASE("Replace=true,Force=true deletes an existing object and creates it again", "[engine][failure]") {
+  Cluster c;
+  c.client.seed(config_map("default", "a"));
+  auto result = c.sync(plan_of({resource(config_map("default", "a"), 0, {{"Replace", "true"}, {"Force", "true"}})}));
+  CHECK(result.exit_code == 0);
+  CHECK(c.client.writes() == std::vector<std::string>{"delete v1 ConfigMap default/a foreground",
+                                                       "create v1 ConfigMap default/a"});
+}
+
+TEST_CASE("Replace=true,Force=true on a Namespace is a plain update so its contents survive", "[engine][failure]") {
   Cluster c;
   c.seed_namespace("shop");
-  auto result = c.sync(plan_of({resource(c.ns("shop"), 0, {{"Replace", "true"}})}));
+  auto result = c.sync(plan_of({resource(c.ns("shop"), 0, {{"Replace", "true"}, {"Force", "true"}})}));
   CHECK(result.exit_code == 0);
-  CHECK(c.client.writes() == std::vector<std::string>{"apply v1 Namespace shop"});
+  CHECK(c.client.writes() == std::vector<std::string>{"update v1 Namespace shop"});
+}
+
+TEST_CASE("an object kubectl applied client-side is taken over and applied again", "[engine][failure]") {
+  Cluster c;
+  json live = config_map("default", "settings");
+  live["metadata"]["managedFields"] = json::parse(R"([{"manager":"kubectl-client-side-apply","operation":"Update",
+    "apiVersion":"v1","fieldsType":"FieldsV1","fieldsV1":{"f:data":{"f:k":{},"f:dropped":{}}}}])");
+  c.client.seed(live);
+  auto result = c.sync(plan_of({resource(config_map("default", "settings"))}));
+  CHECK(result.exit_code == 0);
+  CHECK(c.client.writes() == std::vector<std::string>{"apply v1 ConfigMap default/settings",
+                                                       "patch v1 ConfigMap default/settings",
+                                                       "apply v1 ConfigMap default/settings"});
+  auto managers = c.client.object(fakes::ref("v1", "ConfigMap", "default", "settings"))->at("metadata")["managedFields"];
+  REQUIRE(managers.size() == 1);
+  CHECK(managers[0]["manager"] == "wavesync");
+  CHECK(managers[0]["operation"] == "Apply");
+}
+
+TEST_CASE("an object the dry run rejects in a late wave stops the sync before any write", "[engine][failure]") {
+  Cluster c;
+  fakes::Fault invalid;
+  invalid.verb = "dry-run-apply";
+  invalid.name = "late";
+  invalid.error = Error{"apply v1 ConfigMap default/late: 422 Unprocessable Entity: data: Invalid value", 1, 422};
+  c.client.inject_fault(invalid);
+  bool parent_written = false;
+  engine::RunOptions options;
+  options.before_first_write = [&]() -> Result<void> {
+    parent_written = true;
+    return {};
+  };
+  auto result = c.sync(plan_of({resource(config_map("default", "early"), -1), resource(config_map("default", "late"), 5)}),
+                       options);
+  CHECK(result.exit_code == 1);
+  CHECK(c.client.writes().empty());
+  CHECK_FALSE(parent_written);
+  CHECK(result.reasons == std::vector<std::string>{
+                              "manifests/app.yaml:1: v1 ConfigMap default/late: apply v1 ConfigMap default/late: 422 "
+                              "Unprocessable Entity: data: Invalid value",
+                              "nothing was written: the server's dry run rejected 1 object"});
+  CHECK(c.sink.has("apply-failed v1 ConfigMap default/late"));
+}
+
+TEST_CASE("before_first_write runs once the dry run passed, before the first write", "[engine][failure]") {
+  Cluster c;
+  std::size_t writes_before = 99;
+  engine::RunOptions options;
+  options.before_first_write = [&]() -> Result<void> {
+    writes_before = c.client.writes().size();
+    return {};
+  };
+  auto result = c.sync(plan_of({resource(config_map("default", "a"))}), options);
+  CHECK(result.exit_code == 0);
+  CHECK(writes_before == 0);
 }
 
 TEST_CASE("the sync times out with exit code 3 and lists what is not ready and why", "[engine][failure]") {
@@ -250,8 +342,8 @@ TEST_CASE("an unknown kind fails the step with the server's message", "[engine][
   Cluster c;
   auto result = c.sync(plan_of({resource(object("example.com/v1", "Gadget", "default", "g"))}));
   CHECK(result.exit_code == 1);
-  CHECK(result.reasons[0] == "example.com/v1 Gadget default/g: resolve example.com/v1 Gadget: the server doesn't have a "
-                             "resource type \"Gadget\" in \"example.com/v1\"");
+  CHECK(result.reasons[0] == "manifests/app.yaml:1: example.com/v1 Gadget default/g: resolve example.com/v1 Gadget: "
+                             "the server doesn't have a resource type \"Gadget\" in \"example.com/v1\"");
 }
 
 TEST_CASE("a Deployment whose pods wait for a missing Secret fails with a reason naming it", "[engine][failure]") {

@@ -3,5 +3,7 @@ list(APPEND WAVESYNC_TEST_SOURCES
   engine/hooks_test.cpp
   engine/failures_test.cpp
   engine/apply_outcome_test.cpp
+  engine/adoption_test.cpp
+  engine/validation_test.cpp
   engine/prune_runner_test.cpp)
 list(APPEND WAVESYNC_TEST_LIBS wavesync_engine)

@@ -22,11 +22,6 @@ std::optional<std::time_t> parse_time(const nlohmann::json& value) {
   return timegm(&tm);
 }
 
-bool has_option(const PlannedResource& r, const char* name) {
-  auto it = r.sync_options.values.find(name);
-  return it != r.sync_options.values.end() && it->second == "true";
-}
-
 }  // namespace
 
 ApplyResult classify_apply(const nlohmann::json& live, TimePoint sync_start, const std::string& field_manager) {
@@ -66,18 +61,7 @@ std::optional<std::string> immutable_hint(const std::string& server_message) {
   }
   if (fields.empty()) fields = "a field";
   return fields + " is immutable; to recreate the object on change set "
-                  "argocd.argoproj.io/sync-options: Force=true (or Replace=true), or delete it first";
-}
-
-WriteMode write_mode(const PlannedResource& resource) {
-  if (has_option(resource, "Replace")) {
-    const std::string kind = resource.resource.kind();
-    const std::string group = group_of(resource.resource.api_version());
-    if ((kind == "Namespace" && group.empty()) || kind == "CustomResourceDefinition") return WriteMode::apply;
-    return WriteMode::replace;
-  }
-  if (has_option(resource, "Force")) return WriteMode::force;
-  return WriteMode::apply;
+                  "argocd.argoproj.io/sync-options: Force=true (or Replace=true,Force=true), or delete it first";
 }
 
 }  // namespace wavesync::engine

@@ -1,6 +1,6 @@
 // Reading the server's answer to an apply: whether it created, changed or left the object
-// alone, and what to tell a person when a field is immutable. Also how a resource's sync
-// options (Replace=true, Force=true) choose the write. Pure.
+// alone, and what to tell a person when a field is immutable. Pure. How sync options choose the
+// write is plan/object_policy.hpp.
 #pragma once
 
 #include "wavesync/engine/clock.hpp"
@@ -24,14 +24,5 @@ ApplyResult classify_apply(const nlohmann::json& live, TimePoint sync_start, con
 // `spec.selector is immutable; set argocd.argoproj.io/sync-options: Force=true (delete and
 // recreate) or delete the object first`. nullopt for any other error.
 std::optional<std::string> immutable_hint(const std::string& server_message);
-
-// How a resource is written (argocd-semantics.md §5 and §7.18).
-enum class WriteMode {
-  apply,     // server-side apply
-  replace,   // Replace=true: delete (foreground, wait) then create when it exists; plain apply
-             // for a CRD or Namespace, whose contents must not be wiped
-  force,     // Force=true: apply; when the server rejects the change, delete and recreate
-};
-WriteMode write_mode(const PlannedResource& resource);
 
 }  // namespace wavesync::engine

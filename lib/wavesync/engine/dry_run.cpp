@@ -3,6 +3,8 @@
 // they are reported as "would be created" instead of as rejections (k8s-client.md §3.5).
 #include "wavesync/engine/syncer.hpp"
 
+#include "wavesync/plan/object_policy.hpp"
+
 #include <set>
 
 namespace wavesync::engine::detail {
@@ -46,7 +48,9 @@ SyncResult Syncer::run_dry() {
         ++rejected;
         continue;
       }
-      auto results = client_.apply({item.body}, options);
+      kube::ApplyOptions item_options = options;
+      if (skips_field_validation(item.planned->sync_options)) item_options.field_validation = kube::FieldValidation::ignore;
+      auto results = client_.apply({item.body}, item_options);
       if (results[0]) {
         ++applied_;
         Event e = event(EventType::resource_applied, &step, &item);

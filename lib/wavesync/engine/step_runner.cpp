@@ -3,6 +3,9 @@
 // "moving on" rule (§3.1), driven by watch events instead of re-entrant Sync() calls.
 #include "wavesync/engine/syncer.hpp"
 
+#include "wavesync/engine/adoption.hpp"
+#include "wavesync/plan/object_policy.hpp"
+
 #include <algorithm>
 
 namespace wavesync::engine::detail {
@@ -142,7 +145,7 @@ Stop Syncer::delete_before_create(StepItems& step, std::vector<Item*> targets, T
       continue;
     }
     view_.record(item->id, **live);
-    const auto& policy = item->hook ? "BeforeHookCreation" : "Replace=true";
+    const auto& policy = item->hook ? "BeforeHookCreation" : "Replace=true,Force=true";
     auto removed = client_.remove(ref_of(item->id), kube::Propagation::foreground);
     Event e = event(EventType::deleting, &step, item);
     e.message = removed ? std::string(policy) : removed.error().message;
@@ -189,29 +192,51 @@ Stop Syncer::recreate(StepItems& step, Item& item, TimePoint deadline) {
 }
 
 Stop Syncer::apply_run(StepItems& step, std::vector<Item*> run, TimePoint deadline) {
-  std::vector<Item*> ready;
+  std::vector<Item*> prepared;
   for (Item* item : run)
-    if (prepare(step, *item)) ready.push_back(item);
-  if (ready.empty()) return Stop::none;
+    if (prepare(step, *item)) prepared.push_back(item);
+  if (prepared.empty()) return Stop::none;
   std::vector<ObjectId> ids;
-  std::vector<nlohmann::json> bodies;
-  for (Item* item : ready) {
+  for (Item* item : prepared)
     if (item->watched) ids.push_back(item->id);
-    bodies.push_back(item->body);
-  }
   if (auto covered = ids.empty() ? Result<void>{} : view_.cover(ids); !covered) {
     reasons_.push_back(covered.error().message);
     return Stop::failed;
   }
-  kube::ApplyOptions options{options_.dry_run, options_.force_conflicts, options_.field_manager};
+  // Replace=true objects are written in place (PUT or create); the rest are applied together,
+  // Validate=false ones in a call of their own (field validation is per request).
+  std::vector<Item*> strict;
+  std::vector<Item*> loose;
+  for (Item* item : prepared) {
+    const WriteMode mode = write_mode(item->planned->sync_options);
+    if (mode == WriteMode::replace || mode == WriteMode::replace_force) {
+      write_in_place(step, *item);
+      continue;
+    }
+    (skips_field_validation(item->planned->sync_options) ? loose : strict).push_back(item);
+  }
+  for (auto* batch : {&strict, &loose}) {
+    if (batch->empty()) continue;
+    const auto validation = batch == &loose ? kube::FieldValidation::ignore : kube::FieldValidation::strict;
+    if (Stop stop = apply_batch(step, *batch, validation, deadline); stop != Stop::none) return stop;
+  }
+  return wait_ready_prerequisites(step, prepared, deadline);
+}
+
+Stop Syncer::apply_batch(StepItems& step, const std::vector<Item*>& ready, kube::FieldValidation validation,
+                         TimePoint deadline) {
+  std::vector<nlohmann::json> bodies;
+  for (Item* item : ready) bodies.push_back(item->body);
+  kube::ApplyOptions options{options_.dry_run, options_.force_conflicts, options_.field_manager, validation};
   auto results = client_.apply(bodies, options);
   bodies = {};
   for (std::size_t i = 0; i < ready.size(); ++i) {
     Item& item = *ready[i];
+    const bool adopted = results[i] && options_.dry_run == kube::DryRun::none && adopt(item, results[i], options);
     if (!results[i]) {
       const Error& error = results[i].error();
       if (error.exit_code == exit_code::k_cluster) cluster_error_exit_ = exit_code::k_cluster;
-      if (write_mode(*item.planned) == WriteMode::force && (error.http_status == 422 || error.http_status == 409)) {
+      if (recreate_after_rejection(write_mode(item.planned->sync_options), error.http_status)) {
         if (Stop stop = recreate(step, item, deadline); stop != Stop::none) return stop;
         continue;
       }
@@ -220,20 +245,27 @@ Stop Syncer::apply_run(StepItems& step, std::vector<Item*> run, TimePoint deadli
       fail_item(step, item, message, EventType::apply_failed);
       continue;
     }
-    item.applied = true;
-    ++applied_;
-    item.state = ItemState::running;
-    // An object nothing waits on is only ever asked "does it have a health rule?", which its
-    // metadata answers; keeping just that keeps 10,000 ConfigMaps from holding their data twice.
-    view_.record(item.id, item.watched ? results[i]->object : identity_of(results[i]->object));
-    Event e = event(item.hook ? EventType::hook_started : EventType::resource_applied, &step, &item);
-    e.apply_result = classify_apply(results[i]->object, start_, options_.field_manager);
-    e.warnings = results[i]->warnings;
-    events_.emit(e);
-    // The plan keeps the manifest; this applied copy is not sent again.
-    item.body = nlohmann::json();
+    record_written(step, item, *results[i], classify_apply(results[i]->object, start_, options_.field_manager),
+                   adopted ? "took over the fields kubectl apply (client-side) owned" : "");
   }
-  return wait_ready_prerequisites(step, ready, deadline);
+  return Stop::none;
+}
+
+void Syncer::record_written(StepItems& step, Item& item, const kube::WriteResult& written, ApplyResult result,
+                            std::string message) {
+  item.applied = true;
+  ++applied_;
+  item.state = ItemState::running;
+  // An object nothing waits on is only ever asked "does it have a health rule?", which its
+  // metadata answers; keeping just that keeps 10,000 ConfigMaps from holding their data twice.
+  view_.record(item.id, item.watched ? written.object : identity_of(written.object));
+  Event e = event(item.hook ? EventType::hook_started : EventType::resource_applied, &step, &item);
+  e.apply_result = result;
+  e.warnings = written.warnings;
+  e.message = std::move(message);
+  events_.emit(e);
+  // The plan keeps the manifest; this applied copy is not sent again.
+  item.body = nlohmann::json();
 }
 
 Stop Syncer::wait_ready_prerequisites(StepItems& step, const std::vector<Item*>& run, TimePoint deadline) {
@@ -386,11 +418,13 @@ Stop Syncer::run_step(StepItems& step, bool final) {
   // 0. Prunes come first in their wave (§3.3).
   if (Stop stop = run_prunes(step, deadline); stop != Stop::none) return finish(result_of(stop), stop);
 
-  // 1. Deletions before creation: BeforeHookCreation hooks and Replace=true objects.
+  // 1. Deletions before creation: BeforeHookCreation hooks and Replace=true,Force=true objects
+  // (`kubectl replace --force`; never a CRD or a Namespace, whose contents would go with it).
   std::vector<Item*> deletions;
   for (Item& item : step.items) {
     bool bhc = item.hook && item.planned->hook->has_policy(DeletePolicy::before_hook_creation);
-    bool replace = write_mode(*item.planned) == WriteMode::replace;
+    bool replace = write_request(write_mode(item.planned->sync_options), item.id.api_version, item.id.kind, true) ==
+                   WriteRequest::delete_and_create;
     if ((bhc || replace) && prepare(step, item)) deletions.push_back(&item);
   }
   if (!deletions.empty()) {

@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,6 +44,9 @@ struct RunOptions {
   // when the plan has none); the step goes on once they are gone.
   std::vector<applyset::PruneTarget> prunes;
   kube::Propagation prune_propagation = kube::Propagation::foreground;
+  // Called once the dry run of the whole plan passed, before the first write (e.g. to record the
+  // ApplySet's superset). An error ends the sync with its exit code, nothing written by it.
+  std::function<Result<void>()> before_first_write;
 };
 
 struct SyncResult {
@@ -53,7 +57,9 @@ struct SyncResult {
   std::size_t applied = 0;               // objects written (or dry-run applied)
 };
 
-// Blocks until the sync ends. Steps with phase SyncFail run only when the sync fails.
+// Blocks until the sync ends. Steps with phase SyncFail run only when the sync fails. Before
+// the first write every object is dry-run on the server (engine/validation.hpp): if the server
+// would reject any, nothing is written and the sync fails (exit 1, 4 when it is unreachable).
 SyncResult run_sync(const Plan& plan, kube::Client& client, Clock& clock, EventSink& events,
                     const RunOptions& options);
 

@@ -2,6 +2,7 @@
 
 #include "wavesync/engine/diagnose.hpp"
 #include "wavesync/engine/hook_names.hpp"
+#include "wavesync/engine/validation.hpp"
 
 #include <csignal>
 
@@ -116,6 +117,7 @@ SyncResult Syncer::run() {
   started.count = steps_.size();
   events_.emit(started);
   if (options_.dry_run == kube::DryRun::all) return run_dry();
+  if (std::optional<SyncResult> refused = validate_before_writing()) return *refused;
   watch_everything_known();
 
   for (std::size_t i = 0; i < steps_.size(); ++i) {
@@ -129,6 +131,40 @@ SyncResult Syncer::run() {
     }
   }
   return finish_success();
+}
+
+std::optional<SyncResult> Syncer::validate_before_writing() {
+  ValidationOptions validation{options_.force_conflicts, options_.field_manager};
+  ValidationReport report = validate_plan(plan_, client_, validation);
+  if (report.exit_code == 0) {
+    if (!options_.before_first_write) return std::nullopt;
+    auto ready = options_.before_first_write();
+    if (ready) return std::nullopt;
+    reasons_.push_back(ready.error().message);
+    report.exit_code = ready.error().exit_code;
+  }
+  // Events carry the step each failing object belongs to.
+  std::map<const PlannedResource*, std::pair<StepItems*, Item*>> where;
+  for (StepItems& step : steps_)
+    for (Item& item : step.items) where[item.planned] = {&step, &item};
+  for (Item& item : sync_fail_.items) where[item.planned] = {&sync_fail_, &item};
+  for (const ValidationFailure& failure : report.failures) {
+    auto [step, item] = where[failure.planned];
+    Event e = event(EventType::apply_failed, step, item);
+    e.message = "rejected by the dry run before any write: " + failure.message;
+    events_.emit(e);
+    reasons_.push_back(describe(failure));
+  }
+  if (!report.failures.empty()) {
+    reasons_.push_back("nothing was written: the server's dry run rejected " + std::to_string(report.failures.size()) +
+                       (report.failures.size() == 1 ? " object" : " objects"));
+  }
+  SyncResult result;
+  result.outcome = SyncOutcome::failed;
+  result.exit_code = report.exit_code;
+  result.reasons = reasons_;
+  emit_done(result);
+  return result;
 }
 
 void Syncer::emit_done(SyncResult& result) {

@@ -1,6 +1,7 @@
 // Syncer: the state of one run_sync call (internal to engine/). syncer.cpp holds the flow
 // (steps, failure, SyncFail, hook deletion); step_runner.cpp runs one step (deletions, kind
-// runs, waiting); dry_run.cpp the --dry-run pass.
+// runs, waiting); write_in_place.cpp Replace=true writes and adopting kubectl's objects;
+// dry_run.cpp the --dry-run pass.
 #pragma once
 
 #include "wavesync/engine/apply_outcome.hpp"
@@ -47,6 +48,9 @@ class Syncer {
  private:
   // syncer.cpp
   void build_items();
+  // The dry run of the whole plan, then options_.before_first_write; a result when the sync
+  // must end before its first write.
+  std::optional<SyncResult> validate_before_writing();
   void watch_everything_known();
   SyncResult finish_success();
   SyncResult finish_failure(StepItems& step);
@@ -60,6 +64,18 @@ class Syncer {
   Stop run_step(StepItems& step, bool final);
   Stop delete_before_create(StepItems& step, std::vector<Item*> targets, TimePoint deadline);
   Stop apply_run(StepItems& step, std::vector<Item*> run, TimePoint deadline);
+  Stop apply_batch(StepItems& step, const std::vector<Item*>& ready, kube::FieldValidation validation,
+                   TimePoint deadline);
+  // The item was written: mark it running, record what the server answered, emit the event.
+  void record_written(StepItems& step, Item& item, const kube::WriteResult& written, ApplyResult result,
+                      std::string message);
+
+  // write_in_place.cpp
+  void write_in_place(StepItems& step, Item& item);
+  // After a successful apply: when kubectl's client-side apply still owns fields of the object,
+  // moves them to wavesync and applies again (so fields dropped from the manifest go). True
+  // when it did; `result` then holds the second apply's answer (or the failure).
+  bool adopt(Item& item, Result<kube::WriteResult>& result, const kube::ApplyOptions& options);
   Stop recreate(StepItems& step, Item& item, TimePoint deadline);
   Stop wait_ready_prerequisites(StepItems& step, const std::vector<Item*>& run, TimePoint deadline);
   Stop wait_healthy(StepItems& step, TimePoint deadline);

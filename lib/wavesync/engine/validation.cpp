@@ -1,0 +1,164 @@
+#include "wavesync/engine/validation.hpp"
+
+#include "wavesync/engine/apply_outcome.hpp"
+#include "wavesync/plan/object_policy.hpp"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+#include <utility>
+
+namespace wavesync::engine {
+
+namespace {
+
+struct Candidate {
+  const PlannedResource* planned = nullptr;
+  ObjectId id;
+  nlohmann::json body;
+  bool create = false;  // generateName only: a dry-run create
+};
+
+// The kinds and namespaces this plan brings itself.
+struct Brought {
+  std::set<std::pair<std::string, std::string>> crds;  // (group, kind)
+  std::set<std::string> namespaces;
+};
+
+Brought brought_by(const Plan& plan) {
+  Brought out;
+  for (const Step& step : plan.steps) {
+    for (const PlannedResource& r : step.resources) {
+      const std::string api_version = r.resource.api_version();
+      if (is_namespace(api_version, r.resource.kind())) out.namespaces.insert(r.resource.name());
+      if (is_crd(api_version, r.resource.kind())) {
+        const auto spec = r.resource.object.value("spec", nlohmann::json::object());
+        if (!spec.is_object()) continue;
+        const auto names = spec.value("names", nlohmann::json::object());
+        if (!names.is_object()) continue;
+        out.crds.insert({spec.value("group", ""), names.value("kind", "")});
+      }
+    }
+  }
+  return out;
+}
+
+// A 422 the real write answers by deleting and re-creating the object.
+bool recreated_on_rejection(const PlannedResource& r) {
+  const wavesync::WriteMode mode = wavesync::write_mode(r.sync_options);
+  if (mode == wavesync::WriteMode::force || mode == wavesync::WriteMode::replace_force) return true;
+  return r.hook && r.hook->has_policy(DeletePolicy::before_hook_creation);
+}
+
+bool namespace_missing(const Error& error, const std::string& namespace_name) {
+  return error.http_status == 404 && !namespace_name.empty() &&
+         error.message.find("namespaces \"" + namespace_name + "\" not found") != std::string::npos;
+}
+
+}  // namespace
+
+std::string describe(const ValidationFailure& failure) {
+  return failure.planned->resource.source.file_line() + ": " + failure.id.str() + ": " + failure.message;
+}
+
+ValidationReport validate_plan(const Plan& plan, kube::Client& client, const ValidationOptions& options) {
+  ValidationReport report;
+  const Brought brought = brought_by(plan);
+  auto fail = [&](const PlannedResource& r, ObjectId id, const Error& error) {
+    if (error.exit_code == exit_code::k_cluster) report.exit_code = exit_code::k_cluster;
+    std::string message = error.message;
+    if (auto hint = immutable_hint(message)) message += "; hint: " + *hint;
+    report.failures.push_back({&r, std::move(id), std::move(message)});
+  };
+
+  // 1. Discovery of every kind, once per kind (getSyncTasks' "check permissions" loop).
+  std::map<std::pair<std::string, std::string>, Result<kube::ResourceType>> kinds;
+  std::vector<Candidate> candidates;
+  for (const Step& step : plan.steps) {
+    for (const PlannedResource& r : step.resources) {
+      ObjectId id{r.resource.api_version(), r.resource.kind(), r.resource.namespace_name(), r.resource.name()};
+      auto key = std::make_pair(id.api_version, id.kind);
+      auto found = kinds.find(key);
+      if (found == kinds.end()) found = kinds.emplace(key, client.resolve(id.api_version, id.kind)).first;
+      const Result<kube::ResourceType>& type = found->second;
+      if (!type) {
+        if (brought.crds.count({group_of(id.api_version), id.kind}) != 0) {
+          report.unchecked.push_back({&r, id, "its CustomResourceDefinition is created by this sync"});
+        } else if (skip_dry_run_on_missing_resource(r.sync_options) && type.error().exit_code != exit_code::k_cluster) {
+          report.unchecked.push_back({&r, id, "SkipDryRunOnMissingResource=true and the server does not serve " +
+                                                  id.api_version + " " + id.kind});
+        } else {
+          fail(r, id, type.error());
+        }
+        continue;
+      }
+      if (!type->namespaced) id.namespace_name.clear();
+      Candidate c{&r, id, r.resource.object, false};
+      if (id.name.empty()) c.create = true;
+      if (!type->namespaced && c.body.contains("metadata")) c.body["metadata"].erase("namespace");
+      candidates.push_back(std::move(c));
+    }
+  }
+  if (report.exit_code == exit_code::k_cluster) return report;
+
+  // 2. One dry run per object. Objects sharing options go in one concurrent call.
+  std::map<std::pair<bool, bool>, std::vector<std::size_t>> batches;  // (ignore fields, force) -> candidates
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    const Candidate& c = candidates[i];
+    if (c.create) continue;
+    const bool ignore = skips_field_validation(c.planned->sync_options);
+    // Replace writes the whole object: no other manager's fields survive it anyway.
+    const wavesync::WriteMode mode = wavesync::write_mode(c.planned->sync_options);
+    const bool force = options.force_conflicts == kube::ForceConflicts::yes ||
+                       (mode != wavesync::WriteMode::apply && mode != wavesync::WriteMode::force);
+    batches[{ignore, force}].push_back(i);
+  }
+  std::vector<std::optional<Error>> errors(candidates.size());
+  for (const auto& [flags, members] : batches) {
+    kube::ApplyOptions apply{kube::DryRun::all, flags.second ? kube::ForceConflicts::yes : kube::ForceConflicts::no,
+                             options.field_manager,
+                             flags.first ? kube::FieldValidation::ignore : kube::FieldValidation::strict};
+    std::vector<nlohmann::json> bodies;
+    bodies.reserve(members.size());
+    for (std::size_t i : members) bodies.push_back(candidates[i].body);
+    auto results = client.apply(bodies, apply);
+    for (std::size_t k = 0; k < members.size(); ++k)
+      if (!results[k]) errors[members[k]] = results[k].error();
+  }
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    if (!candidates[i].create) continue;
+    auto created = client.create(candidates[i].body, kube::DryRun::all);
+    if (!created) errors[i] = created.error();
+  }
+
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    const Candidate& c = candidates[i];
+    if (!errors[i]) {
+      ++report.checked;
+      continue;
+    }
+    const Error& error = *errors[i];
+    if (namespace_missing(error, c.id.namespace_name) && brought.namespaces.count(c.id.namespace_name) != 0) {
+      report.unchecked.push_back({c.planned, c.id, "namespace " + c.id.namespace_name + " is created by this sync"});
+      continue;
+    }
+    if (error.http_status == 422 && recreated_on_rejection(*c.planned)) {
+      ++report.checked;
+      continue;
+    }
+    fail(*c.planned, c.id, error);
+  }
+  // Discovery failures were found first; list everything in plan order.
+  std::map<const PlannedResource*, std::size_t> position;
+  for (const Step& step : plan.steps)
+    for (const PlannedResource& r : step.resources) position.emplace(&r, position.size());
+  std::stable_sort(report.failures.begin(), report.failures.end(),
+                   [&](const auto& a, const auto& b) { return position[a.planned] < position[b.planned]; });
+  std::stable_sort(report.unchecked.begin(), report.unchecked.end(),
+                   [&](const auto& a, const auto& b) { return position[a.planned] < position[b.planned]; });
+  if (report.exit_code == 0 && !report.failures.empty()) report.exit_code = exit_code::k_sync_failed;
+  return report;
+}
+
+}  // namespace wavesync::engine

@@ -1,0 +1,98 @@
+// Writes that are not a plain server-side apply: Replace=true (Argo CD's applyObject:
+// `kubectl replace`, a PUT of the whole object, or create when it is missing) and adopting an
+// object `kubectl apply` wrote client-side (kubectl apply --server-side's migrateToSSAIfNecessary
+// and Argo CD's performCSAUpgradeMigration).
+#include "wavesync/engine/syncer.hpp"
+
+#include "wavesync/engine/adoption.hpp"
+#include "wavesync/plan/object_policy.hpp"
+
+namespace wavesync::engine::detail {
+
+namespace {
+
+kube::ObjectRef ref_of(const ObjectId& id) {
+  return kube::ObjectRef{id.api_version, id.kind, id.namespace_name, id.name};
+}
+
+std::string resource_version(const nlohmann::json& object) {
+  const auto meta = object.find("metadata");
+  if (meta == object.end() || !meta->is_object()) return "";
+  const auto rv = meta->find("resourceVersion");
+  return rv != meta->end() && rv->is_string() ? rv->get<std::string>() : "";
+}
+
+// kubectl's maxPatchRetry: a migration patch that keeps meeting newer versions gives up.
+constexpr int k_migration_attempts = 5;
+
+}  // namespace
+
+void Syncer::write_in_place(StepItems& step, Item& item) {
+  auto live = client_.get(ref_of(item.id));
+  if (!live) {
+    if (live.error().exit_code == exit_code::k_cluster) cluster_error_exit_ = exit_code::k_cluster;
+    fail_item(step, item, live.error().message, EventType::apply_failed);
+    return;
+  }
+  const WriteRequest request =
+      write_request(write_mode(item.planned->sync_options), item.id.api_version, item.id.kind, live->has_value());
+  Result<kube::WriteResult> written = Error{};
+  ApplyResult result = ApplyResult::created;
+  if (request == WriteRequest::update) {
+    // `kubectl replace`: the whole object, conditional on the version just read.
+    nlohmann::json body = item.body;
+    const std::string before = resource_version(**live);
+    body["metadata"]["resourceVersion"] = before;
+    kube::ApplyOptions options{options_.dry_run, kube::ForceConflicts::no, options_.field_manager,
+                               skips_field_validation(item.planned->sync_options) ? kube::FieldValidation::ignore
+                                                                                  : kube::FieldValidation::strict};
+    written = client_.update(body, options);
+    if (written) result = resource_version(written->object) == before ? ApplyResult::unchanged : ApplyResult::configured;
+  } else {
+    // Missing (or deleted just before, under Force=true): created, as `kubectl create`.
+    written = client_.create(item.body, options_.dry_run);
+  }
+  if (!written) {
+    const Error& error = written.error();
+    if (error.exit_code == exit_code::k_cluster) cluster_error_exit_ = exit_code::k_cluster;
+    std::string message = error.message;
+    if (auto hint = immutable_hint(error.message)) message += "; hint: " + *hint;
+    fail_item(step, item, message, EventType::apply_failed);
+    return;
+  }
+  record_written(step, item, *written, result, request == WriteRequest::update ? "replaced" : "");
+}
+
+bool Syncer::adopt(Item& item, Result<kube::WriteResult>& result, const kube::ApplyOptions& options) {
+  std::optional<nlohmann::json> patch = client_side_apply_migration(result->object, options_.field_manager);
+  if (!patch) return false;
+  const kube::ObjectRef ref = ref_of(item.id);
+  for (int attempt = 0; attempt < k_migration_attempts; ++attempt) {
+    auto patched = client_.patch(ref, *patch);
+    if (patched) {
+      // Only now does wavesync own the fields kubectl wrote, so only a second apply removes
+      // those the manifest no longer has.
+      auto again = client_.apply({item.body}, options);
+      result = std::move(again[0]);
+      return true;
+    }
+    if (patched.error().http_status != 409) {
+      result = patched.error().wrap("take over kubectl's client-side apply fields");
+      return true;
+    }
+    auto fresh = client_.get(ref);
+    if (!fresh) {
+      result = fresh.error().wrap("take over kubectl's client-side apply fields");
+      return true;
+    }
+    if (!fresh->has_value()) return false;
+    patch = client_side_apply_migration(**fresh, options_.field_manager);
+    if (!patch) return false;
+  }
+  result = make_error("take over kubectl's client-side apply fields of " + item.id.str() +
+                          ": the object kept changing; try again",
+                      exit_code::k_sync_failed);
+  return true;
+}
+
+}  // namespace wavesync::engine::detail
