@@ -35,7 +35,7 @@ struct ApplyArgs {
   std::string wave_delay = "0s";
   bool no_wait = false;
   bool dry_run = false;
-  bool force_conflicts = false;
+  bool force_conflicts = true;  // Argo CD forces conflicts whenever it applies server-side
   std::string health_conditions = "annotated";
   OutputFlags output;  // -o, --color, --report, --junit, --timeline
   PruneFlags prune;    // --prune, --prune-last, --prune-propagation, --applyset, --applyset-namespace
@@ -138,7 +138,8 @@ void setup_apply(CLI::App& app, int* exit_code) {
   cmd->add_option("--wave-delay", args->wave_delay, "Pause after applying each non-final step")->capture_default_str();
   cmd->add_flag("--no-wait", args->no_wait, "Do not wait for the final step to become healthy");
   cmd->add_flag("--dry-run", args->dry_run, "Server-side dry run of every object; no hooks run");
-  cmd->add_flag("--force-conflicts", args->force_conflicts, "Take over fields owned by other field managers");
+  cmd->add_flag("--force-conflicts,!--no-force-conflicts", args->force_conflicts,
+                "Take over fields owned by other field managers (default); --no-force-conflicts refuses instead");
   cmd->add_option("--health-conditions", args->health_conditions,
                   "Judge custom resources by their conditions: annotated (only those annotated) or all")
       ->check(CLI::IsMember({"annotated", "all"}))

@@ -1,11 +1,13 @@
 // `wavesync delete PATHS...`: deletes the objects of the manifests in reverse plan order, waiting
 // (by watch) for each step to be gone before the next; reports finalizers when something is
-// stuck. Keeps `Delete=false` and `helm.sh/resource-policy: keep` objects; hooks are neither run
-// nor deleted. `--dry-run` lists what would go. Exit 0 done, 1 a delete was refused, 2 manifest
-// error, 3 timed out, 4 cluster access.
+// stuck. Keeps `Delete=false` and `helm.sh/resource-policy: keep` objects and CRDs (unless
+// --include-crds); hooks are neither run nor deleted. `Delete=confirm` objects are asked about on
+// a terminal, else need --confirm-delete. `--dry-run` lists what would go. Exit 0 done, 1 a
+// delete was refused, 2 manifest error, 3 timed out, 4 cluster access, 5 held for confirmation.
 #include "cluster_flags.hpp"
 #include "commands.hpp"
 #include "common.hpp"
+#include "confirm.hpp"
 
 #include "wavesync/engine/clock.hpp"
 #include "wavesync/output/deletion.hpp"
@@ -24,6 +26,8 @@ struct DeleteArgs {
   ManifestFlags manifests;
   ClusterFlags cluster;
   bool dry_run = false;
+  bool include_crds = false;
+  bool confirm_delete = false;
   std::string timeout = "5m";
 };
 
@@ -49,10 +53,21 @@ int run_delete(const DeleteArgs& args) {
     print_error(connected.error());
     return connected.error().exit_code;
   }
-  const auto steps = output::plan_deletion(connected->plan);
+  const auto steps =
+      output::plan_deletion(connected->plan, args.include_crds ? CrdDeletion::include : CrdDeletion::keep);
   if (args.dry_run) {
     fmt::print("{}", output::format_deletion_plan(steps));
     return exit_code::k_ok;
+  }
+  // Argo CD deletes nothing of an app while one of its objects waits for deletion confirmation.
+  ConfirmRequest confirm{"Delete=confirm", "delete", "--confirm-delete", {}, args.confirm_delete,
+                         !args.manifests.paths.empty() && args.manifests.paths[0] == "-"};
+  for (const auto& step : steps)
+    for (const auto& target : step.targets)
+      if (target.needs_confirmation) confirm.objects.push_back(target.id.str());
+  if (auto confirmed = confirm_deletion(confirm); !confirmed) {
+    print_error(confirmed.error());
+    return confirmed.error().exit_code;
   }
   engine::SystemClock clock;
   output::DeleteOptions options;
@@ -80,6 +95,9 @@ void setup_delete(CLI::App& app, int* exit_code) {
   add_manifest_flags(cmd, &args->manifests);
   add_cluster_flags(cmd, &args->cluster);
   cmd->add_flag("--dry-run", args->dry_run, "Only list what would be deleted");
+  cmd->add_flag("--include-crds", args->include_crds,
+                "Also delete the manifests' CustomResourceDefinitions, and with them every custom resource of their kinds");
+  cmd->add_flag("--confirm-delete", args->confirm_delete, "Delete objects marked Delete=confirm without asking");
   cmd->add_option("--timeout", args->timeout, "How long to wait for everything to be gone (exit code 3)")
       ->capture_default_str();
   cmd->footer("Example:\n  wavesync delete --dry-run ./manifests");

@@ -1,11 +1,13 @@
 #include "prune_flags.hpp"
 
 #include "common.hpp"
+#include "confirm.hpp"
 #include "version.hpp"
 
 #include "wavesync/applyset/inventory.hpp"
 
 #include <filesystem>
+#include <optional>
 
 namespace wavesync::cli {
 
@@ -13,15 +15,46 @@ namespace {
 
 std::string tooling() { return std::string(applyset::k_tooling_name) + "/v" + WAVESYNC_VERSION; }
 
-// The manifests directory's name: the first path if it is a directory, else its parent's.
-Result<std::string> default_name(const std::vector<std::string>& paths) {
-  if (paths.empty() || paths[0] == "-") {
-    return make_error("--applyset: manifests read from stdin need an ApplySet name (--applyset NAME)");
-  }
+bool under(const std::filesystem::path& path, const std::filesystem::path& dir) {
+  if (dir.empty()) return false;
+  auto rel = path.lexically_relative(dir);
+  return !rel.empty() && *rel.begin() != "..";
+}
+
+// A directory whose name says nothing stable: mktemp's and pytest's (under $TMPDIR, /tmp, /var/tmp).
+bool temporary(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::path tmp = std::filesystem::temp_directory_path(ec);
+  if (!ec) tmp = std::filesystem::weakly_canonical(tmp, ec);
+  for (const std::filesystem::path& t : {tmp, std::filesystem::path("/tmp"), std::filesystem::path("/var/tmp"),
+                                         std::filesystem::path("/dev/shm")})
+    if (under(dir, t)) return true;
+  return false;
+}
+
+// The default ApplySet name, or why there is none. Inside a git work tree: the repository
+// directory's name and the path below it (`shop-deploy-manifests`), the same on every checkout
+// and different between projects whose manifests both live in `manifests/`; else the directory's
+// name.
+struct DefaultName {
+  std::optional<std::string> name;
+  std::string why_none;  // `manifests read from stdin`, `/tmp/x is a temporary directory`
+};
+
+DefaultName default_name(const std::vector<std::string>& paths) {
+  if (paths.empty() || paths[0] == "-") return {std::nullopt, "manifests read from stdin"};
   std::error_code ec;
   std::filesystem::path path = std::filesystem::weakly_canonical(std::filesystem::absolute(paths[0], ec), ec);
   if (!std::filesystem::is_directory(path, ec)) path = path.parent_path();
-  return applyset::default_parent_name(path.filename().string());
+  if (temporary(path)) return {std::nullopt, path.string() + " is a temporary directory"};
+  for (std::filesystem::path root = path; root.has_relative_path(); root = root.parent_path()) {
+    if (std::filesystem::exists(root / ".git", ec)) {
+      const std::filesystem::path below = path.lexically_relative(root);
+      const std::string text = below == "." ? root.filename().string() : (root.filename() / below).string();
+      return {applyset::default_parent_name(text), ""};
+    }
+  }
+  return {applyset::default_parent_name(path.filename().string()), ""};
 }
 
 std::string subject(const std::string& api_version, const ResourceKey& key) {
@@ -32,7 +65,8 @@ std::string subject(const std::string& api_version, const ResourceKey& key) {
 
 void add_applyset_flags(CLI::App* cmd, PruneFlags* flags) {
   cmd->add_option("--applyset", flags->applyset,
-                  "ApplySet parent: NAME, secrets/NAME or configmaps/NAME (default: the manifests directory name)");
+                  "ApplySet parent: NAME, secrets/NAME or configmaps/NAME (default: the git repository's name and the "
+                  "manifests' path in it, else the directory's name; none for stdin or a temporary directory)");
   cmd->add_option("--applyset-namespace", flags->applyset_namespace,
                   "Namespace of the ApplySet parent (default: the sync's namespace)");
 }
@@ -42,7 +76,8 @@ Result<applyset::PrunePlan> preview_prunes(const PruneFlags& flags, const std::v
   engine::RunOptions options;
   options.dry_run = kube::DryRun::all;  // prepare_prune writes nothing in a dry run
   PruneFlags preview = flags;
-  preview.prune = true;
+  // Without a stable name there is no inventory, so nothing would be pruned.
+  preview.prune = !flags.applyset.empty() || default_name(paths).name.has_value();
   auto session = prepare_prune(preview, paths, sync_namespace, plan, client, options);
   if (!session) return session.error();
   return std::move(session->prunes);
@@ -52,11 +87,13 @@ void add_prune_flags(CLI::App* cmd, PruneFlags* flags) {
   cmd->add_flag("--prune", flags->prune,
                 "Delete objects of the ApplySet whose manifests are gone, in reverse wave order");
   cmd->add_flag("--prune-last", flags->prune_last, "Prune after every Sync wave (PruneLast=true for all)");
+  cmd->add_flag("--confirm-prune", flags->confirm_prune, "Prune objects marked Prune=confirm without asking");
   cmd->add_option("--prune-propagation", flags->propagation, "Deletion propagation for prunes")
       ->check(CLI::IsMember({"foreground", "background", "orphan"}))
       ->capture_default_str();
   cmd->add_option("--applyset", flags->applyset,
-                  "ApplySet parent: NAME, secrets/NAME or configmaps/NAME (default: the manifests directory name)");
+                  "ApplySet parent: NAME, secrets/NAME or configmaps/NAME (default: the git repository's name and the "
+                  "manifests' path in it, else the directory's name; none for stdin or a temporary directory)");
   cmd->add_option("--applyset-namespace", flags->applyset_namespace,
                   "Namespace of the ApplySet parent (default: the sync's namespace)");
 }
@@ -67,9 +104,25 @@ Result<PruneSession> prepare_prune(const PruneFlags& flags, const std::vector<st
   PruneSession session;
   std::string spec = flags.applyset;
   if (spec.empty()) {
-    auto name = default_name(paths);
-    if (!name) return name.error();
-    spec = *name;
+    DefaultName name = default_name(paths);
+    if (!name.name) {
+      // No stable name: no parent is written (it would be litter no later run finds), so there
+      // is nothing to prune from, and objects of any ApplySet are still refused.
+      if (flags.prune) {
+        return make_error("--prune needs an ApplySet name to know what was deployed before: " + name.why_none +
+                          "; pass --applyset NAME");
+      }
+      session.recording = false;
+      auto foreign = applyset::foreign_members(client, plan, "");
+      if (!foreign) return foreign.error();
+      if (!foreign->empty()) {
+        std::string message = "refusing to apply over objects of another ApplySet:";
+        for (const auto& line : *foreign) message += "\n  " + line;
+        return make_error(message, exit_code::k_sync_failed);
+      }
+      return session;
+    }
+    spec = *name.name;
   }
   auto parent = applyset::parse_parent(
       spec, flags.applyset_namespace.empty() ? sync_namespace : flags.applyset_namespace);
@@ -92,18 +145,16 @@ Result<PruneSession> prepare_prune(const PruneFlags& flags, const std::vector<st
   session.applied = applyset::inventory_of(applyset::plan_members(client, plan));
 
   if (options.dry_run == kube::DryRun::none) {
-    auto ns = client.get(kube::ObjectRef{"v1", "Namespace", "", session.parent.namespace_name});
-    if (!ns) return ns.error().wrap("applyset parent " + session.parent.str());
-    if (ns->has_value()) {
-      // KEP-3659: record the superset before applying, so an interrupted sync never loses track.
-      const applyset::Inventory superset =
-          session.previous ? applyset::superset(*session.previous, session.applied) : session.applied;
-      if (auto written = applyset::write_inventory(client, session.parent, superset, tooling(), kube::DryRun::none);
-          !written) {
-        return written.error();
-      }
-      session.parent_written = true;
-    }
+    // KEP-3659: record the superset before applying, so an interrupted sync never loses track;
+    // but only once the dry run of the whole plan passed, so a refused sync writes nothing.
+    const applyset::Inventory superset =
+        session.previous ? applyset::superset(*session.previous, session.applied) : session.applied;
+    options.before_first_write = [&client, parent = session.parent, superset]() -> Result<void> {
+      auto ns = client.get(kube::ObjectRef{"v1", "Namespace", "", parent.namespace_name});
+      if (!ns) return ns.error().wrap("applyset parent " + parent.str());
+      if (!ns->has_value()) return {};  // created by this sync; the exact set is written after it
+      return applyset::write_inventory(client, parent, superset, tooling(), kube::DryRun::none);
+    };
   }
 
   applyset::PruneInput input;
@@ -129,6 +180,14 @@ Result<PruneSession> prepare_prune(const PruneFlags& flags, const std::vector<st
     print_warning(subject(skipped.api_version, skipped.key) + ": " + skipped.message);
   }
   if (flags.prune) {
+    ConfirmRequest confirm{"Prune=confirm", "prune", "--confirm-prune", {}, flags.confirm_prune,
+                           !paths.empty() && paths[0] == "-"};
+    for (const auto& t : session.prunes.targets)
+      if (t.needs_confirmation) confirm.objects.push_back(subject(t.api_version, t.key));
+    // A dry run deletes nothing, so it only lists them.
+    if (options.dry_run == kube::DryRun::none) {
+      if (auto confirmed = confirm_deletion(confirm); !confirmed) return confirmed.error();
+    }
     options.prunes = session.prunes.targets;
     options.prune_propagation = flags.propagation == "background" ? kube::Propagation::background
                                 : flags.propagation == "orphan"   ? kube::Propagation::orphan
@@ -139,6 +198,7 @@ Result<PruneSession> prepare_prune(const PruneFlags& flags, const std::vector<st
 
 int finish_prune(const PruneFlags& flags, PruneSession& session, kube::Client& client,
                  const engine::RunOptions& options, int sync_exit) {
+  if (!session.recording) return sync_exit;
   if (!flags.prune && !session.prunes.targets.empty()) {
     print_warning("these objects are no longer in the manifests; --prune would delete them:");
     for (const auto& line : applyset::describe_prunes(session.prunes)) print_warning("  " + line);

@@ -19,6 +19,7 @@ namespace wavesync::cli {
 struct PruneFlags {
   bool prune = false;
   bool prune_last = false;
+  bool confirm_prune = false;  // --confirm-prune: Prune=confirm objects go without asking
   std::string propagation = "foreground";
   std::string applyset;            // empty: derived from the first path
   std::string applyset_namespace;  // empty: the sync's namespace
@@ -35,7 +36,9 @@ struct PruneSession {
   std::optional<applyset::Inventory> previous;  // the parent as found; nullopt: none yet
   applyset::Inventory applied;                  // what this sync applies
   applyset::PrunePlan prunes;
-  bool parent_written = false;  // the superset is recorded (false: namespace not there yet)
+  // False when the manifests have no stable name (stdin, a temporary directory) and no
+  // --applyset was given: no parent is read or written, nothing is pruned.
+  bool recording = true;
 };
 
 // Before the sync. Fills `options.prunes` (only with --prune) and labels `plan`'s members.

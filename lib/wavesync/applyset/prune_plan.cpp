@@ -1,5 +1,7 @@
 #include "wavesync/applyset/prune_plan.hpp"
 
+#include "wavesync/plan/object_policy.hpp"
+
 #include "wavesync/applyset/applyset.hpp"
 #include "wavesync/hooks/hook_annotations.hpp"
 
@@ -103,6 +105,7 @@ PrunePlan plan_prunes(const PruneInput& input) {
     task.disabled = options.has("Prune", "false");
     task.target.prune_last =
         input.prune_last == PruneLastMode::all || options.has("PruneLast", "true");
+    task.target.needs_confirmation = prune_needs_confirmation(options);
     task.target.wave = task.target.live_wave;
     auto meta = live.find("metadata");
     if (meta != live.end() && meta->is_object()) {

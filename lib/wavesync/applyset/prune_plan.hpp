@@ -26,6 +26,7 @@ struct PruneTarget {
   bool prune_last = false;
   std::vector<std::string> finalizers;  // the live object's, for messages
   bool deleting = false;  // already has a deletionTimestamp: wait, do not delete again
+  bool needs_confirmation = false;  // Prune=confirm on the live object
 };
 
 enum class SkipReason {

@@ -13,22 +13,18 @@ namespace wavesync::output {
 
 using nlohmann::json;
 
-std::vector<DeleteStep> plan_deletion(const Plan& plan) {
+std::vector<DeleteStep> plan_deletion(const Plan& plan, CrdDeletion crds) {
   std::vector<DeleteStep> out;
   for (auto step = plan.steps.rbegin(); step != plan.steps.rend(); ++step) {
     if (step->phase == Phase::sync_fail) continue;
     DeleteStep d{step->phase, step->wave, {}, {}};
     for (auto r = step->resources.rbegin(); r != step->resources.rend(); ++r) {
       const engine::ObjectId id = id_of(*r);
-      const std::string* policy = r->resource.annotation("helm.sh/resource-policy");
-      if (r->hook) {
-        d.kept.push_back({id, r->resource.source, "hook"});
-      } else if (r->sync_options.has("Delete", "false")) {
-        d.kept.push_back({id, r->resource.source, "Delete=false"});
-      } else if (policy != nullptr && *policy == "keep") {
-        d.kept.push_back({id, r->resource.source, "helm.sh/resource-policy: keep"});
+      const DeleteVerdict verdict = delete_verdict(*r, crds);
+      if (verdict.decision == DeleteDecision::keep) {
+        d.kept.push_back({id, r->resource.source, verdict.reason});
       } else {
-        d.targets.push_back({id, r->resource.source});
+        d.targets.push_back({id, r->resource.source, verdict.decision == DeleteDecision::confirm});
       }
     }
     if (!d.targets.empty() || !d.kept.empty()) out.push_back(std::move(d));

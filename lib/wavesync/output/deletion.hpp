@@ -1,13 +1,15 @@
 // `wavesync delete`: removes the objects of a set of manifests in reverse plan order, one step at
 // a time, and waits (by watch) until each step is gone before starting the next, so custom
 // resources go before their CRDs and workloads before their namespace. Objects annotated
-// `argocd.argoproj.io/sync-options: Delete=false` or `helm.sh/resource-policy: keep` are kept;
+// `argocd.argoproj.io/sync-options: Delete=false` or `helm.sh/resource-policy: keep` are kept,
+// and CRDs unless asked;
 // hooks are neither run nor deleted. plan_deletion is pure; run_deletion talks to the cluster.
 #pragma once
 
 #include "wavesync/engine/clock.hpp"
 #include "wavesync/engine/events.hpp"
 #include "wavesync/kube/client.hpp"
+#include "wavesync/plan/object_policy.hpp"
 #include "wavesync/plan/plan.hpp"
 
 #include <chrono>
@@ -20,6 +22,7 @@ namespace wavesync::output {
 struct DeleteTarget {
   engine::ObjectId id;
   SourceLocation source;
+  bool needs_confirmation = false;  // Delete=confirm
 };
 
 struct KeptObject {
@@ -36,8 +39,9 @@ struct DeleteStep {
 };
 
 // Steps last-to-first, objects last-to-first within a step; SyncFail steps are skipped (they
-// hold only hooks). Steps with nothing to delete and nothing kept are dropped.
-std::vector<DeleteStep> plan_deletion(const Plan& plan);
+// hold only hooks). Steps with nothing to delete and nothing kept are dropped. What is kept or
+// needs confirmation is plan/object_policy.hpp's delete_verdict.
+std::vector<DeleteStep> plan_deletion(const Plan& plan, CrdDeletion crds = CrdDeletion::keep);
 
 // `Sync wave 1: would delete v1 ConfigMap shop/a (manifests/a.yaml:1)` lines for --dry-run.
 std::string format_deletion_plan(const std::vector<DeleteStep>& steps);
