@@ -180,8 +180,8 @@ class Apply:
 
 @pytest.fixture()
 def apply(wavesync, kubeconfig, tmp_path):
-    # The directory's name is the default ApplySet name: one per test, so that one test's
-    # `diff` or `--prune` never sees the objects another test applied.
+    # A temporary directory has no default ApplySet name, so no parent is written unless a
+    # test passes --applyset; the unique name keeps tests' directories apart all the same.
     directory = tmp_path / f"app-{uuid.uuid4().hex[:8]}"
     directory.mkdir()
     return Apply(wavesync, kubeconfig, directory)
