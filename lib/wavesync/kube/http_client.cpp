@@ -313,7 +313,7 @@ Result<WriteResult> HttpClient::update(const nlohmann::json& object, const Apply
   request.idempotent = true;  // the same PUT twice: the second one is a 409 or a no-op
   AuthMaterial used;
   auto future = send_async(request, &used);
-  return finish_write(context, std::move(request), std::move(future), used);
+  return finish_write(context, object, std::move(request), std::move(future), used);
 }
 
 Result<WriteResult> HttpClient::patch(const ObjectRef& ref, const nlohmann::json& json_patch) {
@@ -331,7 +331,7 @@ Result<WriteResult> HttpClient::patch(const ObjectRef& ref, const nlohmann::json
   request.idempotent = true;
   AuthMaterial used;
   auto future = send_async(request, &used);
-  return finish_write(context, std::move(request), std::move(future), used);
+  return finish_write(context, json_patch, std::move(request), std::move(future), used);
 }
 
 Result<std::optional<nlohmann::json>> HttpClient::get(const ObjectRef& ref) {
