@@ -4,6 +4,7 @@ list(APPEND WAVESYNC_TEST_SOURCES
   health/other_rules_test.cpp
   health/conditions_rule_test.cpp
   health/diagnostics_test.cpp
+  health/pod_block_test.cpp
   health/conformance_test.cpp
   health/report_test.cpp
   health/malformed_test.cpp

@@ -30,6 +30,7 @@ void add_unique(std::vector<T>& out, T v) {
 
 struct Types {
   std::vector<Phase> phases;
+  std::vector<HelmHook> helm;
   bool skip = false;
   bool any = false;          // at least one usable type (Skip counts)
   bool not_synced = false;   // a known type that only runs outside a sync (PreDelete, pre-rollback, ...)
@@ -64,8 +65,10 @@ Types helm_types(const Resource& r, std::vector<std::string>& warnings) {
   const std::string* value = r.annotation(k_annotation_helm_hook);
   if (value == nullptr) return t;
   for (const std::string& item : split_annotation_list(*value)) {
-    if (item == "pre-install" || item == "pre-upgrade") add_unique(t.phases, Phase::pre_sync);
-    else if (item == "post-install" || item == "post-upgrade") add_unique(t.phases, Phase::post_sync);
+    if (item == "pre-install") add_unique(t.helm, HelmHook::pre_install);
+    else if (item == "pre-upgrade") add_unique(t.helm, HelmHook::pre_upgrade);
+    else if (item == "post-install") add_unique(t.helm, HelmHook::post_install);
+    else if (item == "post-upgrade") add_unique(t.helm, HelmHook::post_upgrade);
     else {
       bool known = std::find_if(k_helm_types_not_synced.begin(), k_helm_types_not_synced.end(),
                                 [&](const char* k) { return item == k; }) != k_helm_types_not_synced.end();
@@ -76,6 +79,7 @@ Types helm_types(const Resource& r, std::vector<std::string>& warnings) {
       }
       continue;
     }
+    add_unique(t.phases, helm_hook_phase(t.helm.back()));
     t.any = true;
   }
   return t;
@@ -136,6 +140,8 @@ HookReading read_hook(const Resource& resource) {
   spec.skip = argo.skip;
   spec.phases = types.phases;
   std::sort(spec.phases.begin(), spec.phases.end());
+  spec.helm = types.helm;
+  std::sort(spec.helm.begin(), spec.helm.end());
   read_policies(resource, k_annotation_hook_delete_policy, false, spec.delete_policies, reading.warnings);
   read_policies(resource, k_annotation_helm_hook_delete_policy, true, spec.delete_policies, reading.warnings);
   if (spec.delete_policies.empty()) spec.delete_policies.push_back(DeletePolicy::before_hook_creation);

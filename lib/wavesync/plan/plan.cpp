@@ -130,10 +130,13 @@ Result<Plan> make_plan(std::vector<Resource> resources, const PlanOptions& optio
     plan.warnings.insert(plan.warnings.end(), reading.warnings.begin(), reading.warnings.end());
     int wave = read_wave(resource, plan.warnings);
     SyncOptions sync_options = parse_sync_options(resource, plan.warnings);
+    auto policy = read_failure_policy(resource);
+    if (!policy) return policy.error();
     int rank = kind_rank(resource.kind());
     if (!reading.hook) {
       tasks.push_back(make_task(
-          PlannedResource{std::move(resource), Phase::sync, wave, std::nullopt, std::move(sync_options)}, rank, i));
+          PlannedResource{std::move(resource), Phase::sync, wave, std::nullopt, std::move(sync_options), std::move(*policy)},
+          rank, i));
       continue;
     }
     // One task per hook phase: a `PreSync,PostSync` hook runs twice. No phase: never applied.
@@ -141,7 +144,8 @@ Result<Plan> make_plan(std::vector<Resource> resources, const PlanOptions& optio
     for (std::size_t p = 0; p < hook.phases.size(); ++p) {
       bool last = p + 1 == hook.phases.size();
       tasks.push_back(make_task(
-          PlannedResource{last ? std::move(resource) : resource, hook.phases[p], wave, hook, sync_options}, rank, i));
+          PlannedResource{last ? std::move(resource) : resource, hook.phases[p], wave, hook, sync_options, *policy}, rank,
+          i));
     }
   }
   if (options.strictness == Strictness::strict && !plan.warnings.empty()) {
@@ -158,6 +162,18 @@ Result<Plan> make_plan(std::vector<Resource> resources, const PlanOptions& optio
     }
     plan.steps.back().resources.push_back(std::move(task.planned));
   }
+  return plan;
+}
+
+Plan select_helm_hooks(Plan plan, HelmHooks mode) {
+  if (mode == HelmHooks::argo) return plan;
+  auto dropped = [mode](const PlannedResource& r) {
+    if (!r.hook || r.hook->helm.empty()) return false;
+    return std::none_of(r.hook->helm.begin(), r.hook->helm.end(),
+                        [&](HelmHook t) { return helm_hook_phase(t) == r.phase && helm_hook_runs(t, mode); });
+  };
+  for (Step& step : plan.steps) std::erase_if(step.resources, dropped);
+  std::erase_if(plan.steps, [](const Step& step) { return step.resources.empty(); });
   return plan;
 }
 

@@ -6,6 +6,7 @@
 #include "wavesync/hooks/hook.hpp"
 #include "wavesync/model/resource.hpp"
 #include "wavesync/model/result.hpp"
+#include "wavesync/plan/failure_policy.hpp"
 
 #include <map>
 #include <optional>
@@ -38,6 +39,7 @@ struct PlannedResource {
   int wave = 0;
   std::optional<HookSpec> hook;  // nullopt for ordinary resources
   SyncOptions sync_options;
+  FailurePolicy policy;  // wavesync.dev/timeout, pod-failure-grace, wait-for
 };
 
 // One (phase, wave) step; resources in apply order.
@@ -61,7 +63,13 @@ struct PlanOptions {
   std::string destination_namespace;
 };
 
-// Orders `resources` into steps. Fails only in strict mode (a warning became an error).
+// Orders `resources` into steps. Fails in strict mode (a warning became an error) and on a
+// wavesync.dev/ policy annotation that does not parse (read_failure_policy).
 Result<Plan> make_plan(std::vector<Resource> resources, const PlanOptions& options);
+
+// Keeps only the Helm hooks that run under `mode` in each phase (a `pre-install,post-upgrade`
+// hook stays a PreSync hook on install and becomes only a PostSync one on upgrade); Argo CD
+// hooks and ordinary resources stay. Steps left empty are dropped. `argo` changes nothing.
+Plan select_helm_hooks(Plan plan, HelmHooks mode);
 
 }  // namespace wavesync
