@@ -6,9 +6,12 @@ JOBS ?= $(shell nproc)
 # Paths are hashed relative to the checkout, so another clone of the same commit hits the cache.
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
-LAUNCHER := $(if $(shell command -v ccache),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+# Decided when a recipe runs, after `setup` has installed ccache: deciding it when make reads
+# this file would configure a fresh machine's first build without ccache and the next with it,
+# compiling everything twice.
+LAUNCHER = $$(command -v ccache >/dev/null 2>&1 && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 
-.PHONY: all setup build unit e2e sanitized-build fuzz test-sanitize test demo bench cluster-up cluster-down clean
+.PHONY: all setup build unit e2e sanitized-build fuzz test-sanitize test demo bench cluster-up cluster-down clean install package
 
 all: build
 
@@ -51,6 +54,18 @@ test-sanitize: sanitized-build
 	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target wavesync_tests wavesync wavesync_kube_e2e
 	$(FUZZ_BUILD)/test/wavesync_tests
 	BUILD=$(FUZZ_BUILD) WAVESYNC_BIN=$(CURDIR)/$(FUZZ_BUILD)/cli/wavesync bash test/e2e/run $(if $(SANITIZE_E2E),-k "$(SANITIZE_E2E)")
+
+# Installs bin/wavesync, the bash/zsh/fish completions and the man page under PREFIX.
+PREFIX ?= /usr/local
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
+
+# A Debian package of the same layout under $(BUILD)/package (CPack; Depends from dpkg-shlibdeps).
+package: build
+	@cmake -S . -B $(BUILD) >/dev/null  # picks up a new commit for the package version
+	@cmake --build $(BUILD) -j $(JOBS) --target wavesync
+	cd $(BUILD) && cpack -G DEB
+	@ls $(BUILD)/package/*.deb
 
 demo: build
 	bash examples/demo.sh

@@ -13,5 +13,6 @@ void setup_health(CLI::App& app, int* exit_code);
 void setup_status(CLI::App& app, int* exit_code);
 void setup_diff(CLI::App& app, int* exit_code);
 void setup_delete(CLI::App& app, int* exit_code);
+void setup_completion(CLI::App& app, int* exit_code);
 
 }  // namespace wavesync::cli

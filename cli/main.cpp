@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   wavesync::cli::setup_status(app, &exit_code);
   wavesync::cli::setup_diff(app, &exit_code);
   wavesync::cli::setup_delete(app, &exit_code);
+  wavesync::cli::setup_completion(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

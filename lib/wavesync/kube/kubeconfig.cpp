@@ -436,4 +436,18 @@ Result<ClusterAccess> load_cluster_access(const ConfigSources& sources,
   return access;
 }
 
+Result<KubeconfigNames> kubeconfig_names(const ConfigSources& sources) {
+  auto paths = kubeconfig_paths(sources);
+  if (!paths) return paths.error();
+  Merged merged;
+  for (const std::string& path : *paths) {
+    if (auto r = merge_file(path, merged); !r) return r.error();
+  }
+  KubeconfigNames names;
+  for (const auto& [name, entry] : merged.contexts) names.contexts.push_back(name);
+  for (const auto& [name, entry] : merged.clusters) names.clusters.push_back(name);
+  for (const auto& [name, entry] : merged.users) names.users.push_back(name);
+  return names;
+}
+
 }  // namespace wavesync::kube

@@ -112,4 +112,13 @@ Result<ClusterAccess> load_cluster_access(const ConfigSources& sources, const Se
 Result<std::optional<ClusterAccess>> in_cluster_access(const ConfigSources& sources,
                                                        const Selection& selection);
 
+// The context, cluster and user names of the merged kubeconfig chain, sorted; for shell
+// completion. Reads files only, resolves nothing else, never fails on a missing current-context.
+struct KubeconfigNames {
+  std::vector<std::string> contexts;
+  std::vector<std::string> clusters;
+  std::vector<std::string> users;
+};
+Result<KubeconfigNames> kubeconfig_names(const ConfigSources& sources);
+
 }  // namespace wavesync::kube
