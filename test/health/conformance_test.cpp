@@ -1,10 +1,13 @@
-// Argo CD's own health test data (../shared/conformance/health) judged by wavesync: every row of
-// EXPECTED.tsv must hold; the derived messages of EXPECTED-derived.tsv are counted and reported.
+// Argo CD's own health test data judged by wavesync: every row of EXPECTED.tsv must hold; the
+// derived messages of EXPECTED-derived.tsv are counted and reported. The data is the team's shared
+// conformance folder beside the checkout (WAVESYNC_SHARED_DIR, CI has it); it is not part of the
+// repository, so a clone without it says plainly that these cases were skipped.
 #include "wavesync/health/health.hpp"
 
 #include <catch2/catch.hpp>
 #include <yaml-cpp/yaml.h>
 
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -17,6 +20,15 @@ using nlohmann::json;
 namespace {
 
 const std::string k_dir = std::string(WAVESYNC_SHARED_DIR) + "/conformance/health";
+
+// False, with a warning in the test output, when the shared conformance data is not there.
+bool have_conformance_data() {
+  std::error_code ec;
+  if (std::filesystem::is_directory(k_dir, ec)) return true;
+  WARN("skipped: Argo CD's health conformance data is not at " << k_dir
+                                                                << " (not part of the repository; CI provides it)");
+  return false;
+}
 
 // Enough of kubectl's YAML typing for these files: plain scalars that read as integers, booleans
 // or null get those types, everything quoted stays a string.
@@ -95,6 +107,7 @@ void check_rows(const std::string& dir, const std::vector<Row>& rows) {
 }  // namespace
 
 TEST_CASE("wavesync judges Argo CD's health test data as Argo CD does", "[health][conformance]") {
+  if (!have_conformance_data()) return;
   auto rows = read_tsv(k_dir + "/EXPECTED.tsv");
   REQUIRE(rows.size() == 50);
   std::vector<Row> expected;
@@ -106,6 +119,7 @@ TEST_CASE("wavesync judges Argo CD's health test data as Argo CD does", "[health
 }
 
 TEST_CASE("the messages derived from Argo CD's code are reproduced", "[health][conformance]") {
+  if (!have_conformance_data()) return;
   auto rows = read_tsv(k_dir + "/EXPECTED-derived.tsv");
   REQUIRE(rows.size() == 50);
   int matched = 0;
@@ -125,6 +139,7 @@ TEST_CASE("the messages derived from Argo CD's code are reproduced", "[health][c
 }
 
 TEST_CASE("the older gitops-engine health data is judged as documented", "[health][conformance]") {
+  if (!have_conformance_data()) return;
   const std::string dir = k_dir + "/legacy-gitops-engine";
   // Where the two Argo CD engines disagree, wavesync follows the newer one (the compatibility
   // contract): this file has AbleToScale=True *and* ScalingActive/FailedGetResourceMetric, which
