@@ -21,7 +21,9 @@ const std::vector<ExitCodeDoc>& documented_exit_codes() {
       {"1", "the sync failed (a resource turned Degraded, a hook failed); diff: differences found"},
       {"2", "usage error or bad manifest (the message names file:line:col)"},
       {"3", "timeout"},
-      {"4", "cluster unreachable or unauthorised"},
+      {"4", "cluster unreachable or unauthorised (never an object the server rejects: that is 1)"},
+      {"5", "held for confirmation: Prune=confirm or Delete=confirm objects would be deleted and no "
+            "one confirmed (--confirm-prune, --confirm-delete); nothing was changed"},
       {"130, 143", "interrupted by SIGINT, SIGTERM"},
   };
   return codes;

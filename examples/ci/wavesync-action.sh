@@ -2,8 +2,8 @@
 # The script behind action.yml, usable as a plain CI step anywhere (GitLab CI runs it too):
 # installs wavesync when it is not on PATH, then runs `wavesync apply` with the INPUT_*
 # variables and writes the JUnit report, the timeline and the run report to INPUT_REPORT_DIR.
-# Exit code: wavesync's own (0 healthy, 1 failed, 2 bad input, 3 timeout, 4 cluster access);
-# 5 when wavesync cannot be installed.
+# Exit code: wavesync's own (0 healthy, 1 failed, 2 bad input, 3 timeout, 4 cluster access,
+# 5 held for confirmation); 10 when wavesync cannot be installed.
 set -uo pipefail
 
 path=${INPUT_PATH:-manifests}
@@ -40,9 +40,9 @@ build_from_source() {
 }
 
 if [ -n "${INPUT_PACKAGE:-}" ]; then
-  install_package "$INPUT_PACKAGE" || exit 5
+  install_package "$INPUT_PACKAGE" || exit 10
 elif ! command -v wavesync >/dev/null 2>&1; then
-  build_from_source || { say "cannot build wavesync"; exit 5; }
+  build_from_source || { say "cannot build wavesync"; exit 10; }
 fi
 say "$(wavesync version)"
 
@@ -58,6 +58,7 @@ if [ -n "${INPUT_KUBECONFIG:-}" ]; then
   args+=(--kubeconfig "$kubeconfig")
 fi
 [ -n "${INPUT_CONTEXT:-}" ] && args+=(--context "$INPUT_CONTEXT")
+[ -n "${INPUT_APPLYSET:-}" ] && args+=(--applyset "$INPUT_APPLYSET")
 case "$prune" in
   true) args+=(--prune) ;;
   false | "") ;;

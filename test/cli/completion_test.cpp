@@ -67,7 +67,7 @@ TEST_CASE("completion scripts offer an option's choices and ask wavesync for con
   auto app = sample_app(a);
   const auto spec = read_cli_spec(*app);
   const std::string bash = wavesync::cli::bash_completion(spec);
-  CHECK(bash.find("-o|--output) COMPREPLY=($(compgen -W 'text json'") != std::string::npos);
+  CHECK(bash.find("--output|-o) COMPREPLY=($(compgen -W 'text json'") != std::string::npos);
   CHECK(bash.find("tool __complete contexts") != std::string::npos);
   CHECK(bash.find("__secret") == std::string::npos);
   CHECK(bash.find("complete -F _tool tool") != std::string::npos);

@@ -111,7 +111,8 @@ def test_zsh_completion_loads_and_defines_its_function(wavesync):
 
 def test_man_page_renders_without_warnings_and_documents_every_command(wavesync):
     page = run([str(wavesync), "__man"]).stdout
-    rendered = run(["groff", "-man", "-Tutf8", "-ww", "-rLL=100n"], input=page)
+    # -P -cbou: plain text, no overstrike bold or underline.
+    rendered = run(["groff", "-man", "-Tutf8", "-ww", "-rLL=100n", "-P", "-cbou"], input=page)
     assert rendered.returncode == 0
     assert rendered.stderr == "", rendered.stderr
     text = rendered.stdout
@@ -230,7 +231,7 @@ data:
     # A PATH without the build directory: the script must install the package itself.
     env["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
     env.update(INPUT_PATH=str(manifests), INPUT_KUBECONFIG=pathlib.Path(kubeconfig).read_text(),
-               INPUT_TIMEOUT="2m", INPUT_PRUNE="true", INPUT_PACKAGE=str(debian_package),
+               INPUT_TIMEOUT="2m", INPUT_PRUNE="true", INPUT_APPLYSET=f"ci-{uuid.uuid4().hex[:8]}", INPUT_PACKAGE=str(debian_package),
                INPUT_REPORT_DIR=str(report_dir), GITHUB_OUTPUT=str(tmp_path / "github_output"))
     try:
         out = run(["bash", str(REPO / "examples/ci/wavesync-action.sh")], env=env, timeout=300)
