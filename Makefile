@@ -11,7 +11,7 @@ export CCACHE_NOHASHDIR := 1
 # compiling everything twice.
 LAUNCHER = $$(command -v ccache >/dev/null 2>&1 && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 
-.PHONY: all setup build unit e2e sanitized-build fuzz test-sanitize test demo bench cluster-up cluster-down clean install package
+.PHONY: all setup build unit differential e2e sanitized-build fuzz test-sanitize test demo bench cluster-up cluster-down clean install package
 
 all: build
 
@@ -25,12 +25,17 @@ build: setup
 unit: build
 	$(BUILD)/test/wavesync_tests
 
+# wavesync's manifest reader against kubectl's (test/yamlref, built with Go) on the YAML test
+# suite, test/manifest/differential/ and the fuzz corpus: zero differences (test/manifest/differential.py).
+differential: build
+	python3 test/manifest/differential.py --reader $(BUILD)/test/wavesync_read_manifest
+
 e2e: build
 	bash test/e2e/run
 
-# Everything: the unit tests, the real-cluster e2e suite, bounded fuzzing, then the unit tests
+# Everything: the unit tests, the differential test against kubectl's reader, the real-cluster e2e suite, bounded fuzzing, then the unit tests
 # and the e2e suite again against an ASan+UBSan build.
-test: unit e2e fuzz test-sanitize
+test: unit differential e2e fuzz test-sanitize
 
 # One clang build with ASan+UBSan (and libFuzzer coverage) serves both the fuzz targets and
 # test-sanitize, so the libraries are compiled once for both.

@@ -8,7 +8,7 @@
 #include "wavesync/manifest/go_scalar.hpp"
 #include "wavesync/manifest/limits.hpp"
 #include "wavesync/manifest/loader.hpp"
-#include "wavesync/manifest/yaml_documents.hpp"
+#include "wavesync/manifest/manifest_stream.hpp"
 #include "wavesync/model/result.hpp"
 
 #include <fmt/core.h>
@@ -99,7 +99,7 @@ Result<std::vector<LiveObject>> load_live_objects(const std::vector<std::string>
     auto text = read_input(path);
     if (!text) return text.error();
     auto documents =
-        manifest::parse_yaml_documents(*text, path == "-" ? manifest::k_stdin_name : path);
+        manifest::read_documents(*text, path == "-" ? manifest::k_stdin_name : path);
     if (!documents) return documents.error();
     for (auto& document : *documents) {
       if (document.root.is_null()) continue;

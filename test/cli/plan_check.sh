@@ -20,7 +20,7 @@ expect_error() {  # name expected-message plan-arguments...
 }
 
 printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a\n' >"$dir/bad.yaml"
-expect_error "malformed YAML" "$dir/bad.yaml:4:1: invalid YAML: end of map flow not found" "$dir/bad.yaml"
+expect_error "malformed YAML" "$dir/bad.yaml:4:1: invalid YAML: did not find expected ',' or '}' while parsing a flow mapping started at 3:11" "$dir/bad.yaml"
 
 printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n' >"$dir/dup.yaml"
 expect_error "duplicate" "$dir/dup.yaml:5:1: duplicate object ConfigMap default/a: also defined at $dir/dup.yaml:1:1" \
@@ -36,7 +36,7 @@ for c in 'bcdefghi':
 open(sys.argv[1], 'w').write('\n'.join(lines) + '\n')
 PY
 expect_error "billion laughs" \
-  "$dir/laughs.yaml:10:8: alias *f expands the document beyond 1000000 nodes: expected far fewer aliases (is this a \"billion laughs\" document?)" \
+  "$dir/laughs.yaml:7:20: document contains excessive aliasing (kubectl's YAML reader refuses it too): expected far fewer aliases" \
   "$dir/laughs.yaml"
 
 head -c 52428800 /dev/zero | tr '\0' '#' >"$dir/big.yaml"

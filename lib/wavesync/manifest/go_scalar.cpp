@@ -205,6 +205,32 @@ const char* expected_for(std::string_view tag) {
   return "a value of that type";
 }
 
+// The int64 kubectl reads from Go's JSON text for the whole float `v` (|v| < 1e21): Go
+// writes the shortest round-trip digits padded with zeros ('f' format), e.g. 2^63 as
+// 9223372036854776000, which no longer fits.
+std::optional<std::int64_t> go_whole_float_as_int64(double v) {
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
+  std::string_view sci(buf, static_cast<std::size_t>(res.ptr - buf));
+  bool negative = !sci.empty() && sci[0] == '-';
+  if (negative) sci.remove_prefix(1);
+  auto e = sci.find('e');
+  std::string digits;
+  for (char c : sci.substr(0, e)) {
+    if (c != '.') digits += c;
+  }
+  int exp = std::atoi(std::string(sci.substr(e + 1)).c_str());
+  if (exp < 0) return std::int64_t{0};  // only zero is whole with a negative exponent
+  auto wanted = static_cast<std::size_t>(exp) + 1;
+  if (digits.size() > wanted) return std::nullopt;  // not whole (cannot happen for whole v)
+  digits.append(wanted - digits.size(), '0');
+  if (negative) digits.insert(digits.begin(), '-');
+  std::int64_t out = 0;
+  auto parsed = std::from_chars(digits.data(), digits.data() + digits.size(), out);
+  if (parsed.ec != std::errc() || parsed.ptr != digits.data() + digits.size()) return std::nullopt;
+  return out;
+}
+
 }  // namespace
 
 Result<Scalar> resolve_scalar(ScalarForm form, std::string_view tag, std::string_view text) {
@@ -251,15 +277,17 @@ Result<nlohmann::json> scalar_to_json(const Scalar& scalar) {
                               " is not a valid JSON number: expected a finite number (quote the value to keep "
                               "it a string)");
           }
-          // Go writes whole floats without a fraction (`1.0` -> `1`); keep them as integers so
-          // the API server sees `1`, which it accepts for integer fields.
-          if (v == std::floor(v)) {
-            if (v >= -9223372036854775808.0 && v < 9223372036854775808.0) {
-              return nlohmann::json(static_cast<std::int64_t>(v));
-            }
-            if (v >= 0 && v < 18446744073709551616.0) return nlohmann::json(static_cast<std::uint64_t>(v));
+          // Go writes whole floats below 1e21 as digits without a fraction (`1.0` -> `1`,
+          // shortest digits then zeros), and kubectl reads that text back as an int64 when it
+          // fits: keep such values as that integer, so the API server sees what kubectl sends.
+          if (v == std::floor(v) && std::fabs(v) < 1e21) {
+            if (auto i = go_whole_float_as_int64(v)) return nlohmann::json(*i);
           }
           return nlohmann::json(v);
+        } else if constexpr (std::is_same_v<T, std::uint64_t>) {
+          // Integers past int64 reach kubectl's object as float64 (k8s.io/apimachinery's
+          // util/json keeps only int64 as an integer).
+          return scalar_to_json(Scalar{static_cast<double>(v)});
         } else {
           return nlohmann::json(v);
         }

@@ -2,7 +2,7 @@
 
 #include "wavesync/manifest/limits.hpp"
 #include "wavesync/manifest/objects.hpp"
-#include "wavesync/manifest/yaml_documents.hpp"
+#include "wavesync/manifest/manifest_stream.hpp"
 
 #include <fnmatch.h>
 
@@ -32,77 +32,8 @@ struct Input {
   std::optional<std::string> text;  // already read (stdin, tests)
 };
 
-// A JSON value in a stream of several: where it is in the text and where it starts.
-struct JsonSlice {
-  std::size_t begin = 0;
-  std::size_t end = 0;
-  TextOrigin origin;
-};
-
-// The top-level objects of a .json file holding several one after another (`{...}{...}` or one
-// per line), as kubectl's YAMLOrJSONDecoder reads them. Empty unless there are at least two
-// and the text is nothing but objects and whitespace: anything else is parsed as one document,
-// which reports the problem where it is.
-std::vector<JsonSlice> json_stream(std::string_view text) {
-  std::vector<JsonSlice> slices;
-  std::size_t i = 0;
-  int line = 0;
-  std::size_t line_start = 0;
-  auto newline = [&](std::size_t at) {
-    ++line;
-    line_start = at + 1;
-  };
-  for (;;) {
-    while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n')) {
-      if (text[i] == '\n') newline(i);
-      ++i;
-    }
-    if (i == text.size()) break;
-    if (text[i] != '{') return {};
-    JsonSlice slice{i, 0, TextOrigin{line, static_cast<int>(i - line_start)}};
-    int depth = 0;
-    bool in_string = false;
-    for (; i < text.size(); ++i) {
-      const char c = text[i];
-      if (c == '\n') newline(i);
-      if (in_string) {
-        if (c == '\\') ++i;
-        else if (c == '"') in_string = false;
-        continue;
-      }
-      if (c == '"') in_string = true;
-      else if (c == '{' || c == '[') ++depth;
-      else if ((c == '}' || c == ']') && --depth == 0) break;
-    }
-    if (i >= text.size()) return {};  // unterminated: the parser says where
-    slice.end = ++i;
-    slices.push_back(slice);
-  }
-  if (slices.size() < 2) return {};
-  return slices;
-}
-
 bool ends_with(const std::string& name, std::string_view suffix) {
   return name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-Result<std::vector<YamlDocument>> parse_input_text(std::string_view text, const std::string& name) {
-  if (!ends_with(name, ".json")) return parse_yaml_documents(text, name);
-  auto slices = json_stream(text);
-  if (slices.empty()) return parse_yaml_documents(text, name);
-  if (slices.size() > k_max_documents_per_file) {
-    const TextOrigin& at = slices[k_max_documents_per_file].origin;
-    return make_error(name + ":" + std::to_string(at.line + 1) + ":" + std::to_string(at.column + 1) +
-                      ": too many JSON objects: expected at most " + std::to_string(k_max_documents_per_file) +
-                      " per file");
-  }
-  std::vector<YamlDocument> documents;
-  for (const JsonSlice& slice : slices) {
-    auto parsed = parse_yaml_documents(text.substr(slice.begin, slice.end - slice.begin), name, slice.origin);
-    if (!parsed) return parsed.error();
-    for (YamlDocument& d : *parsed) documents.push_back(std::move(d));
-  }
-  return documents;
 }
 
 // Reads and parses one input; pure apart from reading `input.path`, so inputs can be
@@ -122,7 +53,7 @@ Result<std::vector<Resource>> load_input(const Input& input) {
     in.read(read.data(), static_cast<std::streamsize>(size));
     read.resize(static_cast<std::size_t>(in.gcount()));
   }
-  auto documents = parse_input_text(*text, input.name);
+  auto documents = read_documents(*text, input.name);
   if (!documents) return documents.error();
   std::vector<Resource> resources;
   for (YamlDocument& document : *documents) {
@@ -183,8 +114,7 @@ class Loader {
     return {};
   }
 
-  // Files are independent, so they are parsed on all cores (yaml-cpp's tokenizer is most
-  // of the time); results are then joined in load order, so the outcome, including which
+  // Files are independent, so they are parsed on all cores (parsing is most of the time); results are then joined in load order, so the outcome, including which
   // error is reported, does not depend on the threads.
   Result<void> parse_inputs() {
     std::vector<std::optional<Result<std::vector<Resource>>>> results(inputs_.size());

@@ -3,7 +3,7 @@
 // are checked, and each object's JSON size is held to the API server's limit. Pure.
 #pragma once
 
-#include "wavesync/manifest/yaml_documents.hpp"
+#include "wavesync/manifest/document.hpp"
 #include "wavesync/model/resource.hpp"
 #include "wavesync/model/result.hpp"
 

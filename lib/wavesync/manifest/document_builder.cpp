@@ -1,0 +1,260 @@
+#include "wavesync/manifest/document_builder.hpp"
+
+#include "wavesync/manifest/limits.hpp"
+
+#include <algorithm>
+
+namespace wavesync::manifest {
+namespace {
+
+// go-yaml v2 decode.go allowedAliasRatio: the share of decoded nodes that may come from
+// alias expansion, 99% for small documents down to 10% for very large ones.
+double allowed_alias_ratio(std::size_t decodes) {
+  constexpr double k_low = 400000;
+  constexpr double k_high = 4000000;
+  auto d = static_cast<double>(decodes);
+  if (d <= k_low) return 0.99;
+  if (d >= k_high) return 0.10;
+  return 0.99 - 0.89 * ((d - k_low) / (k_high - k_low));
+}
+
+}  // namespace
+
+DocumentBuilder::DocumentBuilder(const std::string& file, TextOrigin origin, AliasBudget& budget)
+    : file_(file), origin_(origin), budget_(budget) {}
+
+Error DocumentBuilder::fail(TextMark mark, const std::string& message) const {
+  return make_error(locate(file_, origin_, mark).str() + ": " + message);
+}
+
+Result<void> DocumentBuilder::count(TextMark mark, std::size_t decodes) {
+  ++nodes_;
+  decodes_ += decodes;
+  if (nodes_ > k_max_nodes_per_document) {
+    return fail(mark, "document has more than " + std::to_string(k_max_nodes_per_document) +
+                          " nodes: expected a smaller document");
+  }
+  return {};
+}
+
+// go-yaml v2 checks the ratio on every node it decodes; inside one alias expansion both
+// counters grow together, so checking after each event and each whole expansion finds
+// the same documents.
+Result<void> DocumentBuilder::check_aliasing(TextMark mark) const {
+  if (alias_decodes_ > 100 && decodes_ > 1000 &&
+      static_cast<double>(alias_decodes_) / static_cast<double>(decodes_) > allowed_alias_ratio(decodes_)) {
+    return fail(mark, "document contains excessive aliasing (kubectl's YAML reader refuses it too): expected far fewer aliases");
+  }
+  return {};
+}
+
+void DocumentBuilder::remember(const std::string& anchor, nlohmann::json value, std::size_t nodes,
+                               std::size_t decodes, std::size_t height) {
+  Anchored& a = anchors_[anchor];
+  a.value = std::move(value);
+  a.nodes = nodes;
+  a.decodes = decodes;
+  a.height = height;
+  a.complete = true;
+}
+
+void DocumentBuilder::set_key(std::string key, TextMark mark, bool merge) {
+  Frame& top = stack_.back();
+  top.key = std::move(key);
+  top.key_mark = mark;
+  top.merge = merge;
+  top.has_key = true;
+}
+
+Result<void> DocumentBuilder::scalar(TextMark mark, ScalarForm form, std::string_view tag, std::string_view text,
+                                     std::string_view anchor) {
+  if (in_key_position()) {
+    // go-yaml v2 treats only a plain (or !!merge-tagged) `<<` key as a merge, and does not
+    // decode the key itself.
+    bool merge = text == "<<" && (form == ScalarForm::plain || (form == ScalarForm::tagged && tag == "merge"));
+    if (auto ok = count(mark, merge ? 0 : 1); !ok) return ok;
+    if (merge) {
+      if (!anchor.empty()) remember(std::string(anchor), nlohmann::json("<<"), 1, 0, 0);
+      set_key("<<", mark, true);
+      return {};
+    }
+    auto scalar = resolve_scalar(form, tag, text);
+    if (!scalar) return fail(mark, scalar.error().message);
+    auto key = scalar_to_key(*scalar);
+    if (!key) return fail(mark, key.error().message);
+    if (!anchor.empty()) remember(std::string(anchor), nlohmann::json(*key), 1, 1, 0);
+    set_key(std::move(*key), mark, false);
+    return check_aliasing(mark);
+  }
+  if (auto ok = count(mark, 1); !ok) return ok;
+  auto scalar = resolve_scalar(form, tag, text);
+  if (!scalar) return fail(mark, scalar.error().message);
+  auto json = scalar_to_json(*scalar);
+  if (!json) return fail(mark, json.error().message);
+  if (auto ok = check_aliasing(mark); !ok) return ok;
+  return deliver(std::move(*json), mark, anchor, 0);
+}
+
+Result<void> DocumentBuilder::value(TextMark mark, nlohmann::json value) {
+  if (auto ok = count(mark, 1); !ok) return ok;
+  if (in_key_position()) {
+    set_key(value.get<std::string>(), mark, false);
+    return {};
+  }
+  return deliver(std::move(value), mark, {}, 0);
+}
+
+Result<void> DocumentBuilder::alias(TextMark mark, std::string_view name) {
+  auto it = anchors_.find(std::string(name));
+  if (it == anchors_.end()) {
+    return fail(mark, "unknown anchor '" + std::string(name) + "' referenced: expected an anchor defined earlier");
+  }
+  const Anchored& target = it->second;
+  if (!target.complete) {
+    return fail(mark, "alias *" + std::string(name) +
+                          " refers to a node that contains it: expected an alias to a complete node");
+  }
+  if (nodes_ + target.nodes > k_max_nodes_per_document) {
+    return fail(mark, "alias *" + std::string(name) + " expands the document beyond " +
+                          std::to_string(k_max_nodes_per_document) +
+                          " nodes: expected far fewer aliases (is this a \"billion laughs\" document?)");
+  }
+  nodes_ += target.nodes;
+  budget_.used += target.nodes;
+  if (budget_.used > k_max_alias_nodes_per_file) {
+    return fail(mark, "alias *" + std::string(name) + " expands this file's aliases beyond " +
+                          std::to_string(k_max_alias_nodes_per_file) +
+                          " nodes in all: expected far fewer aliases (is this a \"billion laughs\" file?)");
+  }
+  if (stack_.size() + target.height > k_max_depth) {
+    return fail(mark, "alias *" + std::string(name) + " nests the document deeper than " +
+                          std::to_string(k_max_depth) + " levels: expected at most " + std::to_string(k_max_depth));
+  }
+  // The alias node itself, then every node of its target again, inside the expansion.
+  decodes_ += 1 + target.decodes;
+  alias_decodes_ += target.decodes;
+  if (auto ok = check_aliasing(mark); !ok) return ok;
+  if (in_key_position()) {
+    auto key = json_to_key(target.value);
+    if (!key) return fail(mark, key.error().message);
+    set_key(std::move(*key), mark, false);
+    return {};
+  }
+  return deliver(nlohmann::json(target.value), mark, {}, target.height);
+}
+
+Result<void> DocumentBuilder::start(TextMark mark, bool is_map, std::string_view anchor) {
+  if (in_key_position()) {
+    return fail(mark, std::string("invalid map key: expected a string, number or boolean, found a ") +
+                          (is_map ? "mapping" : "sequence"));
+  }
+  // go-yaml v2 merges a list of mappings element by element, never decoding the list node.
+  if (auto ok = count(mark, !is_map && in_merge_value() ? 0 : 1); !ok) return ok;
+  if (stack_.size() >= k_max_depth) {
+    return fail(mark, "nesting deeper than " + std::to_string(k_max_depth) + " levels: expected at most " +
+                          std::to_string(k_max_depth));
+  }
+  Frame frame;
+  frame.is_map = is_map;
+  frame.value = is_map ? nlohmann::json::object() : nlohmann::json::array();
+  frame.mark = mark;
+  frame.anchor = anchor;
+  frame.nodes_at_start = nodes_ - 1;
+  frame.decodes_at_start = decodes_ - 1;
+  if (is_map) frame.object_path = object_path_for_new_map();
+  if (frame.object_path) doc_.objects[*frame.object_path].start = locate(file_, origin_, mark);
+  if (!anchor.empty()) anchors_[frame.anchor] = Anchored{};
+  stack_.push_back(std::move(frame));
+  return {};
+}
+
+std::optional<std::string> DocumentBuilder::object_path_for_new_map() const {
+  if (stack_.empty()) return std::string();
+  if (stack_.size() < 2) return std::nullopt;
+  const Frame& seq = stack_.back();
+  const Frame& owner = stack_[stack_.size() - 2];
+  if (seq.is_map || !owner.is_map || !owner.object_path || owner.merge || owner.key != "items") return std::nullopt;
+  return *owner.object_path + "/items/" + std::to_string(seq.index);
+}
+
+Result<void> DocumentBuilder::end() {
+  Frame frame = std::move(stack_.back());
+  stack_.pop_back();
+  if (!frame.anchor.empty()) {
+    // go-yaml v2 registers an anchor where its node starts, so a redefinition inside the
+    // node (`&a [&a 1]`) is the one later aliases see.
+    auto it = anchors_.find(frame.anchor);
+    if (it != anchors_.end() && !it->second.complete) {
+      remember(frame.anchor, frame.value, nodes_ - frame.nodes_at_start, decodes_ - frame.decodes_at_start,
+               frame.height);
+    }
+  }
+  return deliver(std::move(frame.value), frame.mark, {}, frame.height);
+}
+
+Result<void> DocumentBuilder::deliver(nlohmann::json value, TextMark mark, std::string_view anchor,
+                                      std::size_t height) {
+  if (!anchor.empty()) remember(std::string(anchor), value, 1, 1, height);
+  if (stack_.empty()) {
+    doc_.root = std::move(value);
+    doc_.start = locate(file_, origin_, mark);
+    return {};
+  }
+  Frame& top = stack_.back();
+  top.height = std::max(top.height, height + 1);
+  if (!top.is_map) {
+    top.value.push_back(std::move(value));
+    ++top.index;
+    return {};
+  }
+  if (top.merge) {
+    if (auto ok = merge_into(top.value, value, top.key_mark); !ok) return ok;
+  } else {
+    record_annotation(top.key);
+    // Later duplicates overwrite earlier ones, as with kubectl (non-strict sigs.k8s.io/yaml).
+    top.value[top.key] = std::move(value);
+  }
+  top.has_key = false;
+  top.merge = false;
+  return {};
+}
+
+// go-yaml v2 merges `<<` at its position: keys written before it are overwritten, keys
+// after it win; in a list of mappings the earlier ones take precedence.
+Result<void> DocumentBuilder::merge_into(nlohmann::json& target, const nlohmann::json& source,
+                                         TextMark mark) const {
+  auto merge_one = [&](const nlohmann::json& m) {
+    for (auto it = m.begin(); it != m.end(); ++it) target[it.key()] = it.value();
+  };
+  if (source.is_object()) {
+    merge_one(source);
+    return {};
+  }
+  if (source.is_array()) {
+    for (const auto& element : source) {
+      if (!element.is_object()) {
+        return fail(mark, "map merge (<<) list holds " + describe_json_type(element) + ": expected only mappings");
+      }
+    }
+    for (auto it = source.rbegin(); it != source.rend(); ++it) merge_one(*it);
+    return {};
+  }
+  return fail(mark, "map merge (<<) value is " + describe_json_type(source) +
+                        ": expected a mapping or a list of mappings");
+}
+
+void DocumentBuilder::record_annotation(const std::string& key) {
+  std::size_t n = stack_.size();
+  if (n < 3) return;
+  const Frame& metadata = stack_[n - 2];
+  const Frame& object = stack_[n - 3];
+  if (!metadata.is_map || metadata.key != "annotations" || !object.is_map || object.key != "metadata" ||
+      !object.object_path) {
+    return;
+  }
+  doc_.objects[*object.object_path].annotations[key] = locate(file_, origin_, stack_.back().key_mark);
+}
+
+YamlDocument DocumentBuilder::finish() { return std::move(doc_); }
+
+}  // namespace wavesync::manifest
