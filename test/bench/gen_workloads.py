@@ -18,7 +18,9 @@ For each workload it writes OUTDIR/<w>/ with the same objects in four shapes:
 Workloads (issue 10):
   w1: 1,000 ConfigMaps and Secrets in 10 waves, one namespace;
   w2: 200 Deployments (1 replica) in 5 waves plus a PreSync and a PostSync hook Job;
-  w3: 10,000 small ConfigMaps and Secrets in 20 waves over 5 namespaces.
+  w3: 10,000 small ConfigMaps and Secrets in 20 waves over 5 namespaces;
+  w4: 100,000 small ConfigMaps and Secrets in 20 waves over 10 namespaces (issue 18: applied,
+      re-applied and pruned; no ceiling bodies, which would be 100,000 files).
 YAML is written by a small emitter (standard library only): block mappings, strings quoted.
 """
 import argparse
@@ -159,7 +161,16 @@ def workload(key, scale, rnd):
             w = i * waves // count
             steps[w][2].append(make(f"obj-{i:05d}", ns[i % len(ns)], w, rnd))
         return ns, steps
-    raise SystemExit(f"unknown workload {key!r}: expected w1, w2 or w3")
+    if key == "w4":
+        ns = [f"bench-w4-{i}" for i in range(10)]
+        waves, count = 20, n(100000)
+        steps = [(f"wave-{w:02d}", w, []) for w in range(waves)]
+        for i in range(count):
+            make = config_map if i % 4 else secret
+            w = i * waves // count
+            steps[w][2].append(make(f"obj-{i:06d}", ns[i % len(ns)], w, rnd))
+        return ns, steps
+    raise SystemExit(f"unknown workload {key!r}: expected w1, w2, w3 or w4")
 
 
 def ref(obj):
@@ -204,8 +215,9 @@ def generate(outdir, key, seed, scale):
         for obj in objects:
             serial += 1
             body = os.path.join("ceiling", f"{serial:05d}.json")
-            with open(os.path.join(root, body), "w", encoding="utf-8") as f:
-                json.dump(obj, f, separators=(",", ":"))
+            if key != "w4":
+                with open(os.path.join(root, body), "w", encoding="utf-8") as f:
+                    json.dump(obj, f, separators=(",", ":"))
             group, plural = RESOURCES[(obj["apiVersion"], obj["kind"])]
             index["objects"].append({
                 "step": step, "stepName": name, "wave": wave, "apiVersion": obj["apiVersion"],

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """`make bench`: wavesync against kubectl, kpt and the API-server ceiling on a local control plane.
 
-Usage: run.py --wavesync PATH [--runs N] [--peer-runs-w3 N] [--workloads w1,w2,w3]
+Usage: run.py --wavesync PATH [--runs N] [--peer-runs-w3 N] [--workloads w1,w2,w3[,w4]]
               [--tools wavesync,kubectl,kpt,ceiling,ceiling-ws] [--out build/bench]
 
 Starts a private control plane (test/cluster/up with its own state directory and ports, so
@@ -11,6 +11,10 @@ deleting the workload's namespaces (and waiting until they are gone) before ever
 Measures wall time, CPU time (user+sys of the whole process tree, from wait4's rusage) and
 peak RSS (largest process of the tree), and for wavesync the wave-transition latency from the
 API server's audit log. Writes a table to stdout, OUT/results.json and OUT/ratios.svg.
+w4 (100,000 objects) runs once per tool in three phases, each measured: apply into an empty
+cluster, re-apply unchanged, and apply only the first 10 of its 20 waves with pruning (50,000
+deletions). kubectl applies the tree in one command with an ApplySet (`KUBECTL_APPLYSET=true`,
+nothing to wait for between waves); kpt applies its package.
 Standard library only. Environment: BENCH_RUNS, BENCH_PEER_RUNS_W3, BENCH_KEEP_CLUSTER=1.
 """
 import argparse
@@ -312,6 +316,68 @@ def table(results):
     return "\n".join("  ".join(c.ljust(widths[i]) for i, c in enumerate(r)) for r in rows)
 
 
+# --- w4: 100,000 objects, applied, re-applied and pruned -----------------------------------------
+
+def w4_pruned_tree(work, index):
+    """The first half of w4's steps, hard-linked into pruned/ (the second half is pruned)."""
+    pruned = os.path.join(work, "pruned")
+    if os.path.exists(pruned):
+        shutil.rmtree(pruned)
+    for name in index["steps"][:len(index["steps"]) // 2]:
+        shutil.copytree(os.path.join(work, "manifests", name), os.path.join(pruned, name), copy_function=os.link)
+    return pruned
+
+
+def run_w4(cluster, work, index, tools, wavesync, out_dir):
+    pruned = w4_pruned_tree(work, index)
+    manifests = os.path.join(work, "manifests")
+    k = [cluster.kubectl, "--kubeconfig", cluster.kubeconfig]
+    kubectl_env = "KUBECTL_APPLYSET=true"
+    phases = {}
+    if "wavesync" in tools:
+        ws = [wavesync, "apply", "--kubeconfig", cluster.kubeconfig, "--timeout", "30m", "-o", "json",
+              "--applyset", "w4"]
+        phases["wavesync"] = [("apply", ws + [manifests]), ("re-apply", ws + [manifests]),
+                              ("prune", ws + ["--prune", pruned])]
+    if "kubectl" in tools:
+        kc = ["env", kubectl_env, *k, "apply", "--server-side", "--field-manager=bench", "--prune",
+              "--applyset=secret/w4-kubectl", "-n", "default", "-R", "-f"]
+        phases["kubectl"] = [("apply", kc + [manifests]), ("re-apply", kc + [manifests]), ("prune", kc + [pruned])]
+    if "kpt" in tools:
+        package = prepare_kpt(work, index)
+        phases["kpt"] = [("apply", ["kpt", "live", "apply", package, "--kubeconfig", cluster.kubeconfig,
+                                    "--reconcile-timeout=30m", "--output=events"])]
+    runs = {}
+    for tool, steps in phases.items():
+        cluster.clean(index["namespaces"])
+        cluster.kubectl_run("delete", "secret", "-n", "default", "--ignore-not-found", "w4", "w4-kubectl")
+        for phase, argv in steps:
+            events = os.path.join(out_dir, f"w4-{tool}-{phase}.out")
+            with open(events, "wb") as out, open(events + ".err", "wb") as err:
+                code, wall, cpu, rss = measure(argv, out, err)
+            if code != 0:
+                with open(events + ".err", errors="replace") as err:
+                    log(f"w4 {tool} {phase} exited {code}: {err.read()[-2000:]}")
+            runs[f"{tool}/{phase}"] = [{"run": 0, "exit": code, "wall": wall, "cpu": cpu, "rss": rss,
+                                        "load1": os.getloadavg()[0]}]
+            log(f"w4 {tool} {phase}: exit {code}, wall {wall:.2f}s, cpu {cpu:.2f}s, rss {rss:.0f}MB")
+            if code != 0:
+                break
+    cluster.clean(index["namespaces"])
+    data = {"objects": len(index["objects"]), "steps": len(index["steps"]), "runs": runs, "summary": {}, "ratios": {}}
+    for key, samples in runs.items():
+        ok = [x for x in samples if x["exit"] == 0]
+        data["summary"][key] = {"runs": len(ok), "failed": len(samples) - len(ok),
+                                "wall": summarize([x["wall"] for x in ok]), "cpu": summarize([x["cpu"] for x in ok]),
+                                "rss": summarize([x["rss"] for x in ok]),
+                                "note": "failed: see w4-%s.out.err" % key.replace("/", "-") if not ok else None}
+        tool, phase = key.split("/")
+        ours = runs.get(f"wavesync/{phase}")
+        if tool != "wavesync" and ok and ours and ours[0]["exit"] == 0:
+            data["ratios"][key] = summarize([ours[0]["wall"] / ok[0]["wall"]])
+    return data
+
+
 # --- main --------------------------------------------------------------------------------------
 
 def main():
@@ -320,7 +386,7 @@ def main():
     parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "5")))
     parser.add_argument("--peer-runs-w3", type=int, default=int(os.environ.get("BENCH_PEER_RUNS_W3", "3")),
                         help="runs of kubectl and kpt on workload 3 (heavy)")
-    parser.add_argument("--workloads", default="w1,w2,w3")
+    parser.add_argument("--workloads", default="w1,w2,w3,w4")
     parser.add_argument("--tools", default="wavesync,kubectl,kpt,ceiling,ceiling-ws")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--scale", type=float, default=1.0)
@@ -354,6 +420,9 @@ def main():
             work = os.path.join(gen, w)
             with open(os.path.join(work, "index.json")) as f:
                 index = json.load(f)
+            if w == "w4":
+                results["workloads"][w] = run_w4(cluster, work, index, tools, wavesync, args.out)
+                continue
             commands = {}
             if "wavesync" in tools:
                 commands["wavesync"] = [wavesync, "apply", os.path.join(work, "manifests"), "--kubeconfig",

@@ -224,10 +224,19 @@ TEST_CASE("an object over 1.5 MiB of JSON is an error", "[manifest]") {
         "request limit)");
 }
 
-TEST_CASE("more than 100000 objects in one run is an error", "[manifest]") {
-  std::string yaml = "apiVersion: v1\nkind: List\nitems:\n";
-  for (int i = 0; i <= 100000; ++i) yaml += "- {apiVersion: v1, kind: ConfigMap, metadata: {name: c" + std::to_string(i) + "}}\n";
-  CHECK(load_error(yaml) == "m.yaml:100004:3: more than 100000 objects: expected at most 100000 in one run");
+TEST_CASE("more than 250000 objects in one run is an error", "[manifest]") {
+  // Three List documents of 100,000, 100,000 and 50,001 items (one document of 250,001
+  // would pass the per-document node limit first).
+  std::string yaml;
+  int n = 0;
+  for (int count : {100000, 100000, 50001}) {
+    if (!yaml.empty()) yaml += "---\n";
+    yaml += "apiVersion: v1\nkind: List\nitems:\n";
+    for (int i = 0; i < count; ++i, ++n) {
+      yaml += "- {apiVersion: v1, kind: ConfigMap, metadata: {name: c" + std::to_string(n) + "}}\n";
+    }
+  }
+  CHECK(load_error(yaml) == "m.yaml:250012:3: more than 250000 objects: expected at most 250000 in one run");
 }
 
 TEST_CASE("the object body is the exact JSON kubectl would send", "[manifest]") {

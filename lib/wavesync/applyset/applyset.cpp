@@ -3,8 +3,11 @@
 #include "wavesync/applyset/digest.hpp"
 #include "wavesync/kube/base64.hpp"
 
+#include <zlib.h>
+
 #include <algorithm>
 #include <cctype>
+#include <optional>
 
 namespace wavesync::applyset {
 
@@ -18,6 +21,40 @@ const std::string* string_field(const nlohmann::json& object, const char* map, c
   auto it = values->find(key);
   if (it == values->end() || !it->is_string()) return nullptr;
   return it->get_ptr<const std::string*>();
+}
+
+std::string deflate_text(const std::string& text) {
+  uLongf size = compressBound(static_cast<uLong>(text.size()));
+  std::string out(size, '\0');
+  if (compress2(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(text.data()),
+                static_cast<uLong>(text.size()), Z_BEST_COMPRESSION) != Z_OK) {
+    return {};
+  }
+  out.resize(size);
+  return out;
+}
+
+// Inflates at most 64 MiB (a member list of a million objects): a damaged or hostile parent
+// cannot make wavesync allocate without bound. nullopt when the data is not zlib.
+std::optional<std::string> inflate_text(const std::string& data) {
+  constexpr std::size_t k_max = 64u * 1024 * 1024;
+  z_stream z{};
+  if (inflateInit(&z) != Z_OK) return std::nullopt;
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  z.avail_in = static_cast<uInt>(data.size());
+  std::string out;
+  char buffer[65536];
+  int status = Z_OK;
+  while (status == Z_OK) {
+    z.next_out = reinterpret_cast<Bytef*>(buffer);
+    z.avail_out = sizeof buffer;
+    status = inflate(&z, Z_NO_FLUSH);
+    out.append(buffer, sizeof buffer - z.avail_out);
+    if (out.size() > k_max) status = Z_MEM_ERROR;
+  }
+  inflateEnd(&z);
+  if (status != Z_STREAM_END) return std::nullopt;
+  return out;
 }
 
 std::vector<std::string> split(const std::string& text, char separator) {
@@ -151,8 +188,25 @@ Result<Inventory> read_parent(const nlohmann::json& live, const ParentRef& paren
     for (const auto& item : split(*namespaces, ',')) inventory.namespaces.insert(item);
   }
   inventory.namespaces.insert(parent.namespace_name);
+  const char* binary = parent.kind == ParentKind::config_map ? "binaryData" : "data";
+  auto compressed = live.find(binary);
+  if (compressed != live.end() && compressed->is_object()) {
+    auto text = compressed->find(k_members_compressed_key);
+    if (text == compressed->end() || !text->is_string()) compressed = live.end();
+  } else {
+    compressed = live.end();
+  }
   if (const auto* members = string_field(live, "annotations", k_members_annotation)) {
     inventory.members = parse_members(*members);
+  } else if (compressed != live.end()) {
+    auto raw = kube::base64_decode(compressed->at(k_members_compressed_key).get<std::string>());
+    std::optional<std::string> text = raw ? inflate_text(*raw) : std::nullopt;
+    if (!text) {
+      return make_error(context + ": " + binary + "." + k_members_compressed_key +
+                            " is not a zlib-compressed member list: expected what wavesync wrote",
+                        exit_code::k_sync_failed);
+    }
+    inventory.members = parse_members(*text);
   } else if (auto data = live.find("data"); data != live.end() && data->is_object()) {
     auto text = data->find(k_members_data_key);
     if (text != data->end() && text->is_string()) {
@@ -191,9 +245,10 @@ nlohmann::json parent_object(const ParentRef& parent, const Inventory& inventory
   if (members.size() <= k_members_annotation_limit) {
     object["metadata"]["annotations"][k_members_annotation] = std::move(members);
   } else {
-    object["data"] = {{k_members_data_key, parent.kind == ParentKind::config_map
-                                               ? std::move(members)
-                                               : kube::base64_encode(members)}};
+    // Server-side apply of the parent then also drops an uncompressed list an older release
+    // wrote under k_members_data_key, as this field manager no longer sends it.
+    object[parent.kind == ParentKind::config_map ? "binaryData" : "data"] = {
+        {k_members_compressed_key, kube::base64_encode(deflate_text(members))}};
   }
   return object;
 }
