@@ -1,6 +1,6 @@
 #include "wavesync/render/render.hpp"
 
-#include "wavesync/manifest/yaml_documents.hpp"
+#include "wavesync/manifest/manifest_stream.hpp"
 #include "wavesync/render/directory_source.hpp"
 #include "wavesync/render/kustomization_edit.hpp"
 #include "wavesync/render/workspace.hpp"
@@ -114,7 +114,7 @@ Result<manifest::LoadResult> render_kustomize(const RenderRequest& request, cons
     std::ifstream in(copy_file, std::ios::binary);
     std::stringstream text;
     text << in.rdbuf();
-    auto docs = manifest::parse_yaml_documents(text.str(), file);
+    auto docs = manifest::read_documents(text.str(), file);
     if (!docs) return docs.error();
     auto edited = edit_kustomization(docs->empty() ? nlohmann::json() : docs->front().root, request.kustomize, file);
     if (!edited) return edited.error();
