@@ -152,17 +152,10 @@ class StreamReader {
           k += n;
         }
         if (k < rest.size() && rest[k] != '#') {
-          std::size_t t = rest.size();
-          while (t > k) {
-            std::size_t back = t - 1;
-            while (back > k && (static_cast<unsigned char>(rest[back]) & 0xC0) == 0x80) --back;
-            if (space_rune(rest, back) != t - back) break;
-            t = back;
-          }
+          // The rest of the line is not shown: it may be a Secret's value.
           return make_error(locate(file_, TextOrigin{}, TextMark{line, static_cast<int>(pos - line_start)}).str() +
-                            ": invalid document separator \"---" + std::string(content.substr(3)) +
-                            "\": expected only a comment after --- (kubectl refuses \"" +
-                            std::string(rest.substr(k, t - k)) + "\")");
+                            ": invalid document separator: expected only a comment after --- on its line (kubectl "
+                            "refuses anything else there)");
         }
         if (!empty) {
           if (auto ok = parse_piece(copied ? std::string_view(piece) : text_.substr(piece_begin, pos - piece_begin),
