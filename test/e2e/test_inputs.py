@@ -203,7 +203,7 @@ def test_a_jsonnet_file_in_a_directory_source_is_refused(wavesync, tools, tmp_pa
     ("apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: x\nspec:\n  destination: {}\n",
      "{app}:1: spec.source: missing: an Application needs spec.source or spec.sources"),
     ("apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: x\n",
-     "--argocd-app: {app}:4:1: invalid YAML: end of map flow not found"),
+     "--argocd-app: {app}:4:1: invalid YAML: did not find expected ',' or '}}' while parsing a flow mapping started at 3:11"),
 ])
 def test_a_bad_application_is_one_line_with_its_file(wavesync, tools, tmp_path, text, expected):
     app = tmp_path / "app.yaml"

@@ -100,7 +100,10 @@ Result<nlohmann::json> edit_kustomization(nlohmann::json k, const KustomizeOptio
       entry.erase("newTag");
     }
   }
-  for (const auto& [name, count] : options.replicas) {
+  for (const auto& replica : options.replicas) {
+    // Named, not a structured binding: clang 14 cannot capture a binding in the lambda below.
+    const auto& name = replica.first;
+    const auto& count = replica.second;
     nlohmann::json& replicas = list_field(k, "replicas");
     auto it = std::find_if(replicas.begin(), replicas.end(),
                            [&](const nlohmann::json& r) { return r.is_object() && r.value("name", "") == name; });
