@@ -98,10 +98,7 @@ class JsonReader {
     if (auto ok = builder_.start(mark(), true, {}); !ok) return ok;
     ++pos_;
     skip_space();
-    if (pos_ < text_.size() && text_[pos_] == '}') {
-      ++pos_;
-      return builder_.end();
-    }
+    if (consume('}')) return builder_.end();
     for (;;) {
       skip_space();
       if (pos_ >= text_.size() || text_[pos_] != '"') return unexpected("a string key");
@@ -110,43 +107,34 @@ class JsonReader {
       if (!key) return key.error();
       if (auto ok = builder_.value(at, nlohmann::json(std::move(*key))); !ok) return ok;
       skip_space();
-      if (pos_ >= text_.size() || text_[pos_] != ':') return unexpected("':' after an object key");
-      ++pos_;
+      if (!consume(':')) return unexpected("':' after an object key");
       skip_space();
       if (auto ok = value(); !ok) return ok;
       skip_space();
-      if (pos_ < text_.size() && text_[pos_] == ',') {
-        ++pos_;
-        continue;
-      }
-      if (pos_ < text_.size() && text_[pos_] == '}') {
-        ++pos_;
-        return builder_.end();
-      }
+      if (consume(',')) continue;
+      if (consume('}')) return builder_.end();
       return unexpected("',' or '}' after an object value");
     }
+  }
+
+  // Steps over `c` when it is next; false, moving nothing, otherwise.
+  bool consume(char c) {
+    if (pos_ >= text_.size() || text_[pos_] != c) return false;
+    ++pos_;
+    return true;
   }
 
   Result<void> array() {
     if (auto ok = builder_.start(mark(), false, {}); !ok) return ok;
     ++pos_;
     skip_space();
-    if (pos_ < text_.size() && text_[pos_] == ']') {
-      ++pos_;
-      return builder_.end();
-    }
+    if (consume(']')) return builder_.end();
     for (;;) {
       skip_space();
       if (auto ok = value(); !ok) return ok;
       skip_space();
-      if (pos_ < text_.size() && text_[pos_] == ',') {
-        ++pos_;
-        continue;
-      }
-      if (pos_ < text_.size() && text_[pos_] == ']') {
-        ++pos_;
-        return builder_.end();
-      }
+      if (consume(',')) continue;
+      if (consume(']')) return builder_.end();
       return unexpected("',' or ']' after an array element");
     }
   }
