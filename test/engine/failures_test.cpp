@@ -124,7 +124,9 @@ TEST_CASE("a changed immutable field is reported with the field and a hint", "[e
 }
 
 // argocd-semantics.md §7.18 (Force)
-TEST_CASE("Force=true deletes and recreates an object whose change the server rejects", "[engine][failure]") {
+// kubectl apply --force deletes with kubectl's default cascade (background), then creates.
+TEST_CASE("Force=true deletes (background cascade) and recreates an object whose change the server rejects",
+          "[engine][failure]") {
   Cluster c;
   json web = deployment("default", "web");
   c.client.seed(web);
@@ -132,7 +134,7 @@ TEST_CASE("Force=true deletes and recreates an object whose change the server re
   auto result = c.sync(plan_of({resource(web, 0, {{"Force", "true"}})}));
   CHECK(result.exit_code == 0);
   CHECK(c.client.writes() == std::vector<std::string>{"apply apps/v1 Deployment default/web",
-                                                       "delete apps/v1 Deployment default/web foreground",
+                                                       "delete apps/v1 Deployment default/web background",
                                                        "apply apps/v1 Deployment default/web"});
 }
 
@@ -173,12 +175,14 @@ TEST_CASE("Replace=true creates a missing object", "[engine][failure]") {
   CHECK(c.client.writes() == std::vector<std::string>{"create v1 ConfigMap default/a"});
 }
 
-TEST_CASE("Replace=true,Force=true deletes an existing object and creates it again", "[engine][failure]") {
+// `kubectl replace --force`: delete with the default background cascade, wait until gone, create.
+TEST_CASE("Replace=true,Force=true deletes an existing object (background cascade) and creates it again",
+          "[engine][failure]") {
   Cluster c;
   c.client.seed(config_map("default", "a"));
   auto result = c.sync(plan_of({resource(config_map("default", "a"), 0, {{"Replace", "true"}, {"Force", "true"}})}));
   CHECK(result.exit_code == 0);
-  CHECK(c.client.writes() == std::vector<std::string>{"delete v1 ConfigMap default/a foreground",
+  CHECK(c.client.writes() == std::vector<std::string>{"delete v1 ConfigMap default/a background",
                                                        "create v1 ConfigMap default/a"});
 }
 

@@ -146,7 +146,11 @@ Stop Syncer::delete_before_create(StepItems& step, std::vector<Item*> targets, T
     }
     view_.record(item->id, **live);
     const auto& policy = item->hook ? "BeforeHookCreation" : "Replace=true,Force=true";
-    auto removed = client_.remove(ref_of(item->id), kube::Propagation::foreground);
+    // Argo CD deletes hooks as it prunes (foreground); a recreate is kubectl's `replace --force`
+    // or `apply --force`, whose delete cascades in the background (kubectl's default): nothing
+    // but the object itself is waited for, and no finalizer is left for the garbage collector.
+    const auto propagation = item->hook ? kube::Propagation::foreground : kube::Propagation::background;
+    auto removed = client_.remove(ref_of(item->id), propagation);
     Event e = event(EventType::deleting, &step, item);
     e.message = removed ? std::string(policy) : removed.error().message;
     events_.emit(e);
