@@ -7,28 +7,12 @@ import pathlib
 import time
 import uuid
 
-import pytest
 import yaml
 
-from faults import FaultCluster, FaultProxy, Run, wait_until, write_manifests
+from faults import FaultProxy, Run, wait_until, write_manifests
 from manifests import config_map, deployment, namespace as namespace_doc
-
-DELAY = "wavesync.dev/test-delay"
-
-
-@pytest.fixture(scope="module")
-def cluster():
-    c = FaultCluster()
-    yield c
-    c.restore()
-    c.down()
-
-
-@pytest.fixture()
-def ns(cluster, request):
-    name = f"outage-{request.node.name[5:20].replace('_', '-').strip('-')}-{uuid.uuid4().hex[:5]}"
-    yield name
-    cluster.kubectl("delete", "namespace", name, "--ignore-not-found", "--wait=false", check=False)
+# The private fault control plane and a namespace on it, as test_faults.py makes them.
+from test_faults import DELAY, cluster, fault_cluster, ns  # noqa: F401 (fixtures)
 
 
 def app(ns, delay):
@@ -41,8 +25,9 @@ def applied(audit, ns, resource, name):
             if e.get("userAgent", "").startswith("wavesync/")]
 
 
-def test_a_45_second_outage_of_refused_and_reset_connections_during_a_wait_finishes(cluster, ns, wavesync,
+def test_a_45_second_outage_of_refused_and_reset_connections_during_a_wait_finishes(fault_cluster, ns, wavesync,
                                                                                       tmp_path):
+    cluster = fault_cluster
     proxy = FaultProxy(cluster, cluster.kubeconfig, tmp_path)
     try:
         audit = cluster.audit()
@@ -66,7 +51,8 @@ def test_a_45_second_outage_of_refused_and_reset_connections_during_a_wait_finis
     assert applied(audit, ns, "configmaps", "after")
 
 
-def test_a_watch_refused_with_401_gets_fresh_credentials_and_the_sync_finishes(cluster, ns, wavesync, tmp_path):
+def test_a_watch_refused_with_401_gets_fresh_credentials_and_the_sync_finishes(fault_cluster, ns, wavesync, tmp_path):
+    cluster = fault_cluster
     token = yaml.safe_load(pathlib.Path(cluster.kubeconfig_token).read_text())["users"][0]["user"]["token"]
     counter = tmp_path / "plugin-runs"
     plugin = tmp_path / "plugin.sh"
