@@ -5,6 +5,7 @@ list(APPEND WAVESYNC_TEST_SOURCES
   engine/apply_outcome_test.cpp
   engine/adoption_test.cpp
   engine/validation_test.cpp
+  engine/unvalidated_write_test.cpp
   engine/prune_runner_test.cpp
   engine/grace_retry_test.cpp)
 list(APPEND WAVESYNC_TEST_LIBS wavesync_engine)

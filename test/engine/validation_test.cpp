@@ -99,16 +99,24 @@ TEST_CASE("a 422 that Force=true answers by recreating is not a validation failu
   CHECK(report.failures[0].id.name == "other");
 }
 
-TEST_CASE("Validate=false objects are dry-run with field validation off", "[engine][validation]") {
+TEST_CASE("Validate=false objects are dry-run as they are written: create or merge patch, field validation off",
+          "[engine][validation]") {
   Cluster c;
   c.seed_namespace("shop");
+  c.client.seed(config_map("shop", "live"));
   Plan plan = plan_of({resource(config_map("shop", "loose"), 0, {{"Validate", "false"}}),
+                       resource(config_map("shop", "live"), 0, {{"Validate", "false"}}),
                        resource(config_map("shop", "strict"), 0)});
   auto report = engine::validate_plan(plan, c.client, {});
-  CHECK(report.checked == 2);
+  CHECK(report.checked == 3);
   const auto calls = c.client.calls();
-  CHECK(std::count(calls.begin(), calls.end(), "dry-run apply v1 ConfigMap shop/loose (fieldValidation=Ignore)") == 1);
+  CHECK(std::count(calls.begin(), calls.end(), "dry-run create v1 ConfigMap shop/loose (fieldValidation=Ignore)") == 1);
+  CHECK(std::count(calls.begin(), calls.end(), "dry-run patch v1 ConfigMap shop/live (merge) (fieldValidation=Ignore)") ==
+        1);
   CHECK(std::count(calls.begin(), calls.end(), "dry-run apply v1 ConfigMap shop/strict") == 1);
+  CHECK(std::none_of(calls.begin(), calls.end(),
+                     [](const std::string& call) { return call.find("apply v1 ConfigMap shop/l") != std::string::npos; }));
+  CHECK(c.client.writes().empty());
 }
 
 TEST_CASE("a cluster that cannot be reached during validation is exit 4", "[engine][validation]") {

@@ -497,12 +497,16 @@ std::vector<Result<kube::WriteResult>> FakeClient::apply(const std::vector<json>
   return out;
 }
 
-Result<kube::WriteResult> FakeClient::create(const json& object, kube::DryRun dry_run) {
+Result<kube::WriteResult> FakeClient::create(const json& object, kube::DryRun dry_run,
+                                             kube::FieldValidation validation) {
   std::lock_guard lock(s_->mutex);
   kube::ObjectRef r = ref_of_json(object);
   std::string shown = r.name.empty() ? str_at(object, "metadata", "generateName") : r.name;
   std::string context = "create " + id_str(r.api_version, r.kind, r.namespace_name, shown);
-  s_->calls.push_back((dry_run == kube::DryRun::all ? "dry-run " : "") + context);
+  const std::string recorded =
+      (dry_run == kube::DryRun::all ? "dry-run " : "") + context +
+      (validation == kube::FieldValidation::ignore ? " (fieldValidation=Ignore)" : "");
+  s_->calls.push_back(recorded);
   if (auto f = s_->fault_for("create", r.kind, shown)) return *f;
   json body = object;
   if (r.name.empty()) {
@@ -524,7 +528,7 @@ Result<kube::WriteResult> FakeClient::create(const json& object, kube::DryRun dr
   options.dry_run = dry_run;
   auto results = apply({body}, options);
   s_->calls.pop_back();
-  s_->calls.push_back((dry_run == kube::DryRun::all ? "dry-run " : "") + context);
+  s_->calls.push_back(recorded);
   if (!results[0]) {
     Error e = results[0].error();
     auto colon = e.message.find(": ");
@@ -584,6 +588,26 @@ Result<kube::WriteResult> FakeClient::patch(const kube::ObjectRef& r, const json
   result["metadata"]["resourceVersion"] = std::to_string(s_->next_rv());
   it->second = result;
   s_->notify(kube::WatchEvent::Type::modified, result);
+  return kube::WriteResult{result, {}};
+}
+
+Result<kube::WriteResult> FakeClient::merge_patch(const kube::ObjectRef& r, const json& patch,
+                                                  const kube::ApplyOptions& options) {
+  std::lock_guard lock(s_->mutex);
+  const bool dry = options.dry_run == kube::DryRun::all;
+  std::string context = "patch " + id_str(r);
+  s_->calls.push_back((dry ? "dry-run " : "") + context + " (merge)" +
+                      (options.field_validation == kube::FieldValidation::ignore ? " (fieldValidation=Ignore)" : ""));
+  if (auto f = s_->fault_for(dry ? "dry-run-patch" : "patch", r.kind, r.name)) return *f;
+  auto it = s_->objects.find(Key{group_of_api(r.api_version), r.kind, r.namespace_name, r.name});
+  if (it == s_->objects.end()) return api_error(context, 404, r.kind + " \"" + r.name + "\" not found");
+  json result = it->second;
+  result.merge_patch(patch);
+  if (result == it->second || dry) return kube::WriteResult{result, {}};
+  result["metadata"]["resourceVersion"] = std::to_string(s_->next_rv());
+  it->second = result;
+  s_->notify(kube::WatchEvent::Type::modified, result);
+  if (s_->reactor) s_->reactor(result);
   return kube::WriteResult{result, {}};
 }
 

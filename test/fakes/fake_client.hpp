@@ -14,7 +14,8 @@
 // - no controllers run by themselves: status changes come from set_status()/schedule()/
 //   the on_write reactor. Deleting an owner deletes objects whose ownerReferences name it.
 // - update (PUT) keeps uid, creationTimestamp and status and checks resourceVersion; it runs
-//   no admission or validation. patch takes RFC 6902 JSON patches only.
+//   no admission or validation. patch takes RFC 6902 JSON patches, merge_patch RFC 7386 ones
+//   (recorded as `patch ... (merge)`); neither records field ownership.
 // - watches never expire (no 410) unless a fault is injected; no bookmarks.
 #pragma once
 
@@ -70,9 +71,12 @@ class FakeClient final : public kube::Client {
   Result<void> refresh_discovery() override;
   std::vector<Result<kube::WriteResult>> apply(const std::vector<nlohmann::json>& objects,
                                                const kube::ApplyOptions& options) override;
-  Result<kube::WriteResult> create(const nlohmann::json& object, kube::DryRun dry_run) override;
+  Result<kube::WriteResult> create(const nlohmann::json& object, kube::DryRun dry_run,
+                                   kube::FieldValidation validation = kube::FieldValidation::strict) override;
   Result<kube::WriteResult> update(const nlohmann::json& object, const kube::ApplyOptions& options) override;
   Result<kube::WriteResult> patch(const kube::ObjectRef& ref, const nlohmann::json& json_patch) override;
+  Result<kube::WriteResult> merge_patch(const kube::ObjectRef& ref, const nlohmann::json& patch,
+                                        const kube::ApplyOptions& options) override;
   Result<std::optional<nlohmann::json>> get(const kube::ObjectRef& ref) override;
   Result<nlohmann::json> list(const kube::WatchRequest& request) override;
   Result<void> remove(const kube::ObjectRef& ref, kube::Propagation propagation) override;

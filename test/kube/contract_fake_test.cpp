@@ -40,6 +40,10 @@ TEST_CASE("Contract (fake): a watch sees the current state, then changes", "[kub
   Fixture f;
   contract::watch_sees_current_state_then_changes(f.client, "contract");
 }
+TEST_CASE("Contract (fake): a merge patch sets and removes keys", "[kube][contract]") {
+  Fixture f;
+  contract::merge_patch_sets_and_removes_keys(f.client, "contract");
+}
 TEST_CASE("Contract (fake): an unknown kind is an error", "[kube][contract]") {
   Fixture f;
   contract::unknown_kind_is_an_error(f.client, "contract");

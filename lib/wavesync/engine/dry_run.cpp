@@ -3,8 +3,10 @@
 // they are reported as "would be created" instead of as rejections (k8s-client.md §3.5).
 #include "wavesync/engine/syncer.hpp"
 
+#include "wavesync/engine/unvalidated_write.hpp"
 #include "wavesync/plan/object_policy.hpp"
 
+#include <optional>
 #include <set>
 
 namespace wavesync::engine::detail {
@@ -48,13 +50,23 @@ SyncResult Syncer::run_dry() {
         ++rejected;
         continue;
       }
-      kube::ApplyOptions item_options = options;
-      if (skips_field_validation(item.planned->sync_options)) item_options.field_validation = kube::FieldValidation::ignore;
-      auto results = client_.apply({item.body}, item_options);
+      std::vector<Result<kube::WriteResult>> results;
+      std::optional<ApplyResult> unvalidated;  // Validate=false: dry-run as it is written
+      if (skips_field_validation(item.planned->sync_options)) {
+        auto written = engine::write_unvalidated(client_, item.body, kube::DryRun::all, options_.field_manager);
+        if (written) {
+          unvalidated = written->created ? ApplyResult::created : ApplyResult::configured;
+          results.emplace_back(std::move(written->written));
+        } else {
+          results.emplace_back(written.error());
+        }
+      } else {
+        results = client_.apply({item.body}, options);
+      }
       if (results[0]) {
         ++applied_;
         Event e = event(EventType::resource_applied, &step, &item);
-        e.apply_result = classify_apply(results[0]->object, start_, options_.field_manager);
+        e.apply_result = unvalidated ? *unvalidated : classify_apply(results[0]->object, start_, options_.field_manager);
         e.warnings = results[0]->warnings;
         events_.emit(e);
         continue;

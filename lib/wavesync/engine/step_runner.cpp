@@ -207,22 +207,22 @@ Stop Syncer::apply_run(StepItems& step, std::vector<Item*> run, TimePoint deadli
     reasons_.push_back(covered.error().message);
     return Stop::failed;
   }
-  // Replace=true objects are written in place (PUT or create); the rest are applied together,
-  // Validate=false ones in a call of their own (field validation is per request).
+  // Replace=true objects are written in place (PUT or create), Validate=false ones without
+  // server-side apply (create or merge patch); the rest are applied together.
   std::vector<Item*> strict;
-  std::vector<Item*> loose;
   for (Item* item : prepared) {
     const WriteMode mode = write_mode(item->planned->sync_options);
     if (mode == WriteMode::replace || mode == WriteMode::replace_force) {
       write_in_place(step, *item);
-      continue;
+    } else if (skips_field_validation(item->planned->sync_options)) {
+      write_unvalidated(step, *item);
+    } else {
+      strict.push_back(item);
     }
-    (skips_field_validation(item->planned->sync_options) ? loose : strict).push_back(item);
   }
-  for (auto* batch : {&strict, &loose}) {
-    if (batch->empty()) continue;
-    const auto validation = batch == &loose ? kube::FieldValidation::ignore : kube::FieldValidation::strict;
-    if (Stop stop = apply_batch(step, *batch, validation, deadline); stop != Stop::none) return stop;
+  if (!strict.empty()) {
+    if (Stop stop = apply_batch(step, strict, kube::FieldValidation::strict, deadline); stop != Stop::none)
+      return stop;
   }
   return wait_ready_prerequisites(step, prepared, deadline);
 }

@@ -1,6 +1,7 @@
 #include "wavesync/engine/validation.hpp"
 
 #include "wavesync/engine/apply_outcome.hpp"
+#include "wavesync/engine/unvalidated_write.hpp"
 #include "wavesync/plan/object_policy.hpp"
 
 #include <algorithm>
@@ -102,23 +103,31 @@ ValidationReport validate_plan(const Plan& plan, kube::Client& client, const Val
   }
   if (report.exit_code == exit_code::k_cluster) return report;
 
-  // 2. One dry run per object. Objects sharing options go in one concurrent call.
-  std::map<std::pair<bool, bool>, std::vector<std::size_t>> batches;  // (ignore fields, force) -> candidates
+  // 2. One dry run per object. Objects sharing options go in one concurrent call; Validate=false
+  // ones are dry-run as they are written, without server-side apply (unvalidated_write.hpp).
+  std::map<bool, std::vector<std::size_t>> batches;  // force -> candidates
+  std::vector<std::size_t> unvalidated;
   for (std::size_t i = 0; i < candidates.size(); ++i) {
     const Candidate& c = candidates[i];
     if (c.create) continue;
-    const bool ignore = skips_field_validation(c.planned->sync_options);
+    if (skips_field_validation(c.planned->sync_options)) {
+      unvalidated.push_back(i);
+      continue;
+    }
     // Replace writes the whole object: no other manager's fields survive it anyway.
     const wavesync::WriteMode mode = wavesync::write_mode(c.planned->sync_options);
     const bool force = options.force_conflicts == kube::ForceConflicts::yes ||
                        (mode != wavesync::WriteMode::apply && mode != wavesync::WriteMode::force);
-    batches[{ignore, force}].push_back(i);
+    batches[force].push_back(i);
   }
   std::vector<std::optional<Error>> errors(candidates.size());
-  for (const auto& [flags, members] : batches) {
-    kube::ApplyOptions apply{kube::DryRun::all, flags.second ? kube::ForceConflicts::yes : kube::ForceConflicts::no,
-                             options.field_manager,
-                             flags.first ? kube::FieldValidation::ignore : kube::FieldValidation::strict};
+  for (std::size_t i : unvalidated) {
+    auto written = write_unvalidated(client, candidates[i].body, kube::DryRun::all, options.field_manager);
+    if (!written) errors[i] = written.error();
+  }
+  for (const auto& [force, members] : batches) {
+    kube::ApplyOptions apply{kube::DryRun::all, force ? kube::ForceConflicts::yes : kube::ForceConflicts::no,
+                             options.field_manager, kube::FieldValidation::strict};
     std::vector<nlohmann::json> bodies;
     bodies.reserve(members.size());
     for (std::size_t i : members) bodies.push_back(candidates[i].body);

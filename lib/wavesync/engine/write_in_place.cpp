@@ -1,10 +1,12 @@
 // Writes that are not a plain server-side apply: Replace=true (Argo CD's applyObject:
-// `kubectl replace`, a PUT of the whole object, or create when it is missing) and adopting an
-// object `kubectl apply` wrote client-side (kubectl apply --server-side's migrateToSSAIfNecessary
-// and Argo CD's performCSAUpgradeMigration).
+// `kubectl replace`, a PUT of the whole object, or create when it is missing), Validate=false
+// (create or merge patch, see unvalidated_write.hpp) and adopting an object `kubectl apply`
+// wrote client-side (kubectl apply --server-side's migrateToSSAIfNecessary and Argo CD's
+// performCSAUpgradeMigration).
 #include "wavesync/engine/syncer.hpp"
 
 #include "wavesync/engine/adoption.hpp"
+#include "wavesync/engine/unvalidated_write.hpp"
 #include "wavesync/plan/object_policy.hpp"
 
 namespace wavesync::engine::detail {
@@ -30,37 +32,52 @@ constexpr int k_migration_attempts = 5;
 void Syncer::write_in_place(StepItems& step, Item& item) {
   auto live = client_.get(ref_of(item.id));
   if (!live) {
-    if (live.error().exit_code == exit_code::k_cluster) cluster_error_exit_ = exit_code::k_cluster;
-    fail_item(step, item, live.error().message, EventType::apply_failed);
+    fail_write(step, item, live.error());
     return;
   }
   const WriteRequest request =
       write_request(write_mode(item.planned->sync_options), item.id.api_version, item.id.kind, live->has_value());
   Result<kube::WriteResult> written = Error{};
   ApplyResult result = ApplyResult::created;
+  const kube::FieldValidation validation = skips_field_validation(item.planned->sync_options)
+                                               ? kube::FieldValidation::ignore
+                                               : kube::FieldValidation::strict;
   if (request == WriteRequest::update) {
     // `kubectl replace`: the whole object, conditional on the version just read.
     nlohmann::json body = item.body;
     const std::string before = resource_version(**live);
     body["metadata"]["resourceVersion"] = before;
-    kube::ApplyOptions options{options_.dry_run, kube::ForceConflicts::no, options_.field_manager,
-                               skips_field_validation(item.planned->sync_options) ? kube::FieldValidation::ignore
-                                                                                  : kube::FieldValidation::strict};
+    kube::ApplyOptions options{options_.dry_run, kube::ForceConflicts::no, options_.field_manager, validation};
     written = client_.update(body, options);
     if (written) result = resource_version(written->object) == before ? ApplyResult::unchanged : ApplyResult::configured;
   } else {
     // Missing (or deleted just before, under Force=true): created, as `kubectl create`.
-    written = client_.create(item.body, options_.dry_run);
+    written = client_.create(item.body, options_.dry_run, validation);
   }
   if (!written) {
-    const Error& error = written.error();
-    if (error.exit_code == exit_code::k_cluster) cluster_error_exit_ = exit_code::k_cluster;
-    std::string message = error.message;
-    if (auto hint = immutable_hint(error.message)) message += "; hint: " + *hint;
-    fail_item(step, item, message, EventType::apply_failed);
+    fail_write(step, item, written.error());
     return;
   }
   record_written(step, item, *written, result, request == WriteRequest::update ? "replaced" : "");
+}
+
+void Syncer::fail_write(StepItems& step, Item& item, const Error& error) {
+  if (error.exit_code == exit_code::k_cluster) cluster_error_exit_ = exit_code::k_cluster;
+  std::string message = error.message;
+  if (auto hint = immutable_hint(error.message)) message += "; hint: " + *hint;
+  fail_item(step, item, message, EventType::apply_failed);
+}
+
+void Syncer::write_unvalidated(StepItems& step, Item& item) {
+  auto written = engine::write_unvalidated(client_, item.body, options_.dry_run, options_.field_manager);
+  if (!written) {
+    fail_write(step, item, written.error());
+    return;
+  }
+  const ApplyResult result = written->created   ? ApplyResult::created
+                             : written->changed ? ApplyResult::configured
+                                                : ApplyResult::unchanged;
+  record_written(step, item, written->written, result, "");
 }
 
 bool Syncer::adopt(Item& item, Result<kube::WriteResult>& result, const kube::ApplyOptions& options) {

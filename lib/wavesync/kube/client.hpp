@@ -98,13 +98,19 @@ class Client {
   // Server-side applies every object, concurrently; results in the same order as `objects`.
   virtual std::vector<Result<WriteResult>> apply(const std::vector<nlohmann::json>& objects,
                                                  const ApplyOptions& options) = 0;
-  // POST create (used for objects with only metadata.generateName).
-  virtual Result<WriteResult> create(const nlohmann::json& object, DryRun dry_run) = 0;
+  // POST create (objects with only metadata.generateName; Replace=true and Validate=false
+  // objects that do not exist yet). `validation` ignore: the server drops unknown fields.
+  virtual Result<WriteResult> create(const nlohmann::json& object, DryRun dry_run,
+                                     FieldValidation validation = FieldValidation::strict) = 0;
   // PUT: replaces the whole object, as `kubectl replace`. `object` carries the live
   // metadata.resourceVersion; a stale one is a 409 Conflict. `force_conflicts` is not used.
   virtual Result<WriteResult> update(const nlohmann::json& object, const ApplyOptions& options) = 0;
   // An RFC 6902 JSON patch of one object (application/json-patch+json).
   virtual Result<WriteResult> patch(const ObjectRef& ref, const nlohmann::json& json_patch) = 0;
+  // An RFC 7386 JSON merge patch of one object (application/merge-patch+json) with the
+  // options' field manager, field validation and dry run (`force_conflicts` is not used).
+  virtual Result<WriteResult> merge_patch(const ObjectRef& ref, const nlohmann::json& patch,
+                                          const ApplyOptions& options) = 0;
   // nullopt when the object does not exist.
   virtual Result<std::optional<nlohmann::json>> get(const ObjectRef& ref) = 0;
   // A List object (`items`, `metadata.resourceVersion`).

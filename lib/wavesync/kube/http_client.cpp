@@ -269,7 +269,7 @@ std::vector<Result<WriteResult>> HttpClient::apply(const std::vector<nlohmann::j
   return results;
 }
 
-Result<WriteResult> HttpClient::create(const nlohmann::json& object, DryRun dry_run) {
+Result<WriteResult> HttpClient::create(const nlohmann::json& object, DryRun dry_run, FieldValidation validation) {
   const ObjectRef ref = ref_of(object);
   auto where = locate(ref.api_version, ref.kind, ref.namespace_name);
   std::string name = ref.name;
@@ -280,9 +280,10 @@ Result<WriteResult> HttpClient::create(const nlohmann::json& object, DryRun dry_
   if (!where) return where.error().wrap(context);
   HttpRequest request;
   request.method = "POST";
+  const char* fields = validation == FieldValidation::ignore ? "Ignore" : "Strict";
   request.url = url(resource_path(where->first, where->second, "") +
-                    (dry_run == DryRun::all ? "?dryRun=All&fieldValidation=Strict"
-                                            : "?fieldValidation=Strict&fieldManager=wavesync"));
+                    (dry_run == DryRun::all ? std::string("?dryRun=All&fieldValidation=") + fields
+                                            : std::string("?fieldValidation=") + fields + "&fieldManager=wavesync"));
   request.headers = {"Content-Type: application/json", "Accept: application/json"};
   request.body = wire_json(apply_body(object, where->first, where->second));
   request.idempotent = false;  // a retried POST could create a second generateName object
@@ -332,6 +333,25 @@ Result<WriteResult> HttpClient::patch(const ObjectRef& ref, const nlohmann::json
   AuthMaterial used;
   auto future = send_async(request, &used);
   return finish_write(context, json_patch, std::move(request), std::move(future), used);
+}
+
+Result<WriteResult> HttpClient::merge_patch(const ObjectRef& ref, const nlohmann::json& patch,
+                                            const ApplyOptions& options) {
+  auto where = locate(ref.api_version, ref.kind, ref.namespace_name);
+  const std::string context =
+      "patch " + describe(ref.api_version, ref.kind, where ? where->second : ref.namespace_name, ref.name);
+  if (!where) return where.error().wrap(context);
+  ApplyOptions query = options;
+  query.force_conflicts = ForceConflicts::no;  // an apply-only parameter
+  HttpRequest request;
+  request.method = "PATCH";
+  request.url = url(resource_path(where->first, where->second, ref.name) + apply_query(query));
+  request.headers = {"Content-Type: application/merge-patch+json", "Accept: application/json"};
+  request.body = wire_json(apply_body(patch, where->first, where->second));
+  request.idempotent = true;  // the same merge patch twice changes nothing the second time
+  AuthMaterial used;
+  auto future = send_async(request, &used);
+  return finish_write(context, patch, std::move(request), std::move(future), used);
 }
 
 Result<std::optional<nlohmann::json>> HttpClient::get(const ObjectRef& ref) {

@@ -59,9 +59,12 @@ class HttpClient final : public Client {
   Result<void> refresh_discovery() override;
   std::vector<Result<WriteResult>> apply(const std::vector<nlohmann::json>& objects,
                                          const ApplyOptions& options) override;
-  Result<WriteResult> create(const nlohmann::json& object, DryRun dry_run) override;
+  Result<WriteResult> create(const nlohmann::json& object, DryRun dry_run,
+                             FieldValidation validation = FieldValidation::strict) override;
   Result<WriteResult> update(const nlohmann::json& object, const ApplyOptions& options) override;
   Result<WriteResult> patch(const ObjectRef& ref, const nlohmann::json& json_patch) override;
+  Result<WriteResult> merge_patch(const ObjectRef& ref, const nlohmann::json& patch,
+                                  const ApplyOptions& options) override;
   Result<std::optional<nlohmann::json>> get(const ObjectRef& ref) override;
   Result<nlohmann::json> list(const WatchRequest& request) override;
   Result<void> remove(const ObjectRef& ref, Propagation propagation) override;

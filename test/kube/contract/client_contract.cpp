@@ -85,6 +85,31 @@ void apply_get_update_delete_round_trip(kube::Client& client, const std::string&
   CHECK(client.remove(cm_ref(ns, "round-trip"), kube::Propagation::background).ok());
 }
 
+void merge_patch_sets_and_removes_keys(kube::Client& client, const std::string& ns) {
+  json object = config_map(ns, "merged", "one");
+  object["data"]["gone"] = "x";
+  REQUIRE(client.apply({object}, kube::ApplyOptions{})[0].ok());
+  const json patch{{"data", {{"key", "two"}, {"gone", nullptr}, {"new", "n"}}}};
+  kube::ApplyOptions dry{kube::DryRun::all, kube::ForceConflicts::no, "wavesync", kube::FieldValidation::ignore};
+  auto tried = client.merge_patch(cm_ref(ns, "merged"), patch, dry);
+  REQUIRE(tried.ok());
+  CHECK(tried->object["data"] == json{{"key", "two"}, {"new", "n"}});
+  auto unchanged = client.get(cm_ref(ns, "merged"));
+  REQUIRE(unchanged.ok());
+  REQUIRE(unchanged->has_value());
+  CHECK((**unchanged)["data"]["key"] == "one");
+  kube::ApplyOptions real = dry;
+  real.dry_run = kube::DryRun::none;
+  auto done = client.merge_patch(cm_ref(ns, "merged"), patch, real);
+  REQUIRE(done.ok());
+  CHECK(done->object["data"] == json{{"key", "two"}, {"new", "n"}});
+  CHECK(done->object["metadata"]["uid"] == (**unchanged)["metadata"]["uid"]);
+  auto missing = client.merge_patch(cm_ref(ns, "never-there"), patch, real);
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.error().http_status == 404);
+  REQUIRE(client.remove(cm_ref(ns, "merged"), kube::Propagation::background).ok());
+}
+
 void get_of_a_missing_object_is_empty(kube::Client& client, const std::string& ns) {
   auto got = client.get(cm_ref(ns, "never-created"));
   REQUIRE(got.ok());

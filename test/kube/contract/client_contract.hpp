@@ -15,6 +15,8 @@ void make_namespace(kube::Client& client, const std::string& namespace_name);
 
 void apply_get_update_delete_round_trip(kube::Client& client, const std::string& namespace_name);
 void get_of_a_missing_object_is_empty(kube::Client& client, const std::string& namespace_name);
+// A JSON merge patch sets and removes keys (not stored under dry run); a missing object is a 404.
+void merge_patch_sets_and_removes_keys(kube::Client& client, const std::string& namespace_name);
 void dry_run_apply_does_not_persist(kube::Client& client, const std::string& namespace_name);
 void create_with_generate_name_picks_a_name(kube::Client& client, const std::string& namespace_name);
 void list_returns_items_and_a_resource_version(kube::Client& client, const std::string& namespace_name);

@@ -32,6 +32,9 @@ TEST_CASE("Contract (real): apply, get, update and delete round-trip", "[e2e][co
 TEST_CASE("Contract (real): get of a missing object is empty", "[e2e][contract]") {
   contract::get_of_a_missing_object_is_empty(*cert_client(), e2e::run_namespace());
 }
+TEST_CASE("Contract (real): a merge patch sets and removes keys", "[e2e][contract]") {
+  contract::merge_patch_sets_and_removes_keys(*cert_client(), e2e::run_namespace());
+}
 TEST_CASE("Contract (real): a dry-run apply does not persist", "[e2e][contract]") {
   contract::dry_run_apply_does_not_persist(*cert_client(), e2e::run_namespace());
 }
