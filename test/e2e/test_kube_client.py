@@ -9,15 +9,18 @@ import http.server
 import json
 import pathlib
 import re
+import signal
 import ssl
 import subprocess
 import threading
+import time
 import uuid
 
 import pytest
 import yaml
 
 from conftest import REPO
+from faults import wait_until
 from manifests import config_map, deployment, namespace as namespace_doc
 
 UA = re.compile(r"^wavesync/\S+ \(linux/(amd64|arm64)\) \S+$")
@@ -257,11 +260,8 @@ def test_exec_plugin_nulls_and_odd_types_never_abort_and_core_dumps_are_off(
     assert core and core[0].split()[4:6] == ["0", "0"], core
 
 
-
 def test_sigterm_during_a_wait_ends_the_run_with_143_and_writes_the_report(wavesync, kubeconfig, audit, namespace,
                                                                             tmp_path):
-    import signal
-    import time
     app = write_app(tmp_path, [namespace_doc(namespace, wave=-1),
                                deployment("web", namespace, 0, pod_annotations={"wavesync.dev/test-delay": "120s"})])
     report = tmp_path / "report.json"
@@ -269,9 +269,8 @@ def test_sigterm_during_a_wait_ends_the_run_with_143_and_writes_the_report(waves
     process = subprocess.Popen([str(wavesync), "apply", str(app), "--kubeconfig", kubeconfig, "--timeout", "300s",
                                 "--report", str(report), "--junit", str(junit)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline and not audit.events(namespace=namespace, resource="deployments", verbs={"patch"}):
-        time.sleep(0.2)
+    wait_until("the Deployment to be applied",
+               lambda: audit.events(namespace=namespace, resource="deployments", verbs={"patch"}), timeout=90)
     sent = time.monotonic()
     process.send_signal(signal.SIGTERM)
     _, err = process.communicate(timeout=60)

@@ -80,3 +80,20 @@ TEST_CASE("a Validate=false write the server refuses fails the item with the ser
   REQUIRE_FALSE(result.reasons.empty());
   CHECK(result.reasons[0].find("422 Unprocessable Entity: data: Invalid value") != std::string::npos);
 }
+
+TEST_CASE("Force=true,Validate=false: a change the server rejects as invalid recreates the object, created as such",
+          "[engine][validate-false]") {
+  Cluster c;
+  c.seed_namespace("shop");
+  c.client.seed(config_map("shop", "loose"));
+  fakes::Fault immutable;
+  immutable.verb = "patch";
+  immutable.kind = "ConfigMap";
+  immutable.error = Error{"patch v1 ConfigMap shop/loose: 422 Unprocessable Entity: field is immutable", 1, 422};
+  c.client.inject_fault(immutable);
+  auto result = c.sync(plan_of({resource(config_map("shop", "loose"), 0, {{"Validate", "false"}, {"Force", "true"}})}));
+  CHECK(result.exit_code == 0);
+  CHECK(c.client.writes() == std::vector<std::string>{"patch v1 ConfigMap shop/loose (merge) (fieldValidation=Ignore)",
+                                                       "delete v1 ConfigMap shop/loose background",
+                                                       "create v1 ConfigMap shop/loose (fieldValidation=Ignore)"});
+}

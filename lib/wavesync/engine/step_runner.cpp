@@ -177,19 +177,25 @@ Stop Syncer::recreate(StepItems& step, Item& item, TimePoint deadline) {
   // Force=true: `kubectl apply --force` deletes and re-creates when the patch is rejected.
   Stop stop = delete_before_create(step, {&item}, deadline);
   if (stop != Stop::none || item.state == ItemState::failed) return stop;
-  kube::ApplyOptions options{options_.dry_run, kube::ForceConflicts::yes, options_.field_manager};
-  auto results = client_.apply({item.body}, options);
-  if (!results[0]) {
-    fail_item(step, item, results[0].error().message, EventType::apply_failed);
+  Result<kube::WriteResult> created = Error{};
+  if (skips_field_validation(item.planned->sync_options)) {
+    // Validate=false: created as such objects are written (unvalidated_write.hpp), not applied.
+    created = client_.create(item.body, options_.dry_run, kube::FieldValidation::ignore);
+  } else {
+    kube::ApplyOptions options{options_.dry_run, kube::ForceConflicts::yes, options_.field_manager};
+    created = std::move(client_.apply({item.body}, options)[0]);
+  }
+  if (!created) {
+    fail_item(step, item, created.error().message, EventType::apply_failed);
     return Stop::none;
   }
   item.applied = true;
   ++applied_;
   item.state = ItemState::running;
-  view_.record(item.id, results[0]->object);
+  view_.record(item.id, created->object);
   Event e = event(item.hook ? EventType::hook_started : EventType::resource_applied, &step, &item);
   e.apply_result = ApplyResult::created;
-  e.warnings = results[0]->warnings;
+  e.warnings = created->warnings;
   e.message = "recreated (Force=true)";
   events_.emit(e);
   return Stop::none;
@@ -215,7 +221,7 @@ Stop Syncer::apply_run(StepItems& step, std::vector<Item*> run, TimePoint deadli
     if (mode == WriteMode::replace || mode == WriteMode::replace_force) {
       write_in_place(step, *item);
     } else if (skips_field_validation(item->planned->sync_options)) {
-      write_unvalidated(step, *item);
+      if (Stop stop = write_unvalidated(step, *item, deadline); stop != Stop::none) return stop;
     } else {
       strict.push_back(item);
     }

@@ -72,8 +72,9 @@ class Syncer {
 
   // write_in_place.cpp
   void write_in_place(StepItems& step, Item& item);
-  // Validate=false: created or merge-patched with fieldValidation=Ignore (unvalidated_write.hpp).
-  void write_unvalidated(StepItems& step, Item& item);
+  // Validate=false: created or merge-patched with fieldValidation=Ignore (unvalidated_write.hpp);
+  // under Force=true a 422 is answered by recreating the object.
+  Stop write_unvalidated(StepItems& step, Item& item, TimePoint deadline);
   // A write the server refused: the item fails with the message (and an immutable-field hint).
   void fail_write(StepItems& step, Item& item, const Error& error);
   // After a successful apply: when kubectl's client-side apply still owns fields of the object,

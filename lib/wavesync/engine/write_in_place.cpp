@@ -68,16 +68,19 @@ void Syncer::fail_write(StepItems& step, Item& item, const Error& error) {
   fail_item(step, item, message, EventType::apply_failed);
 }
 
-void Syncer::write_unvalidated(StepItems& step, Item& item) {
+Stop Syncer::write_unvalidated(StepItems& step, Item& item, TimePoint deadline) {
   auto written = engine::write_unvalidated(client_, item.body, options_.dry_run, options_.field_manager);
   if (!written) {
+    if (recreate_after_rejection(write_mode(item.planned->sync_options), written.error().http_status))
+      return recreate(step, item, deadline);
     fail_write(step, item, written.error());
-    return;
+    return Stop::none;
   }
   const ApplyResult result = written->created   ? ApplyResult::created
                              : written->changed ? ApplyResult::configured
                                                 : ApplyResult::unchanged;
   record_written(step, item, written->written, result, "");
+  return Stop::none;
 }
 
 bool Syncer::adopt(Item& item, Result<kube::WriteResult>& result, const kube::ApplyOptions& options) {
