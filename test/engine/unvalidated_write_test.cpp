@@ -97,3 +97,23 @@ TEST_CASE("Force=true,Validate=false: a change the server rejects as invalid rec
                                                        "delete v1 ConfigMap shop/loose background",
                                                        "create v1 ConfigMap shop/loose (fieldValidation=Ignore)"});
 }
+
+TEST_CASE("--dry-run checks a Validate=false object with the request that would write it", "[engine][validate-false]") {
+  Cluster c;
+  c.seed_namespace("shop");
+  c.client.seed(config_map("shop", "live"));
+  engine::RunOptions options;
+  options.dry_run = kube::DryRun::all;
+  auto result = c.sync(plan_of({resource(config_map("shop", "live"), 0, {{"Validate", "false"}}),
+                                resource(config_map("shop", "new"), 0, {{"Validate", "false"}})}),
+                       options);
+  CHECK(result.exit_code == 0);
+  CHECK(c.client.writes().empty());
+  std::vector<std::string> dry;
+  for (const auto& call : c.client.calls())
+    if (call.rfind("dry-run", 0) == 0) dry.push_back(call);
+  CHECK(dry == std::vector<std::string>{"dry-run patch v1 ConfigMap shop/live (merge) (fieldValidation=Ignore)",
+                                        "dry-run create v1 ConfigMap shop/new (fieldValidation=Ignore)"});
+  CHECK(c.sink.has("resource-applied v1 ConfigMap shop/live"));
+  CHECK(c.sink.has("resource-applied v1 ConfigMap shop/new"));
+}
