@@ -16,6 +16,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <cstdint>
 #include <cstdlib>
 #include <memory>
 #include <optional>
@@ -37,6 +38,12 @@ struct ApplyArgs {
   bool dry_run = false;
   bool force_conflicts = true;  // Argo CD forces conflicts whenever it applies server-side
   std::string health_conditions = "annotated";
+  std::string pod_failure_grace;  // empty: off
+  int retry = 0;
+  std::string retry_backoff = "5s";
+  std::int64_t retry_factor = 2;
+  std::string retry_max = "3m";
+  std::string helm_hooks = "auto";
   OutputFlags output;  // -o, --color, --report, --junit, --timeline
   PruneFlags prune;    // --prune, --prune-last, --prune-propagation, --applyset, --applyset-namespace
 };
@@ -80,7 +87,6 @@ int run_apply(const ApplyArgs& args) {
   auto timeout = parse_duration("--timeout", args.timeout);
   if (!timeout) return fail(timeout.error());
   options.timeout = *timeout;
-  const RunDeadline deadline(*timeout + k_run_deadline_grace);
   if (!args.wave_timeout.empty()) {
     auto wave_timeout = parse_duration("--wave-timeout", args.wave_timeout);
     if (!wave_timeout) return fail(wave_timeout.error());
@@ -94,6 +100,21 @@ int run_apply(const ApplyArgs& args) {
   options.force_conflicts = args.force_conflicts ? kube::ForceConflicts::yes : kube::ForceConflicts::no;
   options.conditions = args.health_conditions == "all" ? health::ConditionsRule::all_custom_resources
                                                        : health::ConditionsRule::annotated_only;
+  if (!args.pod_failure_grace.empty()) {
+    auto grace = parse_duration("--pod-failure-grace", args.pod_failure_grace);
+    if (!grace) return fail(grace.error());
+    options.pod_failure_grace = *grace;
+  }
+  options.retry.limit = args.retry;
+  options.retry.factor = args.retry_factor;
+  auto backoff = parse_duration("--retry-backoff", args.retry_backoff);
+  if (!backoff) return fail(backoff.error());
+  options.retry.backoff = *backoff;
+  auto retry_max = parse_duration("--retry-max", args.retry_max);
+  if (!retry_max) return fail(retry_max.error());
+  options.retry.max = *retry_max;
+  // Every attempt, the SyncFail hooks after a timeout and the pauses between attempts.
+  const RunDeadline deadline(engine::longest_run(options) + k_run_deadline_grace);
 
   if (args.manifests.input_error) return fail(*args.manifests.input_error);
   PruneFlags prune = args.prune;
@@ -109,6 +130,12 @@ int run_apply(const ApplyArgs& args) {
   auto pruning = prepare_prune(prune, args.manifests.paths, connection->namespace_name, *plan,
                                *connection->client, options);
   if (!pruning) return fail(pruning.error());
+  // Helm hooks as `helm upgrade --install` runs them: install hooks when the ApplySet has no
+  // parent yet (the first deploy), upgrade hooks after that.
+  const HelmHooks helm_hooks = args.helm_hooks == "argo" ? HelmHooks::argo
+                               : pruning->previous      ? HelmHooks::upgrade
+                                                        : HelmHooks::install;
+  *plan = select_helm_hooks(std::move(*plan), helm_hooks);
 
   options.interrupt = install_signal_handlers();
   engine::SystemClock clock;
@@ -143,6 +170,22 @@ void setup_apply(CLI::App& app, int* exit_code) {
   cmd->add_option("--health-conditions", args->health_conditions,
                   "Judge custom resources by their conditions: annotated (only those annotated) or all")
       ->check(CLI::IsMember({"annotated", "all"}))
+      ->capture_default_str();
+  cmd->add_option("--pod-failure-grace", args->pod_failure_grace,
+                  "Fail a workload whose pods stay this long in CreateContainerConfigError, ImagePullBackOff, "
+                  "CrashLoopBackOff, ... (default: wait for its progress deadline, as Argo CD)");
+  cmd->add_option("--retry", args->retry, "Retry a failed sync this many times (not a timed-out one)")
+      ->check(CLI::Range(0, 100))
+      ->capture_default_str();
+  cmd->add_option("--retry-backoff", args->retry_backoff, "Wait before the first retry")->capture_default_str();
+  cmd->add_option("--retry-factor", args->retry_factor, "Multiply the wait by this for each further retry")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  cmd->add_option("--retry-max", args->retry_max, "Wait at most this long between retries")->capture_default_str();
+  cmd->add_option("--helm-hooks", args->helm_hooks,
+                  "Helm hooks: auto (install hooks on the first deploy, upgrade hooks later) or argo "
+                  "(both on every sync, as Argo CD)")
+      ->check(CLI::IsMember({"auto", "argo"}))
       ->capture_default_str();
   add_output_flags(cmd, &args->output);
   add_prune_flags(cmd, &args->prune);

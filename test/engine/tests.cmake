@@ -7,5 +7,6 @@ list(APPEND WAVESYNC_TEST_SOURCES
   engine/validation_test.cpp
   engine/unvalidated_write_test.cpp
   engine/prune_runner_test.cpp
-  engine/grace_retry_test.cpp)
+  engine/grace_retry_test.cpp
+  engine/failure_policy_test.cpp)
 list(APPEND WAVESYNC_TEST_LIBS wavesync_engine)

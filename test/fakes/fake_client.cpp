@@ -670,7 +670,9 @@ Result<std::unique_ptr<kube::Watch>> FakeClient::watch(const std::vector<kube::W
 }
 
 Result<std::string> FakeClient::pod_logs(const std::string& namespace_name, const std::string& pod,
-                                         const std::string& /*container*/, int tail_lines) {
+                                         const std::string& /*container*/, const kube::LogOptions& options) {
+  // One log per pod: containers and the previous run are not told apart.
+  const int tail_lines = options.tail_lines;
   std::lock_guard lock(s_->mutex);
   s_->calls.push_back("pod-logs " + namespace_name + "/" + pod);
   if (auto f = s_->fault_for("pod-logs", "Pod", pod)) return *f;
@@ -684,6 +686,8 @@ Result<std::string> FakeClient::pod_logs(const std::string& namespace_name, cons
   std::size_t from = lines.size() > static_cast<std::size_t>(tail_lines) ? lines.size() - tail_lines : 0;
   std::string out;
   for (std::size_t i = from; i < lines.size(); ++i) out += lines[i] + "\n";
+  if (options.limit_bytes > 0 && out.size() > static_cast<std::size_t>(options.limit_bytes))
+    out.resize(static_cast<std::size_t>(options.limit_bytes));
   return out;
 }
 

@@ -41,6 +41,7 @@ class FakeClock final : public engine::Clock {
  public:
   FakeClock();
   engine::TimePoint now() override;
+  void sleep_for(std::chrono::milliseconds d) override { advance(d); }
   void advance(std::chrono::milliseconds by);
   void set(engine::TimePoint to);
 
@@ -82,7 +83,7 @@ class FakeClient final : public kube::Client {
   Result<void> remove(const kube::ObjectRef& ref, kube::Propagation propagation) override;
   Result<std::unique_ptr<kube::Watch>> watch(const std::vector<kube::WatchRequest>& requests) override;
   Result<std::string> pod_logs(const std::string& namespace_name, const std::string& pod,
-                               const std::string& container, int tail_lines) override;
+                               const std::string& container, const kube::LogOptions& options) override;
   Result<std::vector<nlohmann::json>> events_for(const kube::ObjectRef& ref) override;
 
   // --- inspection ---

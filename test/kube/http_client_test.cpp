@@ -194,7 +194,7 @@ TEST_CASE("Pod logs ask for the tail and events come oldest first", "[kube][http
   });
   server.start();
   auto client = client_for(test::access_for(server.url()));
-  auto logs = client->pod_logs("shop", "web-1", "app", 20);
+  auto logs = client->pod_logs("shop", "web-1", "app", kube::LogOptions{20});
   REQUIRE(logs.ok());
   CHECK(*logs == "line 1\nline 2\n");
   CHECK(recorded.lines[0] == "GET /api/v1/namespaces/shop/pods/web-1/log?container=app&limitBytes=262144&tailLines=20 ");

@@ -3,6 +3,7 @@
 #include "wavesync/output/format.hpp"
 #include "wavesync/output/live_frame.hpp"
 #include "wavesync/output/live_reporter.hpp"
+#include "wavesync/output/log_reporter.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -73,4 +74,45 @@ TEST_CASE("a finished step collapses to one line and the view ends with the summ
   // Redrawn in place: cursor up and clear, never a colour code.
   CHECK(text.find("\x1b[1A\r\x1b[J") != std::string::npos);
   CHECK(text.find("\x1b[3") == std::string::npos);
+}
+
+TEST_CASE("under a waiting object the live view shows why it is blocked", "[output][policy]") {
+  const engine::TimePoint t0{};
+  output::Recorder recorder;
+  const engine::ObjectId app{"apps/v1", "Deployment", "shop", "app"};
+  recorder.emit(at(engine::EventType::step_started, t0));
+  recorder.emit(at(engine::EventType::resource_applied, t0, app));
+  auto blocked = at(engine::EventType::blocked, t0 + 1s, app);
+  blocked.message = R"(pod app-6cb4-x2k: CreateContainerConfigError: secret "app-pg-credentials" not found)";
+  blocked.block_reason = "CreateContainerConfigError";
+  recorder.emit(blocked);
+  const auto lines = output::render_active(recorder.record(), t0 + 2s, 0, output::LiveStyle{false, true, 100});
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[1] == "    Deployment shop/app  applied, waiting for status");
+  CHECK(lines[2] == R"(      pod app-6cb4-x2k: CreateContainerConfigError: secret "app-pg-credentials" not found)");
+}
+
+TEST_CASE("a retried sync shows the new attempt from the plan again and says why it retried", "[output][policy]") {
+  Cluster c;
+  fakes::Fault fault;
+  fault.verb = "apply";
+  fault.kind = "ConfigMap";
+  fault.error = Error{"apply v1 ConfigMap shop/settings: 404 Not Found", 1, 404};
+  c.client.inject_fault(fault);
+  c.delays["web"] = 1s;
+  Plan plan = small_plan(c);
+  engine::RunOptions options;
+  options.retry.limit = 1;
+  output::StringTerminal out(100);
+  {
+    output::LogReporter reporter(out, output::LogStyle::plain, &plan);
+    auto result = engine::run_sync(plan, c.client, c.clock, reporter, options);
+    CHECK(result.exit_code == 0);
+  }
+  const std::string text = out.text();
+  INFO(text);
+  CHECK(text.find("attempt 1 failed after 2.0s; retrying in 5.0s (attempt 2)\n") != std::string::npos);
+  CHECK(text.find("  v1 ConfigMap shop/settings: apply v1 ConfigMap shop/settings: 404 Not Found\n") != std::string::npos);
+  CHECK(text.find("sync started: 4 steps (attempt 2)\n") != std::string::npos);
+  CHECK(text.find("sync succeeded") != std::string::npos);
 }

@@ -43,6 +43,16 @@ std::vector<nlohmann::json> items_of(Result<nlohmann::json> list, const kube::Wa
   return out;
 }
 
+std::vector<std::string> tail_lines(const std::string& text, int n) {
+  std::vector<std::string> lines;
+  std::stringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  if (lines.size() > static_cast<std::size_t>(n)) lines.erase(lines.begin(), lines.end() - n);
+  return lines;
+}
+
+}  // namespace
+
 // The pods of a workload (or the pod itself). Jobs are found by their `job-name` label, the
 // rest by matchLabels; health::select_pods then keeps the ones really owned.
 std::vector<nlohmann::json> pods_of(kube::Client& client, const ObjectId& id, const nlohmann::json& live,
@@ -59,16 +69,6 @@ std::vector<nlohmann::json> pods_of(kube::Client& client, const ObjectId& id, co
   }
   return items_of(client.list(pods), pods);
 }
-
-std::vector<std::string> tail_lines(const std::string& text, int n) {
-  std::vector<std::string> lines;
-  std::stringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  if (lines.size() > static_cast<std::size_t>(n)) lines.erase(lines.begin(), lines.end() - n);
-  return lines;
-}
-
-}  // namespace
 
 std::vector<std::string> relevant_conditions(const nlohmann::json& live) {
   std::vector<std::string> out;
@@ -118,7 +118,7 @@ Diagnostic diagnose(kube::Client& client, const ObjectId& id, const SourceLocati
           newest = &pod;
       }
       if (newest != nullptr) {
-        auto text = client.pod_logs(id.namespace_name, (*newest)["metadata"].value("name", ""), "", k_log_tail_lines);
+        auto text = client.pod_logs(id.namespace_name, (*newest)["metadata"].value("name", ""), "", kube::LogOptions{k_log_tail_lines});
         if (text) d.log_tail = tail_lines(*text, k_log_tail_lines);
       }
     }

@@ -23,6 +23,12 @@ enum class LogTail { skip, include };
 Diagnostic diagnose(kube::Client& client, const ObjectId& id, const SourceLocation& source,
                     const nlohmann::json* live, std::optional<health::Health> health, LogTail logs);
 
+// The live Pods of a workload (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job; a Pod is its
+// own), listed by label selector; a Deployment's ReplicaSets go to `replica_sets`. Empty for
+// other kinds and when the lists fail (best effort, like diagnose).
+std::vector<nlohmann::json> pods_of(kube::Client& client, const ObjectId& id, const nlohmann::json& live,
+                                    std::vector<nlohmann::json>* replica_sets);
+
 // `Available=False MinimumReplicasUnavailable: Deployment does not have minimum availability.`
 // for the conditions of `live` that explain a problem (False/Unknown, or a True failure type).
 std::vector<std::string> relevant_conditions(const nlohmann::json& live);

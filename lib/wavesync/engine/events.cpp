@@ -23,6 +23,8 @@ std::string_view event_name(EventType type) {
     case EventType::step_done: return "step-done";
     case EventType::diagnostics: return "diagnostics";
     case EventType::sync_done: return "sync-done";
+    case EventType::blocked: return "blocked";
+    case EventType::retrying: return "retrying";
   }
   return "unknown";
 }

@@ -42,11 +42,18 @@ enum class EventType {
   step_done,         // phase, wave, duration, step_result
   diagnostics,       // diagnostics: one block per resource that blocked the step
   sync_done,         // sync_result, duration, reasons
+  // resource, message: why it is not ready yet, once per change (`pod web-1: ImagePullBackOff:
+  // ...`, `waiting for v1 Secret rook/rgw-user (wavesync.dev/wait-for)`); block_reason: the
+  // kubelet's reason or `WaitFor`; missing: `missing Secret app/db` when the message names one
+  blocked,
+  // attempt: the attempt about to start; delay; reasons: why the previous one failed
+  retrying,
 };
 
 // `sync-started`, `step-started`, `resource-applied`, `apply-failed`, `health-changed`,
 // `deleting`, `hook-started`, `hook-completed`, `hook-failed`, `hook-deleted`,
-// `step-done`, `diagnostics`, `sync-done` (the names documented in the README).
+// `step-done`, `diagnostics`, `sync-done`, `blocked`, `retrying` (the names documented in the
+// README).
 std::string_view event_name(EventType type);
 
 // What an apply did, as far as the server's answer shows it.
@@ -101,6 +108,10 @@ struct Event {
   int exit_code = 0;                        // sync-done
   std::vector<std::string> reasons;         // sync-done: why it failed / timed out
   std::vector<Diagnostic> diagnostics;      // diagnostics
+  std::string block_reason;                 // blocked
+  std::vector<std::string> missing;         // blocked
+  int attempt = 1;                          // sync-started, retrying (--retry: 1, 2, ...)
+  std::chrono::milliseconds delay{0};       // retrying: the wait before the attempt
 };
 
 // Receives events in the order they happen, on the engine's thread. Must not block long.

@@ -369,28 +369,60 @@ void Syncer::evaluate(StepItems& step, Item& item) {
   }
 }
 
+TimePoint Syncer::earliest_deadline(const std::vector<Item*>& items, ItemState state, TimePoint deadline,
+                                    const Item** first) {
+  *first = nullptr;
+  for (const Item* item : items) {
+    if (item->state != state || !item->deadline || *item->deadline >= deadline) continue;
+    deadline = *item->deadline;
+    *first = item;
+  }
+  return deadline;
+}
+
+void Syncer::object_timed_out(const Item& item) {
+  timeout_reason_ = "timed out after " + format_duration(*item.planned->policy.timeout) + " (" +
+                    k_annotation_timeout + ") waiting for " + item.id.str();
+}
+
 Stop Syncer::wait_healthy(StepItems& step, TimePoint deadline) {
   std::map<ObjectId, Item*> by_id;
-  for (Item& item : step.items)
-    if (item.state == ItemState::running) by_id[item.id] = &item;
+  std::vector<Item*> running;
+  for (Item& item : step.items) {
+    if (item.state != ItemState::running) continue;
+    by_id[item.id] = &item;
+    running.push_back(&item);
+  }
   for (auto& [id, item] : by_id) evaluate(step, *item);
   auto failed = [&] {
     return std::any_of(step.items.begin(), step.items.end(),
                        [](const Item& i) { return i.state == ItemState::failed; });
   };
-  Stop stop = wait_until(
-      deadline,
-      [&] {
-        if (failed()) return true;
-        return std::none_of(step.items.begin(), step.items.end(),
-                            [](const Item& i) { return i.state == ItemState::running; });
-      },
-      [&](const ObjectId& id) {
-        auto it = by_id.find(id);
-        if (it != by_id.end()) evaluate(step, *it->second);
-      });
-  if (stop == Stop::none && failed()) return Stop::failed;
-  return stop;
+  for (;;) {
+    // An object's own timeout (wavesync.dev/timeout) may end the wait before the step's.
+    const Item* first = nullptr;
+    const TimePoint until = earliest_deadline(running, ItemState::running, deadline, &first);
+    Stop stop = wait_until(
+        until,
+        [&] {
+          // Why the workloads still waited on are not ready; may fail one (--pod-failure-grace).
+          look_at_pods(step);
+          if (failed()) return true;
+          return std::none_of(step.items.begin(), step.items.end(),
+                              [](const Item& i) { return i.state == ItemState::running; });
+        },
+        [&](const ObjectId& id) {
+          auto it = by_id.find(id);
+          if (it != by_id.end()) evaluate(step, *it->second);
+        });
+    if (stop == Stop::timed_out && first != nullptr) {
+      if (first->state != ItemState::running) continue;  // ready just in time: wait on
+      object_timed_out(*first);
+      return Stop::timed_out;
+    }
+    if (stop == Stop::none && failed()) return Stop::failed;
+    return stop;
+  }
 }
 
 Stop Syncer::run_step(StepItems& step, bool final) {
@@ -424,6 +456,8 @@ Stop Syncer::run_step(StepItems& step, bool final) {
   Event started = event(EventType::step_started, &step);
   started.count = step.items.size();
   events_.emit(started);
+  for (Item& item : step.items)
+    if (item.planned->policy.timeout) item.deadline = step_start + *item.planned->policy.timeout;
 
   // 0. Prunes come first in their wave (§3.3).
   if (Stop stop = run_prunes(step, deadline); stop != Stop::none) return finish(result_of(stop), stop);
@@ -443,16 +477,30 @@ Stop Syncer::run_step(StepItems& step, bool final) {
   }
 
   // 2. Applies in runs of the same kind: each run concurrently, the runs in order. A failed run
-  // does not stop later runs of the same step (§3.3).
+  // does not stop later runs of the same step (§3.3). Objects that wait for something outside
+  // the manifests (wavesync.dev/wait-for) are held back and applied once it is there.
+  std::vector<Item*> held;
   std::size_t i = 0;
   while (i < step.items.size()) {
     if (interrupted()) return finish(StepResult::interrupted, Stop::interrupted);
     std::vector<Item*> run;
     const std::string& kind = step.items[i].id.kind;
-    for (; i < step.items.size() && step.items[i].id.kind == kind; ++i)
-      if (step.items[i].state == ItemState::pending) run.push_back(&step.items[i]);
+    for (; i < step.items.size() && step.items[i].id.kind == kind; ++i) {
+      if (step.items[i].state != ItemState::pending) continue;
+      (step.items[i].planned->policy.wait_for.empty() ? run : held).push_back(&step.items[i]);
+    }
     if (run.empty()) continue;
     if (Stop stop = apply_run(step, run, deadline); stop != Stop::none) return finish(result_of(stop), stop);
+  }
+  if (!held.empty()) {
+    if (Stop stop = wait_for_external(step, held, deadline); stop != Stop::none) return finish(result_of(stop), stop);
+    for (std::size_t from = 0; from < held.size();) {
+      std::size_t to = from;
+      while (to < held.size() && held[to]->id.kind == held[from]->id.kind) ++to;
+      std::vector<Item*> run(held.begin() + static_cast<std::ptrdiff_t>(from), held.begin() + static_cast<std::ptrdiff_t>(to));
+      if (Stop stop = apply_run(step, run, deadline); stop != Stop::none) return finish(result_of(stop), stop);
+      from = to;
+    }
   }
   bool apply_failed = std::any_of(step.items.begin(), step.items.end(),
                                   [](const Item& item) { return item.state == ItemState::failed; });

@@ -8,6 +8,7 @@
 #include "wavesync/applyset/prune_plan.hpp"
 #include "wavesync/engine/clock.hpp"
 #include "wavesync/engine/events.hpp"
+#include "wavesync/engine/retry_policy.hpp"
 #include "wavesync/health/health.hpp"
 #include "wavesync/kube/client.hpp"
 #include "wavesync/plan/plan.hpp"
@@ -22,6 +23,8 @@
 namespace wavesync::engine {
 
 inline constexpr std::chrono::milliseconds k_default_timeout = std::chrono::minutes(10);
+// SyncFail hooks after a timeout get this long at most (and no longer than --timeout).
+inline constexpr std::chrono::milliseconds k_sync_fail_after_timeout = std::chrono::minutes(2);
 
 enum class FinalWait { wait, skip };  // skip: --no-wait
 
@@ -47,6 +50,11 @@ struct RunOptions {
   // Called once the dry run of the whole plan passed, before the first write (e.g. to record the
   // ApplySet's superset). An error ends the sync with its exit code, nothing written by it.
   std::function<Result<void>()> before_first_write;
+  // --pod-failure-grace: fail a waited workload whose pods stay in a fail-fast waiting reason
+  // (health::is_fail_fast_reason) this long; an object's wavesync.dev/pod-failure-grace wins.
+  // nullopt: wait as Argo CD does (until the progress deadline or --timeout).
+  std::optional<std::chrono::milliseconds> pod_failure_grace;
+  RetryPolicy retry;  // --retry, --retry-backoff, --retry-factor, --retry-max
 };
 
 struct SyncResult {
@@ -57,9 +65,15 @@ struct SyncResult {
   std::size_t applied = 0;               // objects written (or dry-run applied)
 };
 
-// Blocks until the sync ends. Steps with phase SyncFail run only when the sync fails. Before
-// the first write every object is dry-run on the server (engine/validation.hpp): if the server
-// would reject any, nothing is written and the sync fails (exit 1, 4 when it is unreachable).
+// The longest a run_sync call can take with `options`: every attempt's --timeout and SyncFail
+// hooks after it, plus the pauses between attempts.
+std::chrono::milliseconds longest_run(const RunOptions& options);
+
+// Blocks until the sync ends. Steps with phase SyncFail run only when the sync fails or times
+// out. Before the first write every object is dry-run on the server (engine/validation.hpp): if
+// the server would reject any, nothing is written and the sync fails (exit 1, 4 when it is
+// unreachable). With options.retry, a failed sync runs again (a `retrying` event in between; only the last
+// attempt ends with sync-done).
 SyncResult run_sync(const Plan& plan, kube::Client& client, Clock& clock, EventSink& events,
                     const RunOptions& options);
 

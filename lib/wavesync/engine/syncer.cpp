@@ -22,8 +22,9 @@ std::string format_duration(std::chrono::milliseconds d) {
   return std::to_string(ms) + "ms";
 }
 
-Syncer::Syncer(const Plan& plan, kube::Client& client, Clock& clock, EventSink& events, const RunOptions& options)
-    : plan_(plan), client_(client), clock_(clock), events_(events), options_(options), view_(client) {
+Syncer::Syncer(const Plan& plan, kube::Client& client, Clock& clock, EventSink& events, const RunOptions& options,
+               int attempt)
+    : plan_(plan), attempt_(attempt), client_(client), clock_(clock), events_(events), options_(options), view_(client) {
   run_id_ = options_.run_id.empty() ? run_id(plan_) : options_.run_id;
 }
 
@@ -115,6 +116,7 @@ SyncResult Syncer::run() {
   Event started = event(EventType::sync_started, nullptr);
   started.message = run_id_;
   started.count = steps_.size();
+  started.attempt = attempt_;
   events_.emit(started);
   if (options_.dry_run == kube::DryRun::all) return run_dry();
   if (std::optional<SyncResult> refused = validate_before_writing()) return *refused;
@@ -169,12 +171,23 @@ std::optional<SyncResult> Syncer::validate_before_writing() {
 
 void Syncer::emit_done(SyncResult& result) {
   result.applied = applied_;
+  if (should_retry(options_.retry, result.outcome, attempt_)) {
+    // run_sync starts the next attempt; only the last one says sync-done.
+    Event retrying = event(EventType::retrying, nullptr);
+    retrying.attempt = attempt_ + 1;
+    retrying.delay = retry_delay(options_.retry, attempt_);
+    retrying.reasons = result.reasons;
+    retrying.duration = std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now() - start_);
+    events_.emit(retrying);
+    return;
+  }
   Event done = event(EventType::sync_done, nullptr);
   done.sync_outcome = result.outcome;
   done.exit_code = result.exit_code;
   done.reasons = result.reasons;
   done.duration = std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now() - start_);
   done.message = std::string(sync_outcome_name(result.outcome));
+  done.attempt = attempt_;
   events_.emit(done);
 }
 
@@ -246,6 +259,8 @@ SyncResult Syncer::finish_timeout(StepItems& step) {
     std::string why = item.health ? std::string(health::status_name(item.health->status)) +
                                         (item.health->message.empty() ? "" : ": " + item.health->message)
                                   : std::string(item.state == ItemState::pending ? "not applied" : "not observed yet");
+    // What held it, as last reported (a pod's waiting reason, a wavesync.dev/wait-for object).
+    if (!item.block.shown.empty()) why += "; " + item.block.shown;
     result.reasons.push_back(item.id.str() + " is not ready: " + why);
   }
   result.diagnostics = diagnose_items(client_, view_, blocking);
@@ -254,6 +269,16 @@ SyncResult Syncer::finish_timeout(StepItems& step) {
     Event d = event(EventType::diagnostics, &step);
     d.diagnostics = result.diagnostics;
     events_.emit(d);
+  }
+  if (!interrupted() && !sync_fail_.items.empty()) {
+    // Argo CD runs SyncFail hooks only when a sync fails, not when its controller terminates
+    // it for taking too long; a CI run that times out wants its clean-up hooks all the same.
+    // They get a deadline of their own, within the run's hard bound (longest_run).
+    deadline_ = clock_.now() + std::min(options_.timeout, k_sync_fail_after_timeout);
+    timeout_reason_.clear();
+    const std::size_t before = reasons_.size();
+    run_sync_fail_hooks();
+    for (std::size_t i = before; i < reasons_.size(); ++i) result.reasons.push_back(reasons_[i]);
   }
   delete_hooks(DeletePolicy::hook_failed);
   emit_done(result);
@@ -310,10 +335,44 @@ void Syncer::delete_hooks(DeletePolicy policy) {
 
 }  // namespace detail
 
+std::chrono::milliseconds longest_run(const RunOptions& options) {
+  const auto attempt = options.timeout + std::min(options.timeout, k_sync_fail_after_timeout);
+  std::chrono::milliseconds total = attempt;
+  for (int retry = 1; retry <= options.retry.limit; ++retry) total += retry_delay(options.retry, retry) + attempt;
+  return total;
+}
+
 SyncResult run_sync(const Plan& plan, kube::Client& client, Clock& clock, EventSink& events,
                     const RunOptions& options) {
-  detail::Syncer syncer(plan, client, clock, events, options);
-  return syncer.run();
+  for (int attempt = 1;; ++attempt) {
+    detail::Syncer syncer(plan, client, clock, events, options, attempt);
+    SyncResult result = syncer.run();
+    if (!should_retry(options.retry, result.outcome, attempt)) return result;
+    // The pause Argo CD's retry policy asks for; a signal during it ends the run.
+    const TimePoint until = clock.now() + retry_delay(options.retry, attempt);
+    while (clock.now() < until) {
+      if (options.interrupt != nullptr && options.interrupt->load() != 0) {
+        const int signal = options.interrupt->load();
+        result.outcome = SyncOutcome::interrupted;
+        result.exit_code = signal == SIGTERM ? exit_code::k_sigterm : exit_code::k_sigint;
+        result.reasons.insert(result.reasons.begin(), std::string("interrupted by ") +
+                                                          (signal == SIGTERM ? "SIGTERM" : "SIGINT") +
+                                                          " before attempt " + std::to_string(attempt + 1));
+        Event done;
+        done.type = EventType::sync_done;
+        done.time = clock.now();
+        done.sync_outcome = result.outcome;
+        done.exit_code = result.exit_code;
+        done.reasons = result.reasons;
+        done.attempt = attempt;
+        done.message = std::string(sync_outcome_name(result.outcome));
+        events.emit(done);
+        return result;
+      }
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - clock.now());
+      clock.sleep_for(std::min(left, options.check_interval));
+    }
+  }
 }
 
 }  // namespace wavesync::engine

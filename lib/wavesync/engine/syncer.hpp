@@ -6,6 +6,7 @@
 
 #include "wavesync/engine/apply_outcome.hpp"
 #include "wavesync/engine/live_view.hpp"
+#include "wavesync/engine/pod_failure_grace.hpp"
 #include "wavesync/engine/sync.hpp"
 
 #include <functional>
@@ -30,6 +31,13 @@ struct Item {
   bool applied = false;
   std::optional<health::Health> health;  // last assessed
   std::string failure;                   // why it failed
+  std::optional<TimePoint> deadline;     // wavesync.dev/timeout, counted from its step's start
+  // What its pods show (pod_blocks.cpp): the grace clock, the line shown, when to look again
+  // and the crash-looping container whose last log line was read.
+  BlockState block;
+  TimePoint next_pod_look{};
+  std::string log_key;
+  std::string log_line;
 };
 
 struct StepItems {
@@ -42,7 +50,8 @@ enum class Stop { none, failed, timed_out, interrupted };
 
 class Syncer {
  public:
-  Syncer(const Plan& plan, kube::Client& client, Clock& clock, EventSink& events, const RunOptions& options);
+  Syncer(const Plan& plan, kube::Client& client, Clock& clock, EventSink& events, const RunOptions& options,
+         int attempt = 1);
   SyncResult run();
 
  private:
@@ -91,6 +100,18 @@ class Syncer {
   void fail_item(StepItems& step, Item& item, std::string message, EventType type);
   [[nodiscard]] bool interrupted() const;
   Event event(EventType type, const StepItems* step, const Item* item = nullptr);
+  // The earliest wavesync.dev/timeout deadline among `items` that are still `state`, else
+  // `deadline`; `*first` is that item (nullptr when `deadline` is the earliest).
+  static TimePoint earliest_deadline(const std::vector<Item*>& items, ItemState state, TimePoint deadline,
+                                     const Item** first);
+  void object_timed_out(const Item& item);
+
+  // pod_blocks.cpp
+  void look_at_pods(StepItems& step);
+  const std::string& last_log_line(Item& item, const health::PodBlock& block);
+
+  // wait_for.cpp
+  Stop wait_for_external(StepItems& step, const std::vector<Item*>& held, TimePoint deadline);
 
   // dry_run.cpp
   SyncResult run_dry();
@@ -102,6 +123,7 @@ class Syncer {
   Event prune_event(EventType type, const StepItems& step, const ObjectId& id, std::string message);
 
   const Plan& plan_;
+  int attempt_ = 1;
   kube::Client& client_;
   Clock& clock_;
   EventSink& events_;

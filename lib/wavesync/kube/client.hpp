@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -47,6 +48,13 @@ struct ApplyOptions {
   ForceConflicts force_conflicts = ForceConflicts::no;
   std::string field_manager = "wavesync";
   FieldValidation field_validation = FieldValidation::strict;
+};
+
+// How much of a container's log to read (the API's tailLines, limitBytes and previous).
+struct LogOptions {
+  int tail_lines = 20;
+  std::int64_t limit_bytes = 0;  // 0: no limit
+  bool previous = false;         // the container's previous run (a crash-looping container's last)
 };
 
 // The server's answer to an apply or create: the live object and any `Warning` headers.
@@ -119,11 +127,11 @@ class Client {
   virtual Result<void> remove(const ObjectRef& ref, Propagation propagation) = 0;
   virtual Result<std::unique_ptr<Watch>> watch(const std::vector<WatchRequest>& requests) = 0;
 
-  // The last `tail_lines` lines of a container's log (empty container: the only one).
+  // The end of a container's log (empty container: the only one), as `options` bound it.
   virtual Result<std::string> pod_logs(const std::string& namespace_name,
                                        const std::string& pod,
                                        const std::string& container,
-                                       int tail_lines) = 0;
+                                       const LogOptions& options) = 0;
   // Events whose involvedObject is `ref`, oldest first.
   virtual Result<std::vector<nlohmann::json>> events_for(const ObjectRef& ref) = 0;
 };

@@ -449,11 +449,15 @@ Result<void> HttpClient::remove(const ObjectRef& ref, Propagation propagation) {
 }
 
 Result<std::string> HttpClient::pod_logs(const std::string& namespace_name, const std::string& pod,
-                                         const std::string& container, int tail_lines) {
+                                         const std::string& container, const LogOptions& options) {
   const std::string ns = namespace_name.empty() ? namespace_ : namespace_name;
   const std::string context = "logs of pod " + ns + "/" + pod;
-  std::string query = "?tailLines=" + std::to_string(std::max(0, tail_lines)) +
-                      "&limitBytes=" + std::to_string(k_max_log_bytes);
+  // Bounded whatever the caller asks: a log can be gigabytes.
+  const std::int64_t limit = options.limit_bytes > 0 ? std::min<std::int64_t>(options.limit_bytes, k_max_log_bytes)
+                                                     : static_cast<std::int64_t>(k_max_log_bytes);
+  std::string query = "?tailLines=" + std::to_string(std::max(0, options.tail_lines)) +
+                      "&limitBytes=" + std::to_string(limit);
+  if (options.previous) query += "&previous=true";
   if (!container.empty()) query += "&container=" + url_escape(container);
   HttpRequest request;
   request.url = url("/api/v1/namespaces/" + url_escape(ns) + "/pods/" + url_escape(pod) + "/log" +

@@ -70,7 +70,7 @@ class HttpClient final : public Client {
   Result<void> remove(const ObjectRef& ref, Propagation propagation) override;
   Result<std::unique_ptr<Watch>> watch(const std::vector<WatchRequest>& requests) override;
   Result<std::string> pod_logs(const std::string& namespace_name, const std::string& pod,
-                               const std::string& container, int tail_lines) override;
+                               const std::string& container, const LogOptions& options) override;
   Result<std::vector<nlohmann::json>> events_for(const ObjectRef& ref) override;
 
   // The namespace used for namespaced objects and refs that do not name one.

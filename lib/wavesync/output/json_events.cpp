@@ -52,6 +52,7 @@ json event_to_json(const engine::Event& e) {
     case EventType::sync_started:
       o["runId"] = e.message;
       o["steps"] = e.count;
+      o["attempt"] = e.attempt;
       return o;
     case EventType::step_started: o["objects"] = e.count; return o;
     case EventType::resource_applied:
@@ -77,6 +78,18 @@ json event_to_json(const engine::Event& e) {
     case EventType::sync_done:
       o["result"] = std::string(e.sync_outcome ? engine::sync_outcome_name(*e.sync_outcome) : "failed");
       o["exitCode"] = e.exit_code;
+      o["durationMs"] = e.duration.count();
+      o["reasons"] = e.reasons;
+      o["attempt"] = e.attempt;
+      return o;
+    case EventType::blocked:
+      o["reason"] = e.block_reason;
+      o["message"] = e.message;
+      o["missing"] = e.missing;
+      return o;
+    case EventType::retrying:
+      o["attempt"] = e.attempt;
+      o["delayMs"] = e.delay.count();
       o["durationMs"] = e.duration.count();
       o["reasons"] = e.reasons;
       return o;

@@ -95,6 +95,8 @@ std::vector<std::string> render_active(const RunRecord& record, TimePoint now, i
       continue;
     }
     out.push_back(object_line(r, waiting_reason(r), style));
+    // What holds it: its pod's waiting reason or the object it waits for.
+    if (!r.blocked.empty() && r.outcome != Outcome::failed) out.push_back(dim(fit("      " + r.blocked, style), style));
     ++listed;
   }
   if (hidden > 0) out.push_back(dim(fit(fmt::format("    {} and {} more", style.unicode ? "…" : "...", hidden), style), style));

@@ -66,6 +66,14 @@ void LiveReporter::emit(const engine::Event& event) {
   recorder_.emit(event);
   std::string prefix;
   switch (event.type) {
+    case engine::EventType::retrying: {
+      std::string text = fmt::format("attempt {} failed; retrying in {} (attempt {})", event.attempt - 1,
+                                     format_duration(event.delay), event.attempt);
+      prefix = truncate_columns(text, static_cast<std::size_t>(out_.width()), style_.unicode) + "\n";
+      for (const std::string& r : event.reasons)
+        prefix += truncate_columns("  " + r, static_cast<std::size_t>(out_.width()), style_.unicode) + "\n";
+      break;
+    }
     case engine::EventType::sync_started:
       prefix = truncate_columns(fmt::format("sync started{}: {} step{}", event.dry_run ? " (dry run)" : "",
                                             event.count, event.count == 1 ? "" : "s"),

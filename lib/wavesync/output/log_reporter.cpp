@@ -33,7 +33,8 @@ void LogReporter::emit(const engine::Event& e) {
   const std::string dry = e.dry_run ? " (dry run)" : "";
   switch (e.type) {
     case EventType::sync_started:
-      line(e, fmt::format("sync started{}: {}", dry, count_text(e.count, "step")));
+      line(e, fmt::format("sync started{}: {}{}", dry, count_text(e.count, "step"),
+                          e.attempt > 1 ? fmt::format(" (attempt {})", e.attempt) : std::string()));
       return;
     case EventType::step_started: {
       const std::string label = step_label(e.phase.value_or(Phase::sync), e.wave);
@@ -87,6 +88,18 @@ void LogReporter::emit(const engine::Event& e) {
       }
       return;
     case EventType::diagnostics: return;  // printed once, in the final block
+    case EventType::blocked: line(e, "  " + subject(e) + ": blocked: " + e.message); return;
+    case EventType::retrying: {
+      if (in_group_) {
+        out_.write("::endgroup::\n");
+        in_group_ = false;
+      }
+      std::string why;
+      for (const std::string& r : e.reasons) why += "\n  " + r;
+      line(e, fmt::format("attempt {} failed after {}; retrying in {} (attempt {}){}", e.attempt - 1,
+                          format_duration(e.duration), format_duration(e.delay), e.attempt, why));
+      return;
+    }
     case EventType::sync_done: {
       if (in_group_) {
         out_.write("::endgroup::\n");

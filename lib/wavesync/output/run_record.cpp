@@ -70,6 +70,7 @@ Recorder::Recorder(const Plan& plan, bool keep_events) : keep_events_(keep_event
     }
     record_.steps.push_back(std::move(s));
   }
+  planned_ = record_.steps;
 }
 
 StepRecord& Recorder::step_for(const engine::Event& event) {
@@ -121,9 +122,16 @@ void Recorder::emit(const engine::Event& event) {
   if (event.dry_run) record_.dry_run = true;
   switch (event.type) {
     case EventType::sync_started:
-      record_.started = event.time;
+      if (event.attempt > 1) {
+        // --retry: a new attempt starts from the plan again; the record keeps the last one.
+        record_.steps = planned_;
+        record_.diagnostics.clear();
+      }
+      record_.attempts = event.attempt;
+      if (!record_.started) record_.started = event.time;
       record_.run_id = event.message;
       return;
+    case EventType::retrying: return;
     case EventType::sync_done:
       record_.outcome = event.sync_outcome;
       record_.exit_code = event.exit_code;
@@ -217,6 +225,9 @@ void Recorder::emit(const engine::Event& event) {
       return;
     case EventType::deleting:
       r.notes.push_back("deleting: " + event.message);
+      return;
+    case EventType::blocked:
+      r.blocked = event.message;
       return;
     default: return;
   }

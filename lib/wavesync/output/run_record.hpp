@@ -42,6 +42,7 @@ struct ResourceRecord {
   std::string message;                // why it failed / the hook's message
   std::vector<std::string> warnings;
   std::vector<std::string> notes;     // deleting / hook-deleted messages
+  std::string blocked;                // why it is not ready yet (the last `blocked` event)
 };
 
 struct StepRecord {
@@ -68,6 +69,7 @@ struct RunRecord {
   std::chrono::milliseconds duration{0};
   std::vector<std::string> reasons;
   std::vector<engine::Diagnostic> diagnostics;
+  int attempts = 1;  // --retry: how many attempts ran (the record shows the last one)
 
   // The step currently running (started, not done), or nullptr.
   [[nodiscard]] const StepRecord* current_step() const;
@@ -93,6 +95,7 @@ class Recorder final : public engine::EventSink {
   ResourceRecord* find_any(const engine::ObjectId& id);
 
   RunRecord record_;
+  std::vector<StepRecord> planned_;  // the steps as listed before the first event
   bool keep_events_ = true;
 };
 
