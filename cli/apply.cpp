@@ -131,10 +131,19 @@ int run_apply(const ApplyArgs& args) {
                                *connection->client, options);
   if (!pruning) return fail(pruning.error());
   // Helm hooks as `helm upgrade --install` runs them: install hooks when the ApplySet has no
-  // parent yet (the first deploy), upgrade hooks after that.
-  const HelmHooks helm_hooks = args.helm_hooks == "argo" ? HelmHooks::argo
-                               : pruning->previous      ? HelmHooks::upgrade
-                                                        : HelmHooks::install;
+  // parent yet (the first deploy), upgrade hooks after that. Without an ApplySet (stdin, a
+  // temporary directory) every run would look like a first deploy, so Argo CD's mapping is kept.
+  HelmHooks helm_hooks = args.helm_hooks == "argo" ? HelmHooks::argo
+                         : pruning->previous      ? HelmHooks::upgrade
+                                                  : HelmHooks::install;
+  if (args.helm_hooks == "auto" && !pruning->recording) {
+    helm_hooks = HelmHooks::argo;
+    if (has_helm_hooks(*plan)) {
+      print_warning("these manifests have no ApplySet (stdin or a temporary directory), so install and "
+                    "upgrade cannot be told apart: Helm install and upgrade hooks both run, as in Argo CD; "
+                    "pass --applyset NAME for --helm-hooks auto");
+    }
+  }
   *plan = select_helm_hooks(std::move(*plan), helm_hooks);
 
   options.interrupt = install_signal_handlers();

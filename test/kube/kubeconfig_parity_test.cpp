@@ -209,7 +209,7 @@ TEST_CASE("Credentials are withheld from a plain-http server, impersonation is n
     o.transport.user_agent = "wavesync/test";
     auto client = HttpClient::create(a, o);
     REQUIRE(client.ok());
-    REQUIRE((*client)->pod_logs("default", "p", "", 5).ok());
+    REQUIRE((*client)->pod_logs("default", "p", "", kube::LogOptions{5}).ok());
   }
   server.stop();
   t.join();

@@ -237,7 +237,7 @@ TEST_CASE("A response body over the limit fails the request instead of filling m
   o.transport.max_body_bytes = std::size_t{2} << 20;
   auto client = HttpClient::create(test::access_for(server.url()), o);
   REQUIRE(client.ok());
-  auto logs = (*client)->pod_logs("default", "p", "", 10);
+  auto logs = (*client)->pod_logs("default", "p", "", kube::LogOptions{10});
   REQUIRE_FALSE(logs.ok());
   CHECK(logs.error().message.find("response body larger than 2 MiB: refusing to read on") != std::string::npos);
 }

@@ -81,3 +81,21 @@ TEST_CASE("a later deploy runs only upgrade hooks", "[plan][helm]") {
                                                 "PreSync/0 Job db-migrate", "Sync/0 ConfigMap app",
                                                 "PostSync/0 Job seed"});
 }
+
+TEST_CASE("a plan knows whether it holds Helm hooks at all", "[plan][helm]") {
+  CHECK(has_helm_hooks(plan_of(resources_from(k_chart))));
+  // Argo CD hooks alone (an Argo type hides the Helm one) and ordinary objects are not Helm hooks.
+  CHECK_FALSE(has_helm_hooks(plan_of(resources_from(R"(apiVersion: batch/v1
+kind: Job
+metadata:
+  name: argo-presync
+  annotations:
+    argocd.argoproj.io/hook: PreSync
+    helm.sh/hook: pre-upgrade
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: app
+)"))));
+}

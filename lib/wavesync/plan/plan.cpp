@@ -165,6 +165,13 @@ Result<Plan> make_plan(std::vector<Resource> resources, const PlanOptions& optio
   return plan;
 }
 
+bool has_helm_hooks(const Plan& plan) {
+  return std::any_of(plan.steps.begin(), plan.steps.end(), [](const Step& step) {
+    return std::any_of(step.resources.begin(), step.resources.end(),
+                       [](const PlannedResource& r) { return r.hook && !r.hook->helm.empty(); });
+  });
+}
+
 Plan select_helm_hooks(Plan plan, HelmHooks mode) {
   if (mode == HelmHooks::argo) return plan;
   auto dropped = [mode](const PlannedResource& r) {

@@ -72,4 +72,7 @@ Result<Plan> make_plan(std::vector<Resource> resources, const PlanOptions& optio
 // hooks and ordinary resources stay. Steps left empty are dropped. `argo` changes nothing.
 Plan select_helm_hooks(Plan plan, HelmHooks mode);
 
+// Whether any hook in `plan` came from a `helm.sh/hook` annotation.
+bool has_helm_hooks(const Plan& plan);
+
 }  // namespace wavesync
