@@ -84,7 +84,8 @@ Health cert_manager_issuer(const Json& live) {
   if (const Json* conditions = conditions_of(live)) {
     if (auto health = ready_condition(*conditions)) return *health;
   }
-  return {Status::progressing, "Initializing issuer"};
+  return {Status::progressing,
+          string_at(live, {"kind"}) == "ClusterIssuer" ? "Initializing ClusterIssuer" : "Initializing issuer"};
 }
 
 Health rabbitmq_topology(const Json& live, const char* noun) {
