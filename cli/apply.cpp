@@ -4,6 +4,7 @@
 #include "apply_output.hpp"
 #include "cluster_flags.hpp"
 #include "commands.hpp"
+#include "health_sources.hpp"
 #include "prune_flags.hpp"
 #include "common.hpp"
 #include "run_deadline.hpp"
@@ -37,6 +38,7 @@ struct ApplyArgs {
   bool dry_run = false;
   bool force_conflicts = true;  // Argo CD forces conflicts whenever it applies server-side
   std::string health_conditions = "annotated";
+  HealthSourceFlags health_sources;  // --argocd-cm, --health-scripts
   OutputFlags output;  // -o, --color, --report, --junit, --timeline
   PruneFlags prune;    // --prune, --prune-last, --prune-propagation, --applyset, --applyset-namespace
 };
@@ -101,6 +103,9 @@ int run_apply(const ApplyArgs& args) {
 
   auto connection = connect(args.cluster, args.manifests.namespace_name);
   if (!connection) return fail(connection.error());
+  auto health_scripts = load_health_scripts(args.health_sources, &*connection->client);
+  if (!health_scripts) return fail(health_scripts.error());
+  options.health_scripts = health_scripts->get();
 
   // A namespaced object's namespace: the manifest's, else --namespace, else the context's.
   auto plan = load_plan(args.manifests, connection->namespace_name);
@@ -144,6 +149,7 @@ void setup_apply(CLI::App& app, int* exit_code) {
                   "Judge custom resources by their conditions: annotated (only those annotated) or all")
       ->check(CLI::IsMember({"annotated", "all"}))
       ->capture_default_str();
+  add_health_source_flags(cmd, &args->health_sources);
   add_output_flags(cmd, &args->output);
   add_prune_flags(cmd, &args->prune);
   cmd->footer("Example:\n  wavesync apply ./manifests --timeout 5m --junit report.xml --timeline run.svg");
