@@ -87,6 +87,7 @@ void deadline_hook(lua_State* L, lua_Debug*) {
 // pcall and xpcall that do not swallow the deadline: once a run has timed out, every error
 // propagates to the top.
 int safe_pcall(lua_State* L) {
+  if (interp_of(L)->expired) return luaL_error(L, "timed out");
   luaL_checkany(L, 1);
   int status = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
   if (status != 0 && interp_of(L)->expired) return lua_error(L);
@@ -96,6 +97,7 @@ int safe_pcall(lua_State* L) {
 }
 
 int safe_xpcall(lua_State* L) {
+  if (interp_of(L)->expired) return luaL_error(L, "timed out");
   luaL_checkany(L, 2);
   lua_settop(L, 2);
   lua_insert(L, 1);  // handler, function
