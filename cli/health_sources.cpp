@@ -3,6 +3,7 @@
 #include "health_sources.hpp"
 
 #include "wavesync/manifest/limits.hpp"
+#include "wavesync/manifest/manifest_stream.hpp"
 #include "wavesync/manifest/yaml_documents.hpp"
 
 #include <cerrno>
@@ -38,9 +39,12 @@ Result<void> add_config_map(health::Scripts& scripts, const nlohmann::json& conf
   if (!data.is_object()) return make_error(origin + ": data is not a map");
   nlohmann::json block;
   if (auto it = data.find("resource.customizations"); it != data.end() && it->is_string() && !it->get<std::string>().empty()) {
-    auto documents = manifest::parse_yaml_documents(it->get<std::string>(), origin + " resource.customizations");
-    if (!documents) return documents.error();
-    if (!documents->empty()) block = std::move(documents->front().root);
+    // Argo CD reads the block with yaml.Unmarshal: its first YAML document.
+    manifest::AliasBudget budget;
+    auto document = manifest::parse_first_yaml_document(it->get<std::string>(), origin + " resource.customizations",
+                                                        {}, budget);
+    if (!document) return document.error();
+    block = std::move(document->root);
     if (!block.is_null() && !block.is_object()) {
       return make_error(origin + " resource.customizations: expected a map of group/Kind to customizations");
     }
@@ -92,7 +96,7 @@ namespace {
 Result<nlohmann::json> config_map_from_file(const std::string& path) {
   auto text = read_file(path);
   if (!text) return text.error();
-  auto documents = manifest::parse_yaml_documents(*text, path);
+  auto documents = manifest::read_documents(*text, path);
   if (!documents) return documents.error();
   for (auto& document : *documents) {
     if (!document.root.is_null()) return std::move(document.root);

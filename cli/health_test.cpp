@@ -7,7 +7,7 @@
 #include "wavesync/health/fields.hpp"
 #include "wavesync/health/scripts.hpp"
 #include "wavesync/manifest/limits.hpp"
-#include "wavesync/manifest/yaml_documents.hpp"
+#include "wavesync/manifest/manifest_stream.hpp"
 #include "wavesync/model/result.hpp"
 
 #include <fmt/core.h>
@@ -41,7 +41,7 @@ Result<nlohmann::json> read_yaml(const fs::path& path) {
     return make_error(path.string() + ": " + std::to_string(text.size()) + " bytes: expected at most " +
                       std::to_string(manifest::k_max_file_bytes));
   }
-  auto documents = manifest::parse_yaml_documents(text, path.string());
+  auto documents = manifest::read_documents(text, path.string());
   if (!documents) return documents.error();
   for (auto& document : *documents) {
     if (!document.root.is_null()) return std::move(document.root);
