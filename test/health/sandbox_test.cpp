@@ -49,8 +49,46 @@ TEST_CASE("an infinite loop ends at the time limit, also when it catches the err
   auto start = std::chrono::steady_clock::now();
   CHECK(error_of("while true do end") == "timed out after 200ms");
   CHECK(error_of("while true do pcall(function() while true do end end) end") == "timed out after 200ms");
-  CHECK(error_of("local function f() return xpcall(f, f) end while true do f() end") == "timed out after 200ms");
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+}
+
+TEST_CASE("an xpcall error handler that recurses through xpcall ends at the time limit", "[lua][hostile]") {
+  // Under LuaJIT with its compiler on, this ran in compiled code the count hook never sees.
+  auto start = std::chrono::steady_clock::now();
+  CHECK(error_of("local function f() return xpcall(f, f) end while true do f() end") == "timed out after 200ms");
+  CHECK(error_of("local function h() while true do end end while true do xpcall(error, h) end") ==
+        "timed out after 200ms");
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(3));
+  CHECK(*run("return {status='Healthy'}") == json{{"status", "Healthy"}});
+}
+
+TEST_CASE("library calls that re-enter Lua from C are capped in depth instead of overflowing the C stack",
+          "[lua][hostile]") {
+  auto start = std::chrono::steady_clock::now();
+  // Each of these would otherwise nest thousands of C frames (gsub's alone hold an 8 KiB buffer)
+  // and crash the process; sort calling itself runs no Lua instruction for the hook to stop.
+  const char* k_too_deep = "calls nested too deeply";
+  CHECK_THAT(error_of("local function f() return (string.gsub('a', '.', f)) end return f()"),
+             Catch::Contains(k_too_deep));
+  CHECK_THAT(error_of("local t = {table.sort} t[2] = t table.sort(t, table.sort)"), Catch::Contains(k_too_deep));
+  CHECK_THAT(error_of("local mt = {} mt.__tostring = function(x) return string.format('%s', x) end "
+                      "return string.format('%s', setmetatable({}, mt))"),
+             Catch::Contains(k_too_deep));
+  CHECK_THAT(error_of("local mt = {} mt.__index = function(t) return os.time(t) end "
+                      "return os.time(setmetatable({}, mt))"),
+             Catch::Contains(k_too_deep));
+  CHECK_THAT(error_of("local t = {} t[1] = t local function f(k, v) table.foreach(v, f) end f(1, t)"),
+             Catch::Contains(k_too_deep));
+  // pcall catches the cap like any error; the nesting below it ran and unwound.
+  CHECK(*run("local n = 0 local function f() n = n + 1 pcall(f) end f() return n") == 65);
+  // xpcall nesting: the innermost level fails, its handler (f again) is refused too.
+  CHECK(*run("local function f() return xpcall(f, f) end local r = {f()} return {r[#r - 1], r[#r]}") ==
+        json::array({false, "error in error handling"}));
+  // The environment's own __index cannot re-enter through require.
+  CHECK(*run("setmetatable(_G, {__index = function() return require('os') end}) package = nil "
+             "local ok = pcall(require, 'os') return ok") == false);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(3));
+  CHECK(*run("return table.concat({string.format('%d', 1), (string.gsub('ab', 'a', 'x'))}, ',')") == "1,xb");
 }
 
 TEST_CASE("a huge allocation fails with not enough memory and the next run works", "[lua][hostile]") {

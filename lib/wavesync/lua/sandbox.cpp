@@ -49,6 +49,7 @@ struct Interp {
   Clock::time_point deadline;
   bool expired = false;
   std::chrono::milliseconds time{0};
+  int nested = 0;  // library calls from C back into Lua now open (pcall, sort, gsub, ...)
 };
 
 void* capped_alloc(void* ud, void* ptr, std::size_t osize, std::size_t nsize) {
@@ -84,12 +85,38 @@ void deadline_hook(lua_State* L, lua_Debug*) {
   }
 }
 
+// Library functions written in C that call back into Lua (pcall, xpcall, table.sort and
+// foreach, string.gsub and format, os.time through __index) put a C frame on the machine stack
+// for every level, and LuaJIT bounds only its own Lua stack: `gsub(s, '.', f)` with f calling
+// gsub again, or `table.sort(t, table.sort)` with t = {table.sort, t}, would overflow the C stack
+// (a crash) long before, and may run no Lua instruction for the count hook to stop. Each such call
+// goes through nested_call: at most k_max_nested levels at once, none once the deadline has
+// passed (an xpcall error handler that calls xpcall again is stopped here too), and the level is
+// always released because the call is protected; the caller decides whether to re-raise.
+constexpr int k_max_nested = 64;
+
+// Calls the function below the `nargs` arguments on the top, like lua_pcall, as one level.
+int nested_call(lua_State* L, int nargs, int errfunc) {
+  Interp* interp = interp_of(L);
+  if (interp->expired || Clock::now() >= interp->deadline) {
+    interp->expired = true;
+    return luaL_error(L, "timed out after %dms", static_cast<int>(interp->time.count()));
+  }
+  if (interp->nested >= k_max_nested) {
+    return luaL_error(L, "calls nested too deeply (more than %d levels of pcall, xpcall, sort, gsub, format or os.time)",
+                      k_max_nested);
+  }
+  ++interp->nested;
+  int status = lua_pcall(L, nargs, LUA_MULTRET, errfunc);
+  --interp->nested;
+  return status;
+}
+
 // pcall and xpcall that do not swallow the deadline: once a run has timed out, every error
 // propagates to the top.
 int safe_pcall(lua_State* L) {
-  if (interp_of(L)->expired) return luaL_error(L, "timed out");
   luaL_checkany(L, 1);
-  int status = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
+  int status = nested_call(L, lua_gettop(L) - 1, 0);
   if (status != 0 && interp_of(L)->expired) return lua_error(L);
   lua_pushboolean(L, status == 0 ? 1 : 0);
   lua_insert(L, 1);
@@ -97,14 +124,21 @@ int safe_pcall(lua_State* L) {
 }
 
 int safe_xpcall(lua_State* L) {
-  if (interp_of(L)->expired) return luaL_error(L, "timed out");
   luaL_checkany(L, 2);
   lua_settop(L, 2);
   lua_insert(L, 1);  // handler, function
-  int status = lua_pcall(L, 0, LUA_MULTRET, 1);
+  int status = nested_call(L, 0, 1);
   if (status != 0 && interp_of(L)->expired) return lua_error(L);
   lua_pushboolean(L, status == 0 ? 1 : 0);
   lua_replace(L, 1);
+  return lua_gettop(L);
+}
+
+// The library function in upvalue 1, called through nested_call; its errors propagate as they are.
+int call_original(lua_State* L) {
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  if (nested_call(L, lua_gettop(L) - 1, 0) != 0) return lua_error(L);
   return lua_gettop(L);
 }
 
@@ -194,24 +228,25 @@ int guarded_match(lua_State* L) {
       }
     }
   }
-  lua_pushvalue(L, lua_upvalueindex(1));
-  lua_insert(L, 1);
-  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-  return lua_gettop(L);
+  return call_original(L);  // gsub calls back into Lua
 }
 
 // require only knows the libraries of the current run (Argo CD preloads its safe `os` so that
 // `local os = require("os")` works); nothing is ever read from disk.
 int safe_require(lua_State* L) {
   const char* name = luaL_checkstring(L, 1);
+  // Raw reads: a script may give its environment or package tables an __index function.
   push_key(L, k_env_key);
   lua_rawget(L, LUA_REGISTRYINDEX);
   if (lua_istable(L, -1)) {
-    lua_getfield(L, -1, "package");
+    lua_pushliteral(L, "package");
+    lua_rawget(L, -2);
     if (lua_istable(L, -1)) {
-      lua_getfield(L, -1, "loaded");
+      lua_pushliteral(L, "loaded");
+      lua_rawget(L, -2);
       if (lua_istable(L, -1)) {
-        lua_getfield(L, -1, name);
+        lua_pushvalue(L, 1);
+        lua_rawget(L, -2);
         if (!lua_isnil(L, -1)) return 1;
       }
     }
@@ -250,6 +285,17 @@ void save_library(lua_State* L, const char* lib, const char& key, const char* co
   }
   lua_pop(L, 1);
   lua_rawset(L, LUA_REGISTRYINDEX);
+}
+
+// table[name] (the table on the stack top), when present, through nested_call.
+void wrap_reentrant(lua_State* L, const char* name) {
+  lua_getfield(L, -1, name);
+  if (lua_isnil(L, -1)) {
+    lua_pop(L, 1);
+    return;
+  }
+  lua_pushcclosure(L, call_original, 1);
+  lua_setfield(L, -2, name);
 }
 
 // Builds the registry's prototypes, then empties the real globals: scripts run with their own
@@ -297,6 +343,15 @@ int setup_state(lua_State* L) {
     lua_pushcclosure(L, guarded_match, 2);
     lua_setfield(L, -2, name);
   }
+  wrap_reentrant(L, "format");
+  lua_pop(L, 1);
+  push_key(L, k_lib_table_key);
+  lua_rawget(L, LUA_REGISTRYINDEX);
+  for (const char* name : {"sort", "foreach", "foreachi"}) wrap_reentrant(L, name);
+  lua_pop(L, 1);
+  push_key(L, k_lib_os_key);
+  lua_rawget(L, LUA_REGISTRYINDEX);
+  wrap_reentrant(L, "time");
   lua_pop(L, 1);
 
   // Strings share one metatable; hide it from getmetatable so no run can change it for the next.
@@ -511,6 +566,12 @@ std::unique_ptr<Interp> make_interp(const Limits& limits) {
   if (interp->L == nullptr) interp->L = luaL_newstate();
   if (interp->L == nullptr) return nullptr;
   lua_State* L = interp->L;
+#ifdef WAVESYNC_LUAJIT
+  // The count hook that enforces the deadline does not run inside JIT-compiled traces: with the
+  // compiler on, `local function f() return xpcall(f, f) end while true do f() end` never times
+  // out. The interpreter alone is also the faster one for short health scripts.
+  luaJIT_setmode(L, 0, LUAJIT_MODE_ENGINE | LUAJIT_MODE_OFF);
+#endif
   push_key(L, k_interp_key);
   lua_pushlightuserdata(L, interp.get());
   lua_rawset(L, LUA_REGISTRYINDEX);
@@ -528,6 +589,7 @@ namespace {
 Result<nlohmann::json> run_in(Interp& interp, RunContext& ctx) {
   lua_State* L = interp.L;
   interp.expired = false;
+  interp.nested = 0;
   interp.deadline = Clock::now() + interp.time;
   lua_sethook(L, deadline_hook, LUA_MASKCOUNT, k_hook_every);
   lua_settop(L, 0);
