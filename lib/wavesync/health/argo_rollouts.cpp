@@ -73,7 +73,7 @@ Health rollout(const Json& live) {
     if (!status) return {Status::unknown, "Lua returned an invalid health status"};
     return {*status, string_at(live, {"status", "message"})};
   }
-  if (const Json* conditions = find_path(live, {"status", "conditions"}); conditions != nullptr && conditions->is_array()) {
+  if (const Json* conditions = conditions_of(live)) {
     for (const Json& c : *conditions) {
       std::string type = field(c, "type");
       std::string reason = field(c, "reason");

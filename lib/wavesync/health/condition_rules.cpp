@@ -13,22 +13,13 @@ namespace wavesync::health::rules {
 
 namespace {
 
-const Json* conditions_of(const Json& live) {
-  const Json* conditions = find_path(live, {"status", "conditions"});
-  return conditions != nullptr && conditions->is_array() ? conditions : nullptr;
-}
-
-bool is(const Json& c, std::string_view type, std::string_view status) {
-  return field(c, "type") == type && field(c, "status") == status;
-}
-
 // The first condition of `type` that is True (Healthy) or False (Degraded) decides, with its
 // message; without one, Progressing with `waiting`.
 Health first_true_or_false(const Json& live, std::string_view type, const char* waiting) {
   if (const Json* conditions = conditions_of(live)) {
     for (const Json& c : *conditions) {
-      if (is(c, type, "False")) return {Status::degraded, field(c, "message")};
-      if (is(c, type, "True")) return {Status::healthy, field(c, "message")};
+      if (condition_is(c, type, "False")) return {Status::degraded, field(c, "message")};
+      if (condition_is(c, type, "True")) return {Status::healthy, field(c, "message")};
     }
   }
   return {Status::progressing, waiting};
@@ -55,10 +46,10 @@ Health strimzi(const Json& live) {
   if (const Json* conditions = conditions_of(live)) {
     for (const Json& c : *conditions) {
       // A Kafka cluster reports NotReady while it is first created; that is not a failure.
-      if (is(c, "NotReady", "True") && (topic || field(c, "reason") != "Creating")) {
+      if (condition_is(c, "NotReady", "True") && (topic || field(c, "reason") != "Creating")) {
         return {Status::degraded, field(c, "message")};
       }
-      if (is(c, "Ready", "True")) return {Status::healthy, ""};
+      if (condition_is(c, "Ready", "True")) return {Status::healthy, ""};
     }
   }
   return {Status::progressing, topic ? "Waiting for Kafka Topic" : "Waiting for Kafka Cluster"};
@@ -90,13 +81,13 @@ Health keda_scaled_object(const Json& live) {
   if (const Json* conditions = conditions_of(live)) {
     for (const Json& c : *conditions) {
       // The last condition that matters gives the message, whatever the verdict.
-      if (is(c, "Ready", "False") || is(c, "Fallback", "True")) {
+      if (condition_is(c, "Ready", "False") || condition_is(c, "Fallback", "True")) {
         degraded = true;
         message = field(c, "message");
-      } else if (is(c, "Ready", "True")) {
+      } else if (condition_is(c, "Ready", "True")) {
         healthy = true;
         message = field(c, "message");
-      } else if (is(c, "Paused", "True")) {
+      } else if (condition_is(c, "Paused", "True")) {
         paused = true;
         message = field(c, "message");
       }
@@ -147,8 +138,8 @@ Health keycloak(const Json& live) {
     return ta->get<std::string>() < tb->get<std::string>();
   });
   for (const Json* c : ordered) {
-    if (is(*c, "Ready", "True")) return {Status::healthy, ""};
-    if (is(*c, "HasErrors", "True")) return {Status::degraded, "Has Errors: " + field(*c, "message")};
+    if (condition_is(*c, "Ready", "True")) return {Status::healthy, ""};
+    if (condition_is(*c, "HasErrors", "True")) return {Status::degraded, "Has Errors: " + field(*c, "message")};
   }
   return {Status::progressing, ""};
 }

@@ -20,7 +20,7 @@ bool non_empty_array(const Json* node) { return node != nullptr && node->is_arra
 std::optional<std::string> failed(const Json& conditions, std::string_view type) {
   if (!conditions.is_array()) return std::nullopt;
   for (const Json& c : conditions) {
-    if (field(c, "type") == type && field(c, "status") == "False") {
+    if (condition_is(c, type, "False")) {
       const Json* message = find_path(c, {"message"});
       if (message != nullptr && message->is_string()) return message->get<std::string>();
       return "Failed condition: " + std::string(type);
