@@ -1,6 +1,7 @@
 """Custom-resource health on the real control plane: a wave held by a custom resource until a
 health script (--health-scripts) says Healthy, and an argocd-cm ConfigMap read from the cluster
 (--argocd-cm NAMESPACE/NAME) overriding a built-in rule. Judged by the API and the audit log."""
+import json
 import subprocess
 import time
 import uuid
@@ -28,6 +29,17 @@ def config_map(name, namespace, wave):
             "metadata": {"name": name, "namespace": namespace,
                          "annotations": {"argocd.argoproj.io/sync-wave": str(wave)}},
             "data": {"k": "v"}}
+
+
+def status_of(apply, name, *flags):
+    """The health `wavesync status -o json` gives the object called `name` in the manifests."""
+    done = subprocess.run([str(apply.binary), "status", str(apply.directory), "--kubeconfig", apply.kubeconfig,
+                           "-o", "json", *flags], capture_output=True, text=True, timeout=60)
+    assert done.returncode in (0, 1), done.stderr
+    objects = [o for step in json.loads(done.stdout)["steps"] for o in step["objects"]
+               if o["resource"]["name"] == name]
+    assert len(objects) == 1, done.stdout
+    return objects[0]["health"]
 
 
 def wait_established(kubectl, name):
@@ -66,6 +78,10 @@ def test_a_wave_waits_for_a_custom_resource_until_its_health_script_says_healthy
             # Held: the script says Progressing, so wave 1 has not started.
             assert run.poll() is None, run.communicate()
             assert kubectl.get("configmap", "after", "-n", namespace) is None
+            # status judges the gizmo with the same scripts; without them it has no health.
+            assert status_of(apply, "g1", "--health-scripts", str(tmp_path / "scripts")) == {
+                "status": "Progressing", "message": "waiting for the gizmo"}
+            assert status_of(apply, "g1") is None
             kubectl("patch", f"gizmos.{group}", "g1", "-n", namespace, "--type", "merge",
                     "-p", '{"status": {"phase": "Ready"}}')
             out, err = run.communicate(timeout=120)
@@ -74,6 +90,8 @@ def test_a_wave_waits_for_a_custom_resource_until_its_health_script_says_healthy
                 run.kill()
         assert run.returncode == 0, err
         assert kubectl.get("configmap", "after", "-n", namespace)["data"] == {"k": "v"}
+        assert status_of(apply, "g1", "--health-scripts", str(tmp_path / "scripts")) == {
+            "status": "Healthy", "message": "gizmo is ready"}
         patched = [e for e in audit.events(namespace=namespace, resource="gizmos", name="g1", verbs={"patch"})
                    if e.get("userAgent", "").startswith("kubectl")]
         created = audit.events(namespace=namespace, resource="configmaps", name="after", verbs={"create", "patch"})
