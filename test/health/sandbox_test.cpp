@@ -209,19 +209,6 @@ TEST_CASE("argocd-cm keys: exact group_Kind wins over a wildcard, all is */*, us
         "cm resource.customizations.colour.a_b: resource customization type colour not supported");
 }
 
-TEST_CASE("glob patterns as Argo CD matches override keys and directory wildcards", "[lua][health]") {
-  using health::glob_match;
-  using health::Separator;
-  CHECK(glob_match("*.crossplane.io/*", "pkg.crossplane.io/Provider"));
-  CHECK_FALSE(glob_match("*.crossplane.io/*", "crossplane.io/Provider"));
-  CHECK(glob_match("*/*", "apps/Deployment"));
-  CHECK(glob_match("{apps,batch}/?ob", "batch/Job"));
-  CHECK(glob_match("[a-c]pps/*", "apps/Deployment"));
-  CHECK(glob_match("*", "a/b"));
-  CHECK_FALSE(glob_match("*", "a/b", Separator::slash));
-  CHECK(glob_match("*.upbound.io/*", "s3.aws.upbound.io/Bucket", Separator::slash));
-}
-
 TEST_CASE("a pattern whose backtracking could run for hours is refused before it starts", "[lua][hostile]") {
   auto start = std::chrono::steady_clock::now();
   CHECK(error_of("return string.find(string.rep('a', 1e6), '.-.-.-b')") ==

@@ -46,69 +46,6 @@ std::optional<std::string> override_key(std::string_view group_kind) {
 
 bool is_pattern(std::string_view key) { return key.find_first_of("*?[{") != std::string_view::npos; }
 
-bool class_match(std::string_view pattern, std::size_t& p, char c) {
-  // pattern[p] == '['; on return p is past the closing ']'.
-  std::size_t i = p + 1;
-  bool negate = i < pattern.size() && (pattern[i] == '!' || pattern[i] == '^');
-  if (negate) ++i;
-  bool matched = false;
-  while (i < pattern.size() && pattern[i] != ']') {
-    char lo = pattern[i];
-    char hi = lo;
-    if (i + 2 < pattern.size() && pattern[i + 1] == '-' && pattern[i + 2] != ']') {
-      hi = pattern[i + 2];
-      i += 2;
-    }
-    if (c >= lo && c <= hi) matched = true;
-    ++i;
-  }
-  p = i + 1;
-  return matched != negate;
-}
-
-bool match_from(std::string_view pattern, std::size_t p, std::string_view text, std::size_t t, Separator sep, int depth) {
-  if (depth > 64) return false;
-  while (p < pattern.size()) {
-    char c = pattern[p];
-    if (c == '*') {
-      while (p < pattern.size() && pattern[p] == '*') ++p;
-      for (std::size_t k = t; k <= text.size(); ++k) {
-        if (match_from(pattern, p, text, k, sep, depth + 1)) return true;
-        if (k < text.size() && sep == Separator::slash && text[k] == '/') return false;
-      }
-      return false;
-    }
-    if (c == '{') {
-      auto close = pattern.find('}', p);
-      if (close == std::string_view::npos) return false;
-      std::string_view rest = pattern.substr(close + 1);
-      std::string_view alternatives = pattern.substr(p + 1, close - p - 1);
-      std::size_t start = 0;
-      while (true) {
-        auto comma = alternatives.find(',', start);
-        std::string candidate(alternatives.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
-        candidate += rest;
-        if (match_from(candidate, 0, text, t, sep, depth + 1)) return true;
-        if (comma == std::string_view::npos) return false;
-        start = comma + 1;
-      }
-    }
-    if (t >= text.size()) return false;
-    if (c == '?') {
-      if (sep == Separator::slash && text[t] == '/') return false;
-      ++p;
-    } else if (c == '[') {
-      if (!class_match(pattern, p, text[t])) return false;
-    } else {
-      if (c == '\\' && p + 1 < pattern.size()) c = pattern[++p];
-      if (c != text[t]) return false;
-      ++p;
-    }
-    ++t;
-  }
-  return t == text.size();
-}
-
 const HealthScript* find_in(const std::map<std::string, HealthScript>& scripts, const std::string& key,
                             Separator separator) {
   if (auto it = scripts.find(key); it != scripts.end()) return &it->second;
@@ -119,10 +56,6 @@ const HealthScript* find_in(const std::map<std::string, HealthScript>& scripts, 
 }
 
 }  // namespace
-
-bool glob_match(std::string_view pattern, std::string_view text, Separator separator) {
-  return match_from(pattern, 0, text, 0, separator, 0);
-}
 
 std::string config_map_key(const std::string& group, const std::string& kind) {
   return group.empty() ? kind : group + "/" + kind;

@@ -5,6 +5,7 @@
 
 #include "wavesync/health/health.hpp"
 #include "wavesync/lua/sandbox.hpp"
+#include "wavesync/model/glob.hpp"
 #include "wavesync/model/result.hpp"
 
 #include <nlohmann/json.hpp>
@@ -76,10 +77,9 @@ Health verdict_of_script_result(const nlohmann::json& returned);
 // Argo CD's key for a group and kind: `group/Kind`, or `Kind` for the core group.
 std::string config_map_key(const std::string& group, const std::string& kind);
 
-// Glob matching as Argo CD's override keys use it (gobwas/glob without separators): `*` any
-// run of characters, `?` one character, `[abc]`/`[a-z]`/`[!a]` classes, `{a,b}` alternatives.
-// With Separator::slash `*` and `?` do not match `/` (doublestar, for directory wildcards).
-enum class Separator { none, slash };
-bool glob_match(std::string_view pattern, std::string_view text, Separator separator = Separator::none);
+// Override keys match as Argo CD's glob (model/glob.hpp); directory wildcards with
+// Separator::slash, where `*` and `?` do not match `/`.
+using Separator = GlobSeparator;
+using wavesync::glob_match;
 
 }  // namespace wavesync::health
