@@ -80,7 +80,8 @@ demo: build
 BENCH_BUILD ?= build/release
 bench: setup
 	@cmake -S . -B $(BENCH_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-	@cmake --build $(BENCH_BUILD) -j $(JOBS) --target wavesync
+	@cmake --build $(BENCH_BUILD) -j $(JOBS) --target wavesync wavesync_health_bench
+	$(BENCH_BUILD)/test/wavesync_health_bench 10000
 	python3 test/bench/run.py --wavesync $(BENCH_BUILD)/cli/wavesync --out build/bench
 
 cluster-up: setup

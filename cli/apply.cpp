@@ -4,6 +4,7 @@
 #include "apply_output.hpp"
 #include "cluster_flags.hpp"
 #include "commands.hpp"
+#include "health_sources.hpp"
 #include "prune_flags.hpp"
 #include "common.hpp"
 #include "run_deadline.hpp"
@@ -44,6 +45,7 @@ struct ApplyArgs {
   std::int64_t retry_factor = 2;
   std::string retry_max = "3m";
   std::string helm_hooks = "auto";
+  HealthSourceFlags health_sources;  // --argocd-cm, --health-scripts
   OutputFlags output;  // -o, --color, --report, --junit, --timeline
   PruneFlags prune;    // --prune, --prune-last, --prune-propagation, --applyset, --applyset-namespace
 };
@@ -122,6 +124,9 @@ int run_apply(const ApplyArgs& args) {
 
   auto connection = connect(args.cluster, args.manifests.namespace_name);
   if (!connection) return fail(connection.error());
+  auto health_scripts = load_health_scripts(args.health_sources, &*connection->client);
+  if (!health_scripts) return fail(health_scripts.error());
+  options.health_scripts = health_scripts->get();
 
   // A namespaced object's namespace: the manifest's, else --namespace, else the context's.
   auto plan = load_plan(args.manifests, connection->namespace_name);
@@ -196,6 +201,7 @@ void setup_apply(CLI::App& app, int* exit_code) {
                   "(both on every sync, as Argo CD)")
       ->check(CLI::IsMember({"auto", "argo"}))
       ->capture_default_str();
+  add_health_source_flags(cmd, &args->health_sources);
   add_output_flags(cmd, &args->output);
   add_prune_flags(cmd, &args->prune);
   cmd->footer("Example:\n  wavesync apply ./manifests --timeout 5m --junit report.xml --timeline run.svg");

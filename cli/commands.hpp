@@ -10,6 +10,8 @@ void setup_version(CLI::App& app, int* exit_code);
 void setup_plan(CLI::App& app, int* exit_code);
 void setup_apply(CLI::App& app, int* exit_code);
 void setup_health(CLI::App& app, int* exit_code);
+// `wavesync health test DIR`, a subcommand of `health`; returns it.
+CLI::App* setup_health_test(CLI::App& health, int* exit_code);
 void setup_status(CLI::App& app, int* exit_code);
 void setup_diff(CLI::App& app, int* exit_code);
 void setup_delete(CLI::App& app, int* exit_code);

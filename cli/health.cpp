@@ -2,6 +2,7 @@
 // one document, several, or a List) and prints one verdict per object, with the reasons found in
 // the Pods among them. Answers "why is my wave not moving?" without a sync.
 #include "commands.hpp"
+#include "health_sources.hpp"
 
 #include "wavesync/health/health.hpp"
 #include "wavesync/health/report.hpp"
@@ -32,6 +33,7 @@ struct HealthArgs {
   std::vector<std::string> files;
   std::string output = "text";
   bool all_conditions = false;
+  HealthSourceFlags sources;  // --argocd-cm FILE, --health-scripts DIR
 };
 
 // The whole file (`-` is stdin), refused past the loader's size limit.
@@ -111,6 +113,15 @@ Result<std::vector<LiveObject>> load_live_objects(const std::vector<std::string>
 }
 
 int run_health(const HealthArgs& args) {
+  if (args.files.empty()) {
+    fmt::print(stderr, "wavesync: error: health: -f/--filename is required (or `wavesync health test DIR`)\n");
+    return exit_code::k_usage;
+  }
+  auto scripts = load_health_scripts(args.sources, nullptr);
+  if (!scripts) {
+    fmt::print(stderr, "wavesync: error: {}\n", scripts.error().message);
+    return scripts.error().exit_code;
+  }
   auto loaded = load_live_objects(args.files);
   if (!loaded) {
     fmt::print(stderr, "wavesync: error: {}\n", loaded.error().message);
@@ -125,6 +136,7 @@ int run_health(const HealthArgs& args) {
     objects.push_back(std::move(live.object));
   }
   health::Options options;
+  options.scripts = scripts->get();
   if (args.all_conditions) options.conditions = health::ConditionsRule::all_custom_resources;
   for (const health::ObjectReport& report : health::assess_all(objects, options)) {
     fmt::print("{}\n", args.output == "json" ? health::format_json(report)
@@ -139,16 +151,21 @@ void setup_health(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<HealthArgs>();
   auto* cmd = app.add_subcommand(
       "health", "Judge live objects saved with `kubectl get -o yaml` as a sync would");
-  cmd->add_option("-f,--filename", args->files, "YAML file of live objects (- for stdin)")
-      ->required();
+  cmd->add_option("-f,--filename", args->files, "YAML file of live objects (- for stdin)");
   cmd->add_option("-o,--output",
                   args->output,
                   "text (one line per object) or json (one object per line)")
       ->check(CLI::IsMember({"text", "json"}));
   cmd->add_flag("--health-conditions", args->all_conditions,
                 "Judge custom resources without an Argo CD rule by their Ready/Stalled conditions");
-  cmd->footer("Example:\n  kubectl get deploy,pod -n shop -o yaml | wavesync health -f -");
-  cmd->callback([args, exit_code] { *exit_code = run_health(*args); });
+  add_health_source_flags(cmd, &args->sources);
+  cmd->footer("Examples:\n  kubectl get deploy,pod -n shop -o yaml | wavesync health -f -\n"
+              "  wavesync health test ./health-scripts    # run health_test.yaml tables");
+  CLI::App* test = setup_health_test(*cmd, exit_code);
+  cmd->callback([args, exit_code, test] {
+    if (test->parsed()) return;
+    *exit_code = run_health(*args);
+  });
 }
 
 }  // namespace wavesync::cli

@@ -4,6 +4,7 @@
 #include "cluster_flags.hpp"
 #include "commands.hpp"
 #include "common.hpp"
+#include "health_sources.hpp"
 
 #include "wavesync/output/live_status.hpp"
 
@@ -20,6 +21,7 @@ struct StatusArgs {
   ClusterFlags cluster;
   std::string output = "text";
   bool all_conditions = false;
+  HealthSourceFlags health_sources;  // --argocd-cm, --health-scripts
 };
 
 int run_status(const StatusArgs& args) {
@@ -28,9 +30,15 @@ int run_status(const StatusArgs& args) {
     print_error(connected.error());
     return connected.error().exit_code;
   }
+  auto scripts = load_health_scripts(args.health_sources, &*connected->connection.client);
+  if (!scripts) {
+    print_error(scripts.error());
+    return scripts.error().exit_code;
+  }
   auto report = output::collect_status(connected->plan, *connected->connection.client,
                                        args.all_conditions ? health::ConditionsRule::all_custom_resources
-                                                           : health::ConditionsRule::annotated_only);
+                                                           : health::ConditionsRule::annotated_only,
+                                       scripts->get());
   if (!report) {
     print_error(report.error());
     return report.error().exit_code;
@@ -53,6 +61,7 @@ void setup_status(CLI::App& app, int* exit_code) {
   cmd->add_option("-o,--output", args->output, "text or json")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
   cmd->add_flag("--health-conditions", args->all_conditions,
                 "Judge custom resources without an Argo CD rule by their Ready/Stalled conditions");
+  add_health_source_flags(cmd, &args->health_sources);
   cmd->footer("Example:\n  wavesync status ./manifests     # exit 0 when everything exists and is healthy");
   cmd->callback([args, exit_code] { *exit_code = run_status(*args); });
 }

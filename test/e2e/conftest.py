@@ -115,7 +115,9 @@ class Audit:
         "*" for any, or e.g. "status". `ok` keeps only 2xx answers."""
         with open(self.path, "rb") as f:
             f.seek(self.offset)
-            lines = f.read().decode().splitlines()
+            text = f.read().decode(errors="replace")
+        # The apiserver may be half-way through writing the last line: only whole lines count.
+        lines = text[:text.rfind("\n") + 1].splitlines()
         out = []
         for line in lines:
             if not line.strip():

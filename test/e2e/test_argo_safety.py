@@ -154,6 +154,15 @@ def test_validate_false_applies_an_object_with_an_unknown_field(apply, kubectl, 
     mine = writes(audit, namespace, user=wavesync_user, resource="configmaps", name="loose")
     assert [e["verb"] for e in mine] == ["create", "patch"]
     assert all("fieldValidation=Ignore" in e["requestURI"] for e in mine)
+    # Validate=false dropped (and the unknown field with it): applied server-side again, and
+    # what the manifest no longer has goes, the sync-options annotation included.
+    plain = config_map(namespace, "loose", {"c": "3"})
+    done = apply(documents=[plain])
+    assert done.returncode == 0, done.stderr
+    third = kubectl.get("configmap", "loose", "-n", namespace)
+    assert third["data"] == {"c": "3"}
+    assert OPTIONS not in third["metadata"].get("annotations", {})
+    assert third["metadata"]["uid"] == first["metadata"]["uid"]
 
 
 def test_an_object_kubectl_applied_is_adopted_and_a_dropped_key_goes(apply, kubectl, namespace):

@@ -62,6 +62,20 @@ TEST_CASE("an Update manager owning last-applied-configuration counts as client-
   CHECK((*patch)[0]["value"][0]["manager"] == "wavesync");
 }
 
+TEST_CASE("wavesync's own Update entry (a Validate=false or Replace=true write) moves into its Apply entry",
+          "[engine][adoption]") {
+  const json apply = json::parse(R"({"manager":"wavesync","operation":"Apply","apiVersion":"v1",
+    "fieldsType":"FieldsV1","fieldsV1":{"f:data":{"f:a":{}}}})");
+  const json update = json::parse(R"({"manager":"wavesync","operation":"Update","apiVersion":"v1",
+    "fieldsType":"FieldsV1","fieldsV1":{"f:data":{".":{},"f:a":{},"f:b":{}}}})");
+  auto patch = engine::client_side_apply_migration(live_with(json::array({apply, update})), "wavesync");
+  REQUIRE(patch.has_value());
+  const json& entries = (*patch)[0]["value"];
+  REQUIRE(entries.size() == 1);
+  CHECK(entries[0]["operation"] == "Apply");
+  CHECK(entries[0]["fieldsV1"] == json::parse(R"({"f:data":{".":{},"f:a":{},"f:b":{}}})"));
+}
+
 TEST_CASE("nothing to migrate: no patch", "[engine][adoption]") {
   const json apply = json::parse(R"({"manager":"wavesync","operation":"Apply","apiVersion":"v1",
     "fieldsType":"FieldsV1","fieldsV1":{"f:data":{"f:a":{}}}})");

@@ -104,6 +104,20 @@ void check_rows(const std::string& dir, const std::vector<Row>& rows) {
   }
 }
 
+// Rows of EXPECTED.tsv / EXPECTED-derived.tsv that a later requirement supersedes. The data
+// comes from gitops-engine's Go tests, which run without Argo CD's bundled Lua scripts, so an
+// object that only a script judges is `NONE` there. Argo CD itself judges it with the script, and
+// issue #17 made wavesync do the same with its own built-in rules: the new verdict (Argo CD's
+// serving.knative.dev/Service script on an object with no status yet) is asserted instead.
+const std::map<std::string, Row> k_superseded_by_builtin_rules = {
+    {"knative-service.yaml", {"knative-service.yaml", "Progressing", "Waiting for status update."}},
+};
+
+Row expected_row(const std::string& file, const std::string& status, const std::string& message) {
+  auto newer = k_superseded_by_builtin_rules.find(file);
+  return newer != k_superseded_by_builtin_rules.end() ? newer->second : Row{file, status, message};
+}
+
 }  // namespace
 
 TEST_CASE("wavesync judges Argo CD's health test data as Argo CD does", "[health][conformance]") {
@@ -113,7 +127,7 @@ TEST_CASE("wavesync judges Argo CD's health test data as Argo CD does", "[health
   std::vector<Row> expected;
   for (const auto& cells : rows) {
     REQUIRE(cells.size() == 4);
-    expected.push_back({cells[0], cells[2], cells[3]});
+    expected.push_back(expected_row(cells[0], cells[2], cells[3]));
   }
   check_rows(k_dir, expected);
 }
@@ -127,11 +141,13 @@ TEST_CASE("the messages derived from Argo CD's code are reproduced", "[health][c
     REQUIRE(cells.size() >= 6);
     json live = load(k_dir + "/" + cells[0]);
     auto health = assess(live, {});
+    Row want = expected_row(cells[0], cells[3], cells[5]);
     std::string message = health ? health->message : "";
-    if (message == cells[5]) {
+    if (status_of(health) == want.status && message == want.message) {
       ++matched;
     } else {
-      WARN(cells[0] << ": derived \"" << cells[5] << "\", wavesync \"" << message << "\"");
+      WARN(cells[0] << ": derived " << want.status << " \"" << want.message << "\", wavesync " << status_of(health)
+                    << " \"" << message << "\"");
     }
   }
   WARN("derived messages matched: " << matched << " of " << rows.size());

@@ -153,7 +153,8 @@ TEST_CASE("a cert-manager Certificate waits while issuing and follows Ready", "[
 
 TEST_CASE("cert-manager issuers follow Ready", "[health]") {
   CHECK(verdict(object("cert-manager.io/v1", "ClusterIssuer", "")) ==
-        Health{Status::progressing, "Initializing issuer"});
+        Health{Status::progressing, "Initializing ClusterIssuer"});
+  CHECK(verdict(object("cert-manager.io/v1", "Issuer", "")) == Health{Status::progressing, "Initializing issuer"});
   CHECK(verdict(object("cert-manager.io/v1", "Issuer", R"("status":{"conditions":[{"type":"Ready","status":"True","message":"ok"}]})")) ==
         Health{Status::healthy, "ok"});
   CHECK(verdict(object("cert-manager.io/v1", "Issuer", R"("status":{"conditions":[{"type":"Ready","status":"False","message":"no"}]})")) ==

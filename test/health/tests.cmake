@@ -8,5 +8,7 @@ list(APPEND WAVESYNC_TEST_SOURCES
   health/conformance_test.cpp
   health/report_test.cpp
   health/malformed_test.cpp
+  health/sandbox_test.cpp
+  health/operator_rules_test.cpp
 )
-list(APPEND WAVESYNC_TEST_LIBS wavesync_health yaml-cpp)
+list(APPEND WAVESYNC_TEST_LIBS wavesync_health wavesync_lua yaml-cpp)

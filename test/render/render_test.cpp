@@ -263,16 +263,6 @@ TEST_CASE("--set values are escaped as Argo CD escapes them", "[render]") {
   CHECK(clean_set_value("plain") == "plain");
 }
 
-TEST_CASE("Argo CD's globs: * crosses directories, braces are alternatives", "[render]") {
-  CHECK(glob_match("*.yaml", "sub/dir/a.yaml"));
-  CHECK(glob_match("{a.yaml,b.yml}", "b.yml"));
-  CHECK_FALSE(glob_match("{a.yaml,b.yml}", "c.yaml"));
-  CHECK(glob_match("sub/?.json", "sub/x.json"));
-  CHECK(glob_match("[ab]*.yaml", "b1.yaml"));
-  CHECK_FALSE(glob_match("[!ab]*.yaml", "b1.yaml"));
-  CHECK_FALSE(glob_match("*.yaml", "a.yml"));
-}
-
 TEST_CASE("a directory source reads the top directory unless recurse, with include and exclude", "[render]") {
   TempTree t;
   t.write("a.yaml", "");

@@ -91,8 +91,11 @@ std::optional<json> client_side_apply_migration(const json& live, const std::str
   for (const json& e : *found) {
     if (!e.is_object() || text(e, "operation") != "Update" || !main_resource(e)) continue;
     const std::string manager = text(e, "manager");
-    if (manager == field_manager) continue;
-    if (manager == k_client_side_apply_manager || owns_last_applied(e)) csa_managers.insert(manager);
+    // wavesync's own Update entry is from writes that were not server-side applies (a
+    // Validate=false create or merge patch, a Replace=true PUT): once the object is applied
+    // again, those fields are the manifest's too, so a field dropped from it must go.
+    if (manager == field_manager || manager == k_client_side_apply_manager || owns_last_applied(e))
+      csa_managers.insert(manager);
   }
   if (csa_managers.empty()) return std::nullopt;
   json entries = *found;

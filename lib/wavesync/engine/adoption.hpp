@@ -18,7 +18,8 @@ inline constexpr const char* k_client_side_apply_manager = "kubectl-client-side-
 // The JSON patch (RFC 6902) that moves every client-side apply manager's fields of `live` into
 // `field_manager`'s Apply entry and removes those managers: a manager counts when it wrote with
 // operation Update on the main resource and is `kubectl-client-side-apply` or owns the
-// `kubectl.kubernetes.io/last-applied-configuration` annotation (kubectl's rule). The patch also
+// `kubectl.kubernetes.io/last-applied-configuration` annotation (kubectl's rule), or is
+// `field_manager` itself (its Validate=false and Replace=true writes are not applies). The patch also
 // sets metadata.resourceVersion to the live one, so a concurrent change makes it a 409.
 // nullopt when nothing is to be migrated.
 std::optional<nlohmann::json> client_side_apply_migration(const nlohmann::json& live,

@@ -51,12 +51,12 @@ nlohmann::json identity_of(const nlohmann::json& object) {
 
 }  // namespace
 
-bool needs_watch(const Item& item, health::ConditionsRule conditions) {
+bool needs_watch(const Item& item, health::ConditionsRule conditions, const health::Scripts* scripts) {
   if (is_kind(item.id, "", "Namespace") || is_kind(item.id, "apiextensions.k8s.io", "CustomResourceDefinition"))
     return true;
   // Health rules are chosen by kind and annotations, which the manifest already has: no rule
   // for the manifest means no rule for the live object either.
-  health::Options options{conditions, item.hook ? health::Role::hook : health::Role::resource};
+  health::Options options{conditions, item.hook ? health::Role::hook : health::Role::resource, scripts};
   return health::assess(item.planned->resource.object, options).has_value();
 }
 
@@ -331,7 +331,8 @@ void Syncer::evaluate(StepItems& step, Item& item) {
               item.hook ? EventType::hook_failed : EventType::health_changed);
     return;
   }
-  health::Options options{options_.conditions, item.hook ? health::Role::hook : health::Role::resource};
+  health::Options options{options_.conditions, item.hook ? health::Role::hook : health::Role::resource,
+                          options_.health_scripts};
   std::optional<health::Health> h = health::assess(o->object, options);
   if (!h) {
     item.state = ItemState::done;

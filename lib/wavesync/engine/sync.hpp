@@ -36,6 +36,9 @@ struct RunOptions {
   kube::DryRun dry_run = kube::DryRun::none;
   kube::ForceConflicts force_conflicts = kube::ForceConflicts::no;
   health::ConditionsRule conditions = health::ConditionsRule::annotated_only;
+  // The user's health scripts (--argocd-cm, --health-scripts); nullptr: built-in rules only.
+  // Not owned; must outlive run_sync.
+  const health::Scripts* health_scripts = nullptr;
   std::string field_manager = "wavesync";
   // Set by the CLI's signal handler to SIGINT or SIGTERM; 0 while not interrupted. Checked
   // between writes and at least every `check_interval` while waiting.

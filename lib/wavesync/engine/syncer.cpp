@@ -52,7 +52,7 @@ void Syncer::build_items() {
         name = generated_hook_name(r.resource.generate_name(), run_id_, step.phase, start_);
       }
       item.id = ObjectId{r.resource.api_version(), r.resource.kind(), r.resource.namespace_name(), name};
-      item.watched = needs_watch(item, options_.conditions);
+      item.watched = needs_watch(item, options_.conditions, options_.health_scripts);
       // The body (a copy of the manifest) is made when its step prepares it: a 10,000-object
       // plan is not held twice.
       target->items.push_back(std::move(item));

@@ -146,6 +146,6 @@ std::string format_duration(std::chrono::milliseconds d);
 // Whether anything waits on the item's live state: it has a health rule, or is a Namespace or
 // CRD (waited for before its contents). Objects with neither are done once applied, so their
 // collections are not watched (10,000 ConfigMaps would otherwise come back as 10,000 events).
-bool needs_watch(const Item& item, health::ConditionsRule conditions);
+bool needs_watch(const Item& item, health::ConditionsRule conditions, const health::Scripts* scripts);
 
 }  // namespace wavesync::engine::detail

@@ -10,21 +10,12 @@ namespace wavesync::health::rules {
 
 namespace {
 
-const Json* conditions_of(const Json& live) {
-  const Json* conditions = find_path(live, {"status", "conditions"});
-  return conditions != nullptr && conditions->is_array() ? conditions : nullptr;
-}
-
-bool is(const Json& c, std::string_view type, std::string_view status) {
-  return field(c, "type") == type && field(c, "status") == status;
-}
-
 // cert-manager's Ready condition, shared by Certificate, Issuer and ClusterIssuer: the first
 // Ready condition decides.
 std::optional<Health> ready_condition(const Json& conditions) {
   for (const Json& c : conditions) {
-    if (is(c, "Ready", "False")) return Health{Status::degraded, field(c, "message")};
-    if (is(c, "Ready", "True")) return Health{Status::healthy, field(c, "message")};
+    if (condition_is(c, "Ready", "False")) return Health{Status::degraded, field(c, "message")};
+    if (condition_is(c, "Ready", "True")) return Health{Status::healthy, field(c, "message")};
   }
   return std::nullopt;
 }
@@ -43,18 +34,18 @@ Health custom_resource_definition(const Json& live) {
   bool non_structural = false;
   std::string message;  // of the last condition that set a flag, as the Lua script does
   for (const Json& c : *conditions) {
-    if (is(c, "Terminating", "True")) {
+    if (condition_is(c, "Terminating", "True")) {
       terminating = true;
       message = field(c, "message");
-    } else if (is(c, "NamesAccepted", "False")) {
+    } else if (condition_is(c, "NamesAccepted", "False")) {
       names_rejected = true;
       message = field(c, "message");
-    } else if (is(c, "Established", "True")) {
+    } else if (condition_is(c, "Established", "True")) {
       established = true;
       message = field(c, "message");
     } else if (field(c, "type") == "Established" && field(c, "reason") == "Installing") {
       installing = true;
-    } else if (is(c, "NonStructuralSchema", "True")) {
+    } else if (condition_is(c, "NonStructuralSchema", "True")) {
       non_structural = true;
       message = field(c, "message");
     }
@@ -73,7 +64,7 @@ Health cert_manager_certificate(const Json& live) {
   if (const Json* conditions = conditions_of(live)) {
     // A re-issue in flight wins over a Ready condition left from the previous certificate.
     for (const Json& c : *conditions) {
-      if (is(c, "Issuing", "True")) return {Status::progressing, field(c, "message")};
+      if (condition_is(c, "Issuing", "True")) return {Status::progressing, field(c, "message")};
     }
     if (auto health = ready_condition(*conditions)) return *health;
   }
@@ -84,7 +75,8 @@ Health cert_manager_issuer(const Json& live) {
   if (const Json* conditions = conditions_of(live)) {
     if (auto health = ready_condition(*conditions)) return *health;
   }
-  return {Status::progressing, "Initializing issuer"};
+  return {Status::progressing,
+          string_at(live, {"kind"}) == "ClusterIssuer" ? "Initializing ClusterIssuer" : "Initializing issuer"};
 }
 
 Health rabbitmq_topology(const Json& live, const char* noun) {
@@ -111,7 +103,7 @@ Health rabbitmq_cluster(const Json& live) {
   const Json* available = nullptr;
   const Json* replicas_ready = nullptr;
   for (const Json& c : *conditions) {
-    if (is(c, "ReconcileSuccess", "False")) return {Status::degraded, field(c, "message")};
+    if (condition_is(c, "ReconcileSuccess", "False")) return {Status::degraded, field(c, "message")};
     if (field(c, "type") == "ClusterAvailable") available = &c;
     if (field(c, "type") == "AllReplicasReady") replicas_ready = &c;
   }

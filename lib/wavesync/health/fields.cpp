@@ -41,13 +41,22 @@ const std::string* annotation(const Json& object, std::string_view key) {
   return node != nullptr && node->is_string() ? node->get_ptr<const std::string*>() : nullptr;
 }
 
-const Json* condition(const Json& object, std::string_view type) {
+const Json* conditions_of(const Json& object) {
   const Json* conditions = find_path(object, {"status", "conditions"});
-  if (conditions == nullptr || !conditions->is_array()) return nullptr;
+  return conditions != nullptr && conditions->is_array() ? conditions : nullptr;
+}
+
+const Json* condition(const Json& object, std::string_view type) {
+  const Json* conditions = conditions_of(object);
+  if (conditions == nullptr) return nullptr;
   for (const Json& c : *conditions) {
     if (c.is_object() && field(c, "type") == type) return &c;
   }
   return nullptr;
+}
+
+bool condition_is(const Json& c, std::string_view type, std::string_view status) {
+  return field(c, "type") == type && field(c, "status") == status;
 }
 
 std::string field(const Json& node, std::string_view key) {

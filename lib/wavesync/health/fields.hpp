@@ -33,8 +33,14 @@ bool bool_at(const Json& object, std::initializer_list<std::string_view> path);
 // The annotation's value, or nullptr when absent or not a string.
 const std::string* annotation(const Json& object, std::string_view key);
 
+// `status.conditions` when it is an array, else nullptr.
+const Json* conditions_of(const Json& object);
+
 // The first entry of `status.conditions` with this type, or nullptr.
 const Json* condition(const Json& object, std::string_view type);
+
+// True when the condition `c` has this type and this status.
+bool condition_is(const Json& c, std::string_view type, std::string_view status);
 
 // A string field of a condition (or any object): "" when absent.
 std::string field(const Json& node, std::string_view key);

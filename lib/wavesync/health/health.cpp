@@ -4,6 +4,7 @@
 
 #include "wavesync/health/fields.hpp"
 #include "wavesync/health/rules.hpp"
+#include "wavesync/health/scripts.hpp"
 
 #include <array>
 
@@ -90,12 +91,60 @@ Health unsupported(const std::string& kind, const Json& live) {
                                ", Kind=" + string_at(live, {"kind"})};
 }
 
+struct KindRule {
+  std::string_view group;
+  std::string_view kind;
+  Health (*rule)(const Json&);
+};
+
+// Operators' kinds that Argo CD judges with a bundled Lua script, reimplemented.
+constexpr std::array<KindRule, 29> k_operator_rules = {{
+    {"argoproj.io", "Rollout", rules::rollout},
+    {"argoproj.io", "AnalysisRun", rules::analysis_run},
+    {"external-secrets.io", "ExternalSecret", rules::external_secrets},
+    {"external-secrets.io", "SecretStore", rules::external_secrets},
+    {"external-secrets.io", "ClusterSecretStore", rules::external_secrets},
+    {"bitnami.com", "SealedSecret", rules::sealed_secret},
+    {"kustomize.toolkit.fluxcd.io", "Kustomization", rules::flux},
+    {"helm.toolkit.fluxcd.io", "HelmRelease", rules::flux},
+    {"source.toolkit.fluxcd.io", "GitRepository", rules::flux},
+    {"source.toolkit.fluxcd.io", "HelmRepository", rules::flux},
+    {"postgresql.cnpg.io", "Cluster", rules::cnpg_cluster},
+    {"kafka.strimzi.io", "Kafka", rules::strimzi},
+    {"kafka.strimzi.io", "KafkaTopic", rules::strimzi},
+    {"keda.sh", "ScaledObject", rules::keda_scaled_object},
+    {"karpenter.sh", "NodePool", rules::karpenter_node_pool},
+    {"gateway.networking.k8s.io", "Gateway", rules::gateway},
+    {"gateway.networking.k8s.io", "HTTPRoute", rules::http_route},
+    {"serving.knative.dev", "Service", rules::knative_service},
+    {"monitoring.coreos.com", "Prometheus", rules::prometheus},
+    {"ceph.rook.io", "CephCluster", rules::ceph_cluster},
+    {"ceph.rook.io", "CephObjectStore", rules::ceph_object_store},
+    {"pkg.crossplane.io", "Provider", rules::crossplane_provider},
+    {"operators.coreos.com", "Subscription", rules::olm_subscription},
+    {"k8s.keycloak.org", "Keycloak", rules::keycloak},
+    {"minio.min.io", "Tenant", rules::minio_tenant},
+    {"policy", "PodDisruptionBudget", rules::pod_disruption_budget},
+    {"cert-manager.io", "Certificate", rules::cert_manager_certificate},
+    {"cert-manager.io", "Issuer", rules::cert_manager_issuer},
+    {"cert-manager.io", "ClusterIssuer", rules::cert_manager_issuer},
+}};
+
+bool ends_with(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+
 // Argo CD's built-in rule or bundled script for this group/kind, if there is one. As in Argo CD
 // the Go rules accept one version and call any other an unsupported GVK (Unknown).
 std::optional<Health> builtin_rule(const Json& live, const Options& options) {
   std::string group = group_of_object(live);
   std::string version = version_of_object(live);
   std::string kind = string_at(live, {"kind"});
+  for (const KindRule& r : k_operator_rules) {
+    if (r.group == group && r.kind == kind) return r.rule(live);
+  }
+  // Argo CD's `_.crossplane.io/_`: every kind of every group ending in .crossplane.io.
+  if (ends_with(group, ".crossplane.io")) return rules::crossplane(live);
   if (group == "apps") {
     Health (*rule)(const Json&) = kind == "Deployment"    ? rules::deployment
                                   : kind == "StatefulSet" ? rules::stateful_set
@@ -131,11 +180,6 @@ std::optional<Health> builtin_rule(const Json& live, const Options& options) {
   }
   // argoproj.io/Application deliberately has none (removed in Argo CD 1.8).
   if (group == "argoproj.io" && kind == "Workflow") return rules::argo_workflow(live);
-  if (group == "cert-manager.io") {
-    if (kind == "Certificate") return rules::cert_manager_certificate(live);
-    if (kind == "Issuer" || kind == "ClusterIssuer") return rules::cert_manager_issuer(live);
-    return std::nullopt;
-  }
   if (group == "rabbitmq.com") {
     if (kind == "RabbitmqCluster") return rules::rabbitmq_cluster(live);
     static constexpr std::array<std::pair<std::string_view, const char*>, 8> k_topology = {{
@@ -206,12 +250,18 @@ Result<void> check_health_annotation(const Json& object) {
 std::optional<Health> assess(const Json& live, const Options& options) {
   const std::string* mode = annotation(live, k_health_annotation);
   if (mode != nullptr && *mode == "none") return std::nullopt;
+  const std::string* ignore = annotation(live, k_ignore_healthcheck_annotation);
+  if (ignore != nullptr && *ignore == "true") return std::nullopt;
   // A hook that is being deleted but still holds the hook finalizer is judged by its real status,
   // so that a Job removed by its TTL still reports how it ended (argocd-semantics.md 2.3).
   if (being_deleted(live) && !has_hook_finalizer(live)) {
     return Health{Status::progressing, "Pending deletion"};
   }
   if (mode != nullptr && *mode == "conditions") return rules::conditions(live);
+  // The user's script is the truth for its kind, exactly as Argo CD would read it.
+  if (options.scripts != nullptr) {
+    if (auto health = options.scripts->judge(live)) return health;
+  }
   if (auto health = builtin_rule(live, options)) return unless_stale(live, *health);
   if (options.conditions == ConditionsRule::all_custom_resources && is_custom_resource(live)) {
     return rules::conditions(live);

@@ -37,17 +37,29 @@ enum class ConditionsRule { annotated_only, all_custom_resources };
 // treated as hooks whatever the role.
 enum class Role { resource, hook };
 
+class Scripts;  // scripts.hpp
+
 struct Options {
   ConditionsRule conditions = ConditionsRule::annotated_only;  // --health-conditions
   Role role = Role::resource;
+  // The user's health scripts (--argocd-cm, --health-scripts), consulted before the built-in
+  // rules; nullptr: none. Not owned; must outlive every assess call that uses these options.
+  const Scripts* scripts = nullptr;
 };
 
 // The verdict for one live object, or nullopt when no rule applies (ConfigMap, Secret,
-// RBAC, most custom resources): such objects do not block a wave.
+// RBAC, most custom resources): such objects do not block a wave. The rule is chosen in this
+// order: `wavesync.dev/health: none` or `argocd.argoproj.io/ignore-healthcheck: "true"` (none),
+// pending deletion, `wavesync.dev/health: conditions`, the user's scripts, the built-in rules
+// (Argo CD's bundled scripts and Go rules, reimplemented), then --health-conditions.
 std::optional<Health> assess(const nlohmann::json& live, const Options& options);
 
 // Whether the object's group is not one served by Kubernetes itself (a CRD-defined kind).
 bool is_custom_resource(const nlohmann::json& live);
+
+// Argo CD leaves an object with this annotation set to "true" out of the application's health
+// (controller/health.go); wavesync gives it no health, so it never holds a wave.
+inline constexpr std::string_view k_ignore_healthcheck_annotation = "argocd.argoproj.io/ignore-healthcheck";
 
 // Fails when `wavesync.dev/health` is set to anything but `conditions` or `none`:
 // `invalid wavesync.dev/health "x": expected conditions or none`. assess ignores such values.

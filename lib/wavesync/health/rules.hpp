@@ -33,6 +33,27 @@ Health cert_manager_issuer(const nlohmann::json& live);  // Issuer and ClusterIs
 // User, Vhost); `noun` is the lower-case word used in messages (`queue`).
 Health rabbitmq_topology(const nlohmann::json& live, const char* noun);
 Health rabbitmq_cluster(const nlohmann::json& live);
+Health rollout(const nlohmann::json& live);                // argoproj.io
+Health analysis_run(const nlohmann::json& live);           // argoproj.io
+Health external_secrets(const nlohmann::json& live);       // ExternalSecret, (Cluster)SecretStore
+Health sealed_secret(const nlohmann::json& live);          // bitnami.com
+Health flux(const nlohmann::json& live);                   // Kustomization, HelmRelease, Git/HelmRepository
+Health cnpg_cluster(const nlohmann::json& live);           // postgresql.cnpg.io
+Health strimzi(const nlohmann::json& live);                // Kafka, KafkaTopic
+Health keda_scaled_object(const nlohmann::json& live);     // keda.sh
+Health karpenter_node_pool(const nlohmann::json& live);    // karpenter.sh
+Health gateway(const nlohmann::json& live);                // gateway.networking.k8s.io
+Health http_route(const nlohmann::json& live);             // gateway.networking.k8s.io
+Health knative_service(const nlohmann::json& live);        // serving.knative.dev
+Health prometheus(const nlohmann::json& live);             // monitoring.coreos.com
+Health ceph_cluster(const nlohmann::json& live);           // ceph.rook.io
+Health ceph_object_store(const nlohmann::json& live);      // ceph.rook.io
+Health crossplane_provider(const nlohmann::json& live);    // pkg.crossplane.io Provider
+Health crossplane(const nlohmann::json& live);             // every other *.crossplane.io kind
+Health olm_subscription(const nlohmann::json& live);       // operators.coreos.com
+Health keycloak(const nlohmann::json& live);               // k8s.keycloak.org
+Health minio_tenant(const nlohmann::json& live);           // minio.min.io
+Health pod_disruption_budget(const nlohmann::json& live);  // policy
 
 // wavesync's opt-in generic rule for custom resources that follow Kubernetes conventions.
 Health conditions(const nlohmann::json& live);

@@ -47,10 +47,12 @@ ObjectStatus judge_object(const PlannedResource& planned, const std::optional<js
   return s;
 }
 
-Result<StatusReport> collect_status(const Plan& plan, kube::Client& client, health::ConditionsRule conditions) {
+Result<StatusReport> collect_status(const Plan& plan, kube::Client& client, health::ConditionsRule conditions,
+                                    const health::Scripts* scripts) {
   StatusReport report;
   health::Options options;
   options.conditions = conditions;
+  options.scripts = scripts;
   for (const Step& step : plan.steps) {
     StepStatus s{step.phase, step.wave, {}};
     for (const PlannedResource& planned : step.resources) {

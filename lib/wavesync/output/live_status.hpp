@@ -47,8 +47,10 @@ ObjectStatus judge_object(const PlannedResource& planned, const std::optional<nl
                           const health::Options& options);
 
 // GETs every planned object. Error only for cluster access problems (exit code 4); other
-// failures are recorded per object.
-Result<StatusReport> collect_status(const Plan& plan, kube::Client& client, health::ConditionsRule conditions);
+// failures are recorded per object. `scripts`: the user's health scripts (--argocd-cm,
+// --health-scripts), or nullptr.
+Result<StatusReport> collect_status(const Plan& plan, kube::Client& client, health::ConditionsRule conditions,
+                                    const health::Scripts* scripts = nullptr);
 
 // One header per step, one line per object; ends with a count line.
 std::string format_status_text(const StatusReport& report);

@@ -2,6 +2,7 @@
 // which files of a directory are manifests, by recurse, include and exclude.
 #pragma once
 
+#include "wavesync/model/glob.hpp"
 #include "wavesync/model/result.hpp"
 #include "wavesync/render/request.hpp"
 
@@ -10,9 +11,8 @@
 
 namespace wavesync::render {
 
-// Argo CD's glob (util/glob, Match): `*` matches any run of characters including `/`, `?` one
-// character, `[...]` a class, `{a,b}` alternatives.
-bool glob_match(const std::string& pattern, const std::string& text);
+// Argo CD's glob (util/glob, Match): `*` matches any run of characters including `/`.
+using wavesync::glob_match;
 
 // The `.yaml`, `.yml` and `.json` files of `dir` (its subdirectories too with `recurse`, `.git`
 // left out) whose path relative to `dir` passes exclude and include, sorted. A `.jsonnet`
