@@ -46,7 +46,7 @@ sanitized-build: setup
 
 # libFuzzer targets for FUZZ_SECONDS each over test/fuzz/corpus; see test/fuzz/run.
 fuzz: sanitized-build
-	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target wavesync_fuzz_manifest wavesync_fuzz_health
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target wavesync_fuzz_manifest wavesync_fuzz_health wavesync_fuzz_lua
 	bash test/fuzz/run $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 # The unit suite, then the real-cluster e2e suite (kube client, CLI checks, pytest modules in

@@ -91,6 +91,17 @@ TEST_CASE("library calls that re-enter Lua from C are capped in depth instead of
   CHECK(*run("return table.concat({string.format('%d', 1), (string.gsub('ab', 'a', 'x'))}, ',')") == "1,xb");
 }
 
+TEST_CASE("an error raised by a wrapped library function names it and the script's line", "[lua]") {
+  CHECK(error_of("local x = 1\ntable.sort(1)") == "test:2: bad argument #1 to 'sort' (table expected, got number)");
+  CHECK(error_of("local r = string.gsub()") == "test:1: bad argument #1 to 'gsub' (string expected, got no value)");
+  CHECK(error_of("local r = string.find('x')") == "test:1: bad argument #2 to 'find' (string expected, got no value)");
+  // After a tail call Lua knows no position; the name is still given.
+  CHECK(error_of("return string.gsub()") == "bad argument #1 to 'gsub' (string expected, got no value)");
+  // An error of the script's own function inside sort keeps its own position.
+  CHECK(error_of("table.sort({1, 2}, function()\n error('boom')\nend)") == "test:2: boom");
+  CHECK_THAT(error_of("local t = os.time({})"), Catch::StartsWith("test:1: "));
+}
+
 TEST_CASE("a huge allocation fails with not enough memory and the next run works", "[lua][hostile]") {
   CHECK(error_of("local t = {} for i = 1, 1e9 do t[i] = i end") == "not enough memory");
   CHECK(error_of("local s = 'x' while true do s = s .. s end") == "not enough memory");

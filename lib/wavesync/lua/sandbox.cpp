@@ -9,6 +9,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <string>
 #include <mutex>
 #include <vector>
 
@@ -134,12 +135,40 @@ int safe_xpcall(lua_State* L) {
   return lua_gettop(L);
 }
 
-// The library function in upvalue 1, called through nested_call; its errors propagate as they are.
-int call_original(lua_State* L) {
+// Calls the library function in upvalue 1 with the arguments through nested_call; its errors
+// propagate. An error the library function raised itself carries no position and names the
+// function `?` (it was called from C); it gets the script's position and `name`, as a direct
+// call would have reported it. Errors from Lua code deeper down already start with the
+// script's name and are left alone, as are memory errors and the time limit.
+int call_original_named(lua_State* L, const char* name) {
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_insert(L, 1);
-  if (nested_call(L, lua_gettop(L) - 1, 0) != 0) return lua_error(L);
-  return lua_gettop(L);
+  int status = nested_call(L, lua_gettop(L) - 1, 0);
+  if (status == 0) return lua_gettop(L);
+  if (status != LUA_ERRRUN || lua_type(L, -1) != LUA_TSTRING || interp_of(L)->expired) return lua_error(L);
+  std::string message = lua_tostring(L, -1);
+  // The caller's position; none after a tail call (`return f()`), as Lua gives none there either.
+  lua_Debug caller;
+  std::string chunk;
+  int line = 0;
+  if (lua_getstack(L, 1, &caller) != 0 && lua_getinfo(L, "Sl", &caller) != 0 && caller.currentline > 0) {
+    chunk = std::string(caller.short_src) + ":";
+    line = caller.currentline;
+  }
+  if (!chunk.empty() && message.compare(0, chunk.size(), chunk) == 0) return lua_error(L);  // from the script
+  if (auto unnamed = message.find(" to '?'"); unnamed != std::string::npos && message.rfind("bad argument", 0) == 0) {
+    message.replace(unnamed, 7, std::string(" to '") + name + "'");
+  }
+  if (line > 0) message = chunk + std::to_string(line) + ": " + message;
+  lua_pop(L, 1);
+  lua_pushlstring(L, message.data(), message.size());
+  return lua_error(L);
+}
+
+// The library function in upvalue 1, named by upvalue 2, through call_original_named.
+int call_original(lua_State* L) {
+  const char* name = lua_tostring(L, lua_upvalueindex(2));
+  return call_original_named(L, name != nullptr ? name : "?");
 }
 
 // Argo CD's print writes to the controller's log; here it would corrupt `-o json` output.
@@ -228,7 +257,8 @@ int guarded_match(lua_State* L) {
       }
     }
   }
-  return call_original(L);  // gsub calls back into Lua
+  const char* name = lua_tostring(L, lua_upvalueindex(3));
+  return call_original_named(L, name != nullptr ? name : "?");  // gsub calls back into Lua
 }
 
 // require only knows the libraries of the current run (Argo CD preloads its safe `os` so that
@@ -294,7 +324,8 @@ void wrap_reentrant(lua_State* L, const char* name) {
     lua_pop(L, 1);
     return;
   }
-  lua_pushcclosure(L, call_original, 1);
+  lua_pushstring(L, name);
+  lua_pushcclosure(L, call_original, 2);
   lua_setfield(L, -2, name);
 }
 
@@ -340,7 +371,8 @@ int setup_state(lua_State* L) {
   for (const char* name : {"find", "match", "gmatch", "gsub"}) {
     lua_getfield(L, -1, name);
     lua_pushnumber(L, std::strcmp(name, "find") == 0 ? 1 : 0);
-    lua_pushcclosure(L, guarded_match, 2);
+    lua_pushstring(L, name);
+    lua_pushcclosure(L, guarded_match, 3);
     lua_setfield(L, -2, name);
   }
   wrap_reentrant(L, "format");
