@@ -5,6 +5,7 @@
 
 #include <fmt/core.h>
 
+#include <chrono>
 #include <iostream>
 
 namespace wavesync::cli {
@@ -38,6 +39,7 @@ Result<Plan> load_plan(const ManifestFlags& flags, const std::string& default_na
   load.excludes = flags.excludes;
   load.symlinks = flags.follow_symlinks ? manifest::SymlinkPolicy::follow : manifest::SymlinkPolicy::stay_inside;
   load.namespaces = flags.namespace_strict ? manifest::NamespacePolicy::strict : manifest::NamespacePolicy::default_missing;
+  load.duplicates = flags.strict ? manifest::DuplicatePolicy::error : manifest::DuplicatePolicy::keep_last;
   if (flags.input_error) return *flags.input_error;
   render::SystemProcessRunner runner;
   Result<manifest::LoadResult> loaded = manifest::LoadResult{};
@@ -60,6 +62,9 @@ Result<Plan> load_plan(const ManifestFlags& flags, const std::string& default_na
   PlanOptions options;
   options.strictness = flags.strict ? Strictness::strict : Strictness::lenient;
   options.destination_namespace = default_namespace;
+  // Generated hook names end in the sync's start, as Argo CD's do.
+  options.started_at_unix =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   auto plan = make_plan(std::move(loaded->resources), options);
   if (!plan) return plan.error();
   plan->warnings.insert(plan->warnings.begin(), loaded->warnings.begin(), loaded->warnings.end());

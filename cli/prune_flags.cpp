@@ -165,6 +165,9 @@ Result<PruneSession> prepare_prune(const PruneFlags& flags, const std::vector<st
       input.keep.insert(applyset::server_key(client, planned.resource.api_version(), planned.resource.key()));
     }
   }
+  for (const Resource& unapplied : plan.unapplied) {
+    input.unapplied.insert(applyset::server_key(client, unapplied.api_version(), unapplied.key()));
+  }
   if (session.previous) {
     std::vector<std::string> warnings;
     auto found = applyset::find_candidates(client, *session.previous, session.id, warnings, input.keep);
@@ -177,6 +180,8 @@ Result<PruneSession> prepare_prune(const PruneFlags& flags, const std::vector<st
   session.prunes = applyset::plan_prunes(input);
   for (const auto& w : session.prunes.warnings) print_warning(w);
   for (const auto& skipped : session.prunes.skipped) {
+    // Hooks and Skip objects are left alone on purpose, every run: nothing to warn about.
+    if (skipped.reason == applyset::SkipReason::hook) continue;
     print_warning(subject(skipped.api_version, skipped.key) + ": " + skipped.message);
   }
   if (flags.prune) {
@@ -209,7 +214,9 @@ int finish_prune(const PruneFlags& flags, PruneSession& session, kube::Client& c
   applyset::Inventory exact = session.applied;
   std::map<ResourceKey, std::string> kept;
   for (const auto& skipped : session.prunes.skipped) {
-    if (skipped.reason == applyset::SkipReason::prune_disabled) kept[skipped.key] = skipped.api_version;
+    if (skipped.reason == applyset::SkipReason::prune_disabled || skipped.reason == applyset::SkipReason::hook) {
+      kept[skipped.key] = skipped.api_version;
+    }
   }
   if (!flags.prune) {
     for (const auto& t : session.prunes.targets) kept[t.key] = t.api_version;

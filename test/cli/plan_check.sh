@@ -23,8 +23,14 @@ printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a\n' >"$dir/bad.yaml"
 expect_error "malformed YAML" "$dir/bad.yaml:4:1: invalid YAML: did not find expected ',' or '}' while parsing a flow mapping started at 3:11" "$dir/bad.yaml"
 
 printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n' >"$dir/dup.yaml"
-expect_error "duplicate" "$dir/dup.yaml:5:1: duplicate object ConfigMap default/a: also defined at $dir/dup.yaml:1:1" \
-  "$dir/dup.yaml"
+expect_error "duplicate with --strict" \
+  "$dir/dup.yaml:5:1: duplicate object ConfigMap default/a: also defined at $dir/dup.yaml:1:1" "$dir/dup.yaml" --strict
+if "$bin" plan "$dir/dup.yaml" >/dev/null 2>"$dir/err" &&
+  [[ "$(cat "$dir/err")" == "wavesync: warning: $dir/dup.yaml:5:1: duplicate object ConfigMap default/a: also defined at $dir/dup.yaml:1:1; the last one is used" ]]; then
+  echo "ok   duplicate without --strict: the last one is used, with a warning"
+else
+  echo "FAIL duplicate without --strict: exit $?, stderr: $(cat "$dir/err")"; failures=$((failures + 1))
+fi
 
 python3 - "$dir/laughs.yaml" <<'PY'
 import sys

@@ -2,7 +2,6 @@
 // §7.13-7.16).
 #include "engine/engine_fixture.hpp"
 
-#include "wavesync/engine/hook_names.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -115,39 +114,22 @@ TEST_CASE("hooks still running when the sync times out are neither deleted nor c
 }
 
 // argocd-semantics.md §7.14, §2.2
-TEST_CASE("generateName hooks get a deterministic name from the run id, phase and start time", "[engine][hooks]") {
+TEST_CASE("a generateName hook is created under the name the plan gave it", "[engine][hooks]") {
   Cluster c;
   json pod = object("v1", "Pod", "default", "", {{"spec", {{"restartPolicy", "Never"},
                                                            {"containers", json::array({{{"name", "c"}, {"image", "x"}}})}}}});
   pod["metadata"].erase("name");
   pod["metadata"]["generateName"] = "smoke-";
   PlannedResource pre = hook(pod, Phase::pre_sync);
+  pre.generated_name = "smoke-foobarb-presync-1767268800";
   PlannedResource post = hook(pod, Phase::post_sync);
+  post.generated_name = "smoke-foobarb-postsync-1767268800";
   Plan plan = plan_of({pre, post});
-  engine::RunOptions options;
-  options.run_id = "FooBarBaz123";
-  auto result = c.sync(plan, options);
+  auto result = c.sync(plan);
   for (const auto& r : result.reasons) UNSCOPED_INFO(r);
   CHECK(result.exit_code == 0);
-  auto writes = c.client.writes();
-  REQUIRE(writes.size() == 2);
-  CHECK(writes[0].find("apply v1 Pod default/smoke-foobarb-presync-") == 0);
-  CHECK(writes[1].find("apply v1 Pod default/smoke-foobarb-postsync-") == 0);
-}
-
-TEST_CASE("generated hook names follow Argo CD's pattern", "[engine][hooks]") {
-  auto start = std::chrono::system_clock::time_point(std::chrono::seconds(1767268800));
-  CHECK(engine::generated_hook_name("migrate-", "1A2B3C4D5E", Phase::pre_sync, start) ==
-        "migrate-1a2b3c4-presync-1767268800");
-}
-
-TEST_CASE("the run id is a stable hash of the manifests", "[engine][hooks]") {
-  Plan a = plan_of({resource(config_map("default", "a"))});
-  Plan b = plan_of({resource(config_map("default", "a"))});
-  Plan c = plan_of({resource(config_map("default", "b"))});
-  CHECK(engine::run_id(a) == engine::run_id(b));
-  CHECK(engine::run_id(a) != engine::run_id(c));
-  CHECK(engine::run_id(a).size() == 16);
+  CHECK(c.client.writes() == std::vector<std::string>{"apply v1 Pod default/smoke-foobarb-presync-1767268800",
+                                                      "apply v1 Pod default/smoke-foobarb-postsync-1767268800"});
 }
 
 TEST_CASE("a hook Job removed by its TTL controller after completing counts as completed", "[engine][hooks]") {

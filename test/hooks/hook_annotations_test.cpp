@@ -1,5 +1,6 @@
 // Hook annotations read as Argo CD reads them (argocd-semantics.md 1.5, 2.1; section 7 item 21).
 #include "wavesync/hooks/hook_annotations.hpp"
+#include "wavesync/hooks/hook_names.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -128,4 +129,50 @@ TEST_CASE("an unknown delete policy is ignored with a warning and the default ap
 TEST_CASE("annotation lists split on commas, trim blanks and drop repeats", "[hooks]") {
   CHECK(split_annotation_list(" a, b ,,a,c ") == std::vector<std::string>{"a", "b", "c"});
   CHECK(split_annotation_list("").empty());
+}
+
+TEST_CASE("generated hook names follow Argo CD's pattern", "[hooks]") {
+  CHECK(generated_hook_name("migrate-", "1A2B3C4D5E", Phase::pre_sync, 1767268800) ==
+        "migrate-1a2b3c4-presync-1767268800");
+  CHECK(generated_hook_name("smoke-", "AbC", Phase::sync_fail, 5) == "smoke-abc-syncfail-5");
+  CHECK(generated_hook_name("x-", "12345678", Phase::post_sync, 0) == "x-1234567-postsync-0");
+}
+
+TEST_CASE("the run id is a stable hash of the manifests", "[hooks]") {
+  auto config_map = [](const std::string& name) {
+    Resource r;
+    r.object = {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", name}}}};
+    return r;
+  };
+  CHECK(run_id({config_map("a")}) == run_id({config_map("a")}));
+  CHECK(run_id({config_map("a")}) != run_id({config_map("b")}));
+  CHECK(run_id({config_map("a"), config_map("b")}) != run_id({config_map("b"), config_map("a")}));
+  CHECK(run_id({config_map("a")}).size() == 16);
+}
+
+TEST_CASE("PreDelete and PostDelete hooks are read from Argo CD and Helm annotations as Argo CD maps them", "[hooks]") {
+  auto types = [](nlohmann::json annotations) { return read_delete_hook(with_annotations(std::move(annotations))); };
+  CHECK(types({{"argocd.argoproj.io/hook", "PreDelete"}}).pre_delete);
+  CHECK_FALSE(types({{"argocd.argoproj.io/hook", "PreDelete"}}).post_delete);
+  CHECK(types({{"argocd.argoproj.io/hook", "PostDelete"}}).post_delete);
+  CHECK(types({{"helm.sh/hook", "pre-delete"}}).pre_delete);
+  CHECK(types({{"helm.sh/hook", "post-install, post-delete"}}).post_delete);
+  // Unlike sync hooks, an Argo CD type does not hide the Helm ones here (controller/hook.go).
+  auto both = types({{"argocd.argoproj.io/hook", "PreDelete"}, {"helm.sh/hook", "post-delete"}});
+  CHECK(both.pre_delete);
+  CHECK(both.post_delete);
+  CHECK_FALSE(types({{"argocd.argoproj.io/hook", "PreSync"}}).any());
+  CHECK_FALSE(types({{"argocd.argoproj.io/hook", "predelete"}}).any());
+  CHECK_FALSE(types(nlohmann::json::object()).any());
+}
+
+TEST_CASE("a PreDelete hook is not applied by a sync and gives no warning", "[hooks]") {
+  HookReading reading = read_hook(with_annotations({{"argocd.argoproj.io/hook", "PreDelete"}}));
+  REQUIRE(reading.hook.has_value());
+  CHECK(reading.hook->phases.empty());
+  CHECK(reading.warnings.empty());
+  HookReading helm = read_hook(with_annotations({{"helm.sh/hook", "post-delete"}}));
+  REQUIRE(helm.hook.has_value());
+  CHECK(helm.hook->phases.empty());
+  CHECK(helm.warnings.empty());
 }

@@ -207,8 +207,14 @@ TEST_CASE("duplicates across files name both files", "[manifest][loader]") {
   TempDir dir;
   dir.write("a.yaml", config_map("same"));
   dir.write("b.yaml", "# comment\n" + config_map("same"));
-  auto r = load_paths({dir.str()});
+  LoadOptions strict;
+  strict.duplicates = DuplicatePolicy::error;
+  auto r = load_paths({dir.str()}, strict);
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().message == dir.str() + "/b.yaml:2:1: duplicate object ConfigMap default/same: also defined at " +
                                  dir.str() + "/a.yaml:1:1");
+  auto kept = load_paths({dir.str()});
+  REQUIRE(kept.ok());
+  CHECK(kept->resources.size() == 1);
+  CHECK(kept->resources[0].source.file == dir.str() + "/b.yaml");
 }

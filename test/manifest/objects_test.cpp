@@ -177,7 +177,44 @@ spec:
   CHECK(r->resources[1].namespace_name() == "default");
 }
 
-TEST_CASE("two documents with the same identity are an error naming both places", "[manifest]") {
+TEST_CASE("of two documents with the same identity the last is kept, with a warning naming both places", "[manifest]") {
+  auto r = load(R"(apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec: {replicas: 1}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: between}
+---
+apiVersion: apps/v2
+kind: Deployment
+metadata: {name: web, namespace: default}
+spec: {replicas: 2}
+)");
+  REQUIRE(r.ok());
+  REQUIRE(r->resources.size() == 2);
+  CHECK(r->resources[0].name() == "between");
+  CHECK(r->resources[1].object["spec"]["replicas"] == 2);
+  CHECK(r->warnings == std::vector<std::string>{"m.yaml:10:1: duplicate object apps/Deployment default/web: also "
+                                                "defined at m.yaml:1:1; the last one is used"});
+}
+
+TEST_CASE("a third copy is compared with the one kept so far", "[manifest]") {
+  auto r = load("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {v: '1'}\n---\n"
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {v: '2'}\n---\n"
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {v: '3'}\n");
+  REQUIRE(r.ok());
+  REQUIRE(r->resources.size() == 1);
+  CHECK(r->resources[0].object["data"]["v"] == "3");
+  CHECK(r->warnings == std::vector<std::string>{
+                           "m.yaml:6:1: duplicate object ConfigMap default/a: also defined at m.yaml:1:1; the last one is used",
+                           "m.yaml:11:1: duplicate object ConfigMap default/a: also defined at m.yaml:6:1; the last one is used"});
+}
+
+TEST_CASE("with --strict two documents with the same identity are an error naming both places", "[manifest]") {
+  LoadOptions strict;
+  strict.duplicates = DuplicatePolicy::error;
   CHECK(load_error(R"(apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web}
@@ -185,7 +222,7 @@ metadata: {name: web}
 apiVersion: apps/v2
 kind: Deployment
 metadata: {name: web, namespace: default}
-)") == "m.yaml:5:1: duplicate object apps/Deployment default/web: also defined at m.yaml:1:1");
+)", strict) == "m.yaml:5:1: duplicate object apps/Deployment default/web: also defined at m.yaml:1:1");
 }
 
 TEST_CASE("the same name in another namespace, kind or group is not a duplicate", "[manifest]") {

@@ -13,9 +13,9 @@ Resource annotated(nlohmann::json annotations) {
   return r;
 }
 
-int wave_of(nlohmann::json annotations, std::vector<std::string>* warnings = nullptr) {
+Wave wave_of(nlohmann::json annotations, std::vector<std::string>* warnings = nullptr) {
   std::vector<std::string> w;
-  int wave = read_wave(annotated(std::move(annotations)), w);
+  Wave wave = read_wave(annotated(std::move(annotations)), w);
   if (warnings != nullptr) *warnings = w;
   return wave;
 }
@@ -36,10 +36,42 @@ TEST_CASE("a wave is parsed like Go Atoi: sign allowed, no blanks or decimals", 
   CHECK(wave_of({{"argocd.argoproj.io/sync-wave", "+3"}}) == 3);
   CHECK(wave_of({{"argocd.argoproj.io/sync-wave", "-10"}}) == -10);
   CHECK(wave_of({{"argocd.argoproj.io/sync-wave", "007"}}) == 7);
-  for (const char* bad : {" 1", "1 ", "1.0", "", "-", "0x1", "1e3", "99999999999"}) {
+  for (const char* bad : {" 1", "1 ", "1.0", "", "-", "0x1", "1e3", "1_000", "9223372036854775808",
+                          "-9223372036854775809", "99999999999999999999"}) {
     INFO(bad);
     CHECK(wave_of({{"argocd.argoproj.io/sync-wave", bad}}) == 0);
   }
+}
+
+TEST_CASE("waves are 64-bit as Go's int: 3000000000 is wave 3000000000, the int64 limits parse", "[plan]") {
+  std::vector<std::string> warnings;
+  CHECK(wave_of({{"argocd.argoproj.io/sync-wave", "3000000000"}}, &warnings) == 3000000000LL);
+  CHECK(warnings.empty());
+  CHECK(wave_of({{"argocd.argoproj.io/sync-wave", "9223372036854775807"}}) == INT64_MAX);
+  CHECK(wave_of({{"argocd.argoproj.io/sync-wave", "-9223372036854775808"}}) == INT64_MIN);
+  CHECK(wave_of({{"helm.sh/hook-weight", "-4000000000"}}) == -4000000000LL);
+}
+
+TEST_CASE("a wave beyond 32 bits orders after wave 2147483647 in the plan", "[plan]") {
+  Plan plan = plan_of(resources_from(R"(apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: late
+  annotations:
+    argocd.argoproj.io/sync-wave: "3000000000"
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: early
+  annotations:
+    argocd.argoproj.io/sync-wave: "2147483647"
+)"));
+  REQUIRE(plan.steps.size() == 2);
+  CHECK(plan.steps[0].wave == 2147483647);
+  CHECK(plan.steps[1].wave == 3000000000LL);
+  CHECK(plan.steps[1].resources.at(0).resource.name() == "late");
+  CHECK(plan.warnings.empty());
 }
 
 TEST_CASE("an unparsable sync-wave is treated as missing with a warning naming its line", "[plan]") {
@@ -116,4 +148,62 @@ TEST_CASE("a sync option without a value is kept and warned about", "[plan]") {
   CHECK(options.values.count("PruneLast") == 1);
   CHECK(warnings == std::vector<std::string>{
                         "app.yaml:4: invalid sync option \"PruneLast\": expected Name=value, such as Prune=false"});
+}
+
+TEST_CASE("Skip objects, delete hooks and hooks without a usable type are set aside as never applied", "[plan]") {
+  Plan plan = plan_of(resources_from(R"(apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: skipped
+  annotations: {argocd.argoproj.io/hook: Skip}
+---
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: cleanup
+  annotations: {argocd.argoproj.io/hook: PreDelete}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: applied
+  annotations: {argocd.argoproj.io/hook: "Skip,PostSync"}
+)"));
+  REQUIRE(plan.steps.size() == 1);
+  CHECK(plan.steps[0].phase == Phase::post_sync);
+  CHECK(plan.steps[0].resources.at(0).resource.name() == "applied");
+  REQUIRE(plan.unapplied.size() == 2);
+  CHECK(plan.unapplied[0].name() == "skipped");
+  CHECK(plan.unapplied[1].name() == "cleanup");
+  CHECK(plan.warnings.empty());
+}
+
+TEST_CASE("an Application's sync options are read from --sync-option items", "[plan]") {
+  auto parsed = parse_app_sync_options({"CreateNamespace=true", "ApplyOutOfSyncOnly=true",
+                                        "PrunePropagationPolicy=background", "PruneLast=false", "ServerSideApply=true"});
+  REQUIRE(parsed.ok());
+  CHECK(parsed->create_namespace == true);
+  CHECK(parsed->apply_out_of_sync_only == true);
+  CHECK(parsed->prune_propagation == std::string("background"));
+  CHECK(parsed->prune_last == false);
+  auto empty = parse_app_sync_options({});
+  REQUIRE(empty.ok());
+  CHECK_FALSE(empty->create_namespace.has_value());
+  CHECK_FALSE(empty->prune_propagation.has_value());
+}
+
+TEST_CASE("an unknown or malformed --sync-option is one clear usage error", "[plan]") {
+  auto bad = parse_app_sync_options({"CreateNamespace=yes"});
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().message == "--sync-option CreateNamespace=yes: expected CreateNamespace=true or CreateNamespace=false");
+  CHECK(bad.error().exit_code == 2);
+  auto policy = parse_app_sync_options({"PrunePropagationPolicy=later"});
+  REQUIRE_FALSE(policy.ok());
+  CHECK(policy.error().message ==
+        "--sync-option PrunePropagationPolicy=later: expected PrunePropagationPolicy=foreground, background or orphan");
+  auto unknown = parse_app_sync_options({"Replace=true"});
+  REQUIRE_FALSE(unknown.ok());
+  CHECK(unknown.error().message == "--sync-option Replace=true: not supported; supported: CreateNamespace, "
+                                   "ApplyOutOfSyncOnly, PrunePropagationPolicy, PruneLast (=true|false) and "
+                                   "ServerSideApply=true");
 }

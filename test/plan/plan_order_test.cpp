@@ -1,6 +1,7 @@
 // Plan order: Argo CD's sort key and dependency bubbling (argocd-semantics.md 1.2-1.3, 2.1
 // and the upstream scenarios of section 7, named in each test).
 #include "plan/plan_test_util.hpp"
+#include "wavesync/hooks/hook_names.hpp"
 
 using namespace wavesync;
 using namespace wavesync::testing;
@@ -208,9 +209,61 @@ metadata:
   generateName: my-pod-
   annotations: {argocd.argoproj.io/hook: "PreSync,PostSync"}
 )");
-  Plan plan = plan_of(input);
+  PlanOptions options;
+  options.revision = "0123456789abcdef";
+  options.started_at_unix = 1767268800;
+  Plan plan = plan_of(input, options);
   CHECK(order(plan) == Order{"PreSync/0 Pod my-pod-", "PostSync/0 Pod my-pod-"});
   CHECK(plan.steps[0].resources[0].hook->phases == std::vector<Phase>{Phase::pre_sync, Phase::post_sync});
+  CHECK(plan.steps[0].resources[0].generated_name == "my-pod-0123456-presync-1767268800");
+  CHECK(plan.steps[1].resources[0].generated_name == "my-pod-0123456-postsync-1767268800");
+  CHECK(plan.revision == "0123456789abcdef");
+}
+
+TEST_CASE("a generateName hook sorts by the name Argo CD generates, not as an empty name", "[plan]") {
+  auto input = resources_from(R"(apiVersion: batch/v1
+kind: Job
+metadata:
+  name: db-migrate-b
+  annotations: {argocd.argoproj.io/hook: PreSync}
+---
+apiVersion: batch/v1
+kind: Job
+metadata:
+  generateName: db-migrate-
+  annotations: {argocd.argoproj.io/hook: PreSync}
+---
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: a-first
+  annotations: {argocd.argoproj.io/hook: PreSync}
+)");
+  auto names = [&](const std::string& revision) {
+    PlanOptions options;
+    options.revision = revision;
+    options.started_at_unix = 1767268800;
+    std::vector<std::string> out;
+    for (const PlannedResource& p : plan_of(input, options).steps.at(0).resources) {
+      out.push_back(p.generated_name.empty() ? p.resource.name() : p.generated_name);
+    }
+    return out;
+  };
+  // `db-migrate-a...` < `db-migrate-b`, but `db-migrate-f...` > `db-migrate-b`; `a-first` always leads.
+  CHECK(names("abcdef0123") == Order{"a-first", "db-migrate-abcdef0-presync-1767268800", "db-migrate-b"});
+  CHECK(names("f000000000") == Order{"a-first", "db-migrate-b", "db-migrate-f000000-presync-1767268800"});
+}
+
+TEST_CASE("without a given revision the plan names hooks with the manifests' run id", "[plan]") {
+  auto input = resources_from(R"(apiVersion: v1
+kind: Pod
+metadata:
+  generateName: smoke-
+  annotations: {argocd.argoproj.io/hook: PostSync}
+)");
+  Plan plan = plan_of(input);
+  CHECK(plan.revision == run_id(input));
+  CHECK(plan.steps.at(0).resources.at(0).generated_name == "smoke-" + plan.revision.substr(0, 7) + "-postsync-0");
 }
 
 TEST_CASE("SyncFail hooks form a SyncFail step after PostSync", "[plan][scenario]") {

@@ -29,12 +29,6 @@ Resource as_resource(const nlohmann::json& live) {
   return resource;
 }
 
-bool is_live_hook(const Resource& resource) {
-  if (!has_hook_annotation(resource)) return false;
-  auto reading = read_hook(resource);
-  return reading.hook && !reading.hook->phases.empty();
-}
-
 bool order_in_wave(const PruneTarget& a, const PruneTarget& b) {
   if (a.wave != b.wave) return a.wave < b.wave;
   // Argo CD deletes a wave's prunes in parallel; reverse kind rank makes the order we report
@@ -48,8 +42,8 @@ bool order_in_wave(const PruneTarget& a, const PruneTarget& b) {
 
 }  // namespace
 
-std::vector<int> PrunePlan::waves() const {
-  std::vector<int> out;
+std::vector<Wave> PrunePlan::waves() const {
+  std::vector<Wave> out;
   for (const auto& t : targets) {
     if (std::find(out.begin(), out.end(), t.wave) == out.end()) out.push_back(t.wave);
   }
@@ -57,7 +51,7 @@ std::vector<int> PrunePlan::waves() const {
   return out;
 }
 
-std::vector<PruneTarget> PrunePlan::in_wave(int wave) const {
+std::vector<PruneTarget> PrunePlan::in_wave(Wave wave) const {
   std::vector<PruneTarget> out;
   for (const auto& t : targets) {
     if (t.wave == wave) out.push_back(t);
@@ -84,9 +78,17 @@ PrunePlan plan_prunes(const PruneInput& input) {
     ResourceKey key = live_key(live);
     if (key.name.empty() || input.keep.count(key) != 0 || !seen.insert(key).second) continue;
     Resource resource = as_resource(live);
-    if (is_live_hook(resource)) continue;
     const std::string owner = part_of(live);
     const std::string api_version = live.value("apiVersion", "");
+    // Argo CD makes no prune task for a live hook (hook.IsHook, any annotation value) nor for
+    // `hook: Skip` (syncPhases is empty), and none for an object whose manifest says Skip.
+    if (input.unapplied.count(key) != 0 || has_hook_annotation(resource)) {
+      if (owner == input.applyset_id) {
+        result.skipped.push_back(SkippedPrune{api_version, key, SkipReason::hook,
+                                              "not pruned: it is a hook or marked argocd.argoproj.io/hook: Skip"});
+      }
+      continue;
+    }
     if (owner != input.applyset_id) {
       SkippedPrune skipped{api_version, key,
                            owner.empty() ? SkipReason::not_labelled : SkipReason::other_applyset, ""};
@@ -120,27 +122,18 @@ PrunePlan plan_prunes(const PruneInput& input) {
     tasks.push_back(std::move(task));
   }
 
-  // Symmetric swap over the distinct prune waves: w0 < ... < wn-1, wi takes w(n-1-i).
-  std::vector<int> waves;
-  for (const auto& t : tasks) waves.push_back(t.target.live_wave);
-  std::sort(waves.begin(), waves.end());
-  waves.erase(std::unique(waves.begin(), waves.end()), waves.end());
-  std::map<int, int> mirrored;
-  for (std::size_t i = 0; i < waves.size(); ++i) mirrored[waves[i]] = waves[waves.size() - 1 - i];
-  for (auto& t : tasks) t.target.wave = mirrored[t.target.live_wave];
-
-  // PruneLast: one past the last Sync-phase wave, prunes (after the swap) included, never
-  // below 1.
-  int last_wave = 0;
   if (input.plan != nullptr) {
     for (const auto& step : input.plan->steps) {
-      if (step.phase == Phase::sync) last_wave = std::max(last_wave, step.wave);
+      if (step.phase == Phase::sync) result.last_sync_wave = std::max(result.last_sync_wave, step.wave);
     }
   }
-  for (const auto& t : tasks) last_wave = std::max(last_wave, t.target.wave);
-  for (auto& t : tasks) {
-    if (t.target.prune_last) t.target.wave = last_wave + 1;
+  for (const auto& t : tasks) {
+    if (t.disabled) result.disabled_live_waves.push_back(t.target.live_wave);
   }
+  std::vector<PruneTarget> all;
+  for (const auto& t : tasks) all.push_back(t.target);
+  assign_prune_waves(all, {}, result.last_sync_wave);
+  for (std::size_t i = 0; i < tasks.size(); ++i) tasks[i].target.wave = all[i].wave;
 
   for (auto& t : tasks) {
     if (t.disabled) {
@@ -154,6 +147,27 @@ PrunePlan plan_prunes(const PruneInput& input) {
   std::sort(result.skipped.begin(), result.skipped.end(),
             [](const SkippedPrune& a, const SkippedPrune& b) { return a.key < b.key; });
   return result;
+}
+
+void assign_prune_waves(std::vector<PruneTarget>& targets, const std::vector<Wave>& disabled_live_waves,
+                        Wave last_sync_wave) {
+  // Symmetric swap over the distinct prune waves: w0 < ... < wn-1, wi takes w(n-1-i).
+  std::vector<Wave> waves = disabled_live_waves;
+  for (const auto& t : targets) waves.push_back(t.live_wave);
+  std::sort(waves.begin(), waves.end());
+  waves.erase(std::unique(waves.begin(), waves.end()), waves.end());
+  std::map<Wave, Wave> mirrored;
+  for (std::size_t i = 0; i < waves.size(); ++i) mirrored[waves[i]] = waves[waves.size() - 1 - i];
+  for (auto& t : targets) t.wave = mirrored[t.live_wave];
+
+  // PruneLast: one past the last Sync-phase wave, prunes (after the swap, Prune=false ones
+  // included) counted, never below 1.
+  Wave last_wave = std::max<Wave>(last_sync_wave, 0);
+  for (Wave w : disabled_live_waves) last_wave = std::max(last_wave, mirrored[w]);
+  for (const auto& t : targets) last_wave = std::max(last_wave, t.wave);
+  for (auto& t : targets) {
+    if (t.prune_last) t.wave = last_wave + 1;
+  }
 }
 
 std::vector<std::string> describe_prunes(const PrunePlan& plan) {

@@ -1,7 +1,9 @@
 // Which live objects a sync prunes, which it leaves alone and why, and in which wave each
-// prune runs: Argo CD's order (argocd-semantics.md section 1.6) — prunes take the mirrored
-// wave of the live object, PruneLast ones run after every Sync wave, Prune=false skips.
-// Pure: the live objects are handed in; finding them is inventory.hpp.
+// prune runs: Argo CD's order (gitops-engine sync_context.go getSyncTasks) — prunes take the
+// mirrored wave of the live object, PruneLast ones run after every Sync wave, Prune=false
+// skips, hooks and Skip objects are never pruned. The waves are recomputed from what is still
+// live after every step (assign_prune_waves). Pure: the live objects are handed in; finding
+// them is inventory.hpp.
 #pragma once
 
 #include "wavesync/model/resource.hpp"
@@ -21,8 +23,8 @@ enum class PruneLastMode { per_object, all };  // all: --prune-last
 struct PruneTarget {
   std::string api_version;
   ResourceKey key;         // namespace empty for cluster-scoped objects
-  int live_wave = 0;       // the live object's sync wave
-  int wave = 0;            // the wave the prune runs in (mirrored, or the PruneLast wave)
+  Wave live_wave = 0;      // the live object's sync wave
+  Wave wave = 0;           // the wave the prune runs in (mirrored, or the PruneLast wave)
   bool prune_last = false;
   std::vector<std::string> finalizers;  // the live object's, for messages
   bool deleting = false;  // already has a deletionTimestamp: wait, do not delete again
@@ -31,6 +33,7 @@ struct PruneTarget {
 
 enum class SkipReason {
   prune_disabled,  // Prune=false on the live object
+  hook,            // a hook or `hook: Skip` (live or in the manifests): never pruned, stays managed
   other_applyset,  // carries another ApplySet's part-of label
   not_labelled,    // recorded as a member, but the live object has no part-of label
 };
@@ -46,25 +49,36 @@ struct PrunePlan {
   std::vector<PruneTarget> targets;  // by wave, then reverse kind rank, then name
   std::vector<SkippedPrune> skipped;
   std::vector<std::string> warnings;  // unreadable sync-wave/sync-options on live objects
+  // Live waves of the Prune=false objects: they are not deleted but take part in the mirror.
+  std::vector<Wave> disabled_live_waves;
+  Wave last_sync_wave = 0;  // the plan's last Sync-phase wave (0 when none is higher)
 
   // The distinct waves that have prunes, ascending.
-  [[nodiscard]] std::vector<int> waves() const;
-  [[nodiscard]] std::vector<PruneTarget> in_wave(int wave) const;
+  [[nodiscard]] std::vector<Wave> waves() const;
+  [[nodiscard]] std::vector<PruneTarget> in_wave(Wave wave) const;
 };
 
 struct PruneInput {
   const Plan* plan = nullptr;      // the sync's plan: its Sync-phase waves place PruneLast
-  std::set<ResourceKey> keep;      // every manifest object (hooks and Skip included)
+  std::set<ResourceKey> keep;      // every object the plan applies
   std::vector<nlohmann::json> live;  // candidate live objects: members found by label or by record
   std::string applyset_id;
   PruneLastMode prune_last = PruneLastMode::per_object;
+  std::set<ResourceKey> unapplied;  // manifest objects never applied (Skip): kept, not pruned
 };
 
 // The key a live object is matched by (namespace empty for cluster-scoped objects).
 ResourceKey live_key(const nlohmann::json& object);
 
-// Decides the prunes. Objects in `keep`, hooks and objects without a name are ignored.
+// Decides the prunes. Objects in `keep` and objects without a name are ignored.
 PrunePlan plan_prunes(const PruneInput& input);
+
+// Sets each target's `wave` as Argo CD does on every Sync() call: the distinct live waves of
+// the prunes still live (`targets` plus `disabled_live_waves`) are mirrored, w_i takes
+// w_(n-1-i); then PruneLast ones run at one past the last Sync wave (the plan's, or a prune's
+// after the mirror, whichever is higher). Pass only the targets not yet gone.
+void assign_prune_waves(std::vector<PruneTarget>& targets, const std::vector<Wave>& disabled_live_waves,
+                        Wave last_sync_wave);
 
 // `- v1 ConfigMap shop/old (wave 3)` lines for the end-of-sync warning and for `diff`.
 std::vector<std::string> describe_prunes(const PrunePlan& plan);

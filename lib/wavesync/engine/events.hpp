@@ -88,7 +88,7 @@ struct Event {
   // The step the event belongs to; nullopt for sync-wide events (sync-started, sync-done,
   // and hook deletions at sync end).
   std::optional<Phase> phase;
-  int wave = 0;
+  Wave wave = 0;
   std::optional<ObjectId> resource;
   SourceLocation source;                 // the manifest the resource came from
   std::optional<health::Health> health;  // health-changed, hook-completed, hook-failed

@@ -44,8 +44,6 @@ struct RunOptions {
   // between writes and at least every `check_interval` while waiting.
   const std::atomic<int>* interrupt = nullptr;
   std::chrono::milliseconds check_interval{200};
-  // Names generateName-only hooks; empty: run_id(plan).
-  std::string run_id;
   // Objects to delete (--prune), each first in the Sync step of its `wave` (a step is added
   // when the plan has none); the step goes on once they are gone.
   std::vector<applyset::PruneTarget> prunes;

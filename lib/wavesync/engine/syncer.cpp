@@ -1,7 +1,6 @@
 #include "wavesync/engine/syncer.hpp"
 
 #include "wavesync/engine/diagnose.hpp"
-#include "wavesync/engine/hook_names.hpp"
 #include "wavesync/engine/validation.hpp"
 
 #include <csignal>
@@ -25,7 +24,7 @@ std::string format_duration(std::chrono::milliseconds d) {
 Syncer::Syncer(const Plan& plan, kube::Client& client, Clock& clock, EventSink& events, const RunOptions& options,
                int attempt)
     : plan_(plan), attempt_(attempt), client_(client), clock_(clock), events_(events), options_(options), view_(client) {
-  run_id_ = options_.run_id.empty() ? run_id(plan_) : options_.run_id;
+  run_id_ = options_.run_id.empty() ? plan_.revision : options_.run_id;
 }
 
 void Syncer::build_items() {
@@ -45,12 +44,8 @@ void Syncer::build_items() {
       Item item;
       item.planned = &r;
       item.hook = r.hook.has_value();
-      std::string name = r.resource.name();
-      // Argo CD names generateName-only hooks itself so every Sync() call finds the same
-      // object again (§2.2); a CLI run does the same with a run id in place of the revision.
-      if (item.hook && name.empty() && !r.resource.generate_name().empty()) {
-        name = generated_hook_name(r.resource.generate_name(), run_id_, step.phase, start_);
-      }
+      // generateName-only hooks were named by the plan, as Argo CD names them before sorting.
+      std::string name = r.generated_name.empty() ? r.resource.name() : r.generated_name;
       item.id = ObjectId{r.resource.api_version(), r.resource.kind(), r.resource.namespace_name(), name};
       item.watched = needs_watch(item, options_.conditions, options_.health_scripts);
       // The body (a copy of the manifest) is made when its step prepares it: a 10,000-object

@@ -42,7 +42,7 @@ struct Item {
 
 struct StepItems {
   Phase phase = Phase::sync;
-  int wave = 0;
+  Wave wave = 0;
   std::vector<Item> items;
 };
 

@@ -123,6 +123,19 @@ bool has_hook_annotation(const Resource& resource) {
   return helm != nullptr && *helm != "crd-install";
 }
 
+DeleteHookTypes read_delete_hook(const Resource& resource) {
+  DeleteHookTypes types;
+  auto has = [&](const char* annotation, const char* value) {
+    const std::string* text = resource.annotation(annotation);
+    if (text == nullptr) return false;
+    const auto items = split_annotation_list(*text);
+    return std::find(items.begin(), items.end(), value) != items.end();
+  };
+  types.pre_delete = has(k_annotation_hook, "PreDelete") || has(k_annotation_helm_hook, "pre-delete");
+  types.post_delete = has(k_annotation_hook, "PostDelete") || has(k_annotation_helm_hook, "post-delete");
+  return types;
+}
+
 HookReading read_hook(const Resource& resource) {
   HookReading reading;
   if (!has_hook_annotation(resource)) return reading;

@@ -30,6 +30,19 @@ struct HookReading {
 
 [[nodiscard]] HookReading read_hook(const Resource& resource);
 
+// Which deletion hooks an object is. They run only when the whole set is deleted (`wavesync
+// delete`), never during a sync.
+struct DeleteHookTypes {
+  bool pre_delete = false;   // before anything is deleted
+  bool post_delete = false;  // after everything is gone
+  [[nodiscard]] bool any() const { return pre_delete || post_delete; }
+};
+
+// Argo CD's controller/hook.go isHookOfType: `PreDelete`/`PostDelete` in
+// argocd.argoproj.io/hook, or Helm's `pre-delete`/`post-delete` in helm.sh/hook. Both
+// annotations are read (for sync hooks Argo CD's types hide Helm's; here they do not).
+[[nodiscard]] DeleteHookTypes read_delete_hook(const Resource& resource);
+
 // Splits a comma list, trims blanks, drops empty items and duplicates, keeps order
 // (Argo CD's GetAnnotationCSVs).
 [[nodiscard]] std::vector<std::string> split_annotation_list(const std::string& value);

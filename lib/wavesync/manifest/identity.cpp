@@ -7,10 +7,12 @@
 namespace wavesync::manifest {
 
 Result<void> settle_identity(std::vector<Resource>& resources, const std::string& default_namespace,
-                             NamespacePolicy policy) {
+                             NamespacePolicy policy, DuplicatePolicy duplicates, std::vector<std::string>& warnings) {
   ScopeTable scopes(resources);
-  std::map<ResourceKey, const Resource*> seen;
-  for (Resource& r : resources) {
+  std::map<ResourceKey, std::size_t> seen;
+  std::vector<bool> dropped(resources.size(), false);
+  for (std::size_t i = 0; i < resources.size(); ++i) {
+    Resource& r = resources[i];
     nlohmann::json& metadata = r.object["metadata"];
     if (scopes.cluster_scoped(group_of(r.api_version()), r.kind())) {
       // The API server ignores a namespace on a cluster-scoped object; dropping it keeps the
@@ -27,12 +29,23 @@ Result<void> settle_identity(std::vector<Resource>& resources, const std::string
       }
     }
     if (r.name().empty()) continue;  // generateName hooks get a fresh name on every sync
-    auto [it, inserted] = seen.emplace(r.key(), &r);
-    if (!inserted) {
-      return make_error(r.source.str() + ": duplicate object " + r.key().str() + ": also defined at " +
-                        it->second->source.str());
-    }
+    auto [it, inserted] = seen.emplace(r.key(), i);
+    if (inserted) continue;
+    std::string message =
+        r.source.str() + ": duplicate object " + r.key().str() + ": also defined at " + resources[it->second].source.str();
+    if (duplicates == DuplicatePolicy::error) return make_error(message);
+    // Argo CD keeps the last of repeated objects (controller/state.go NormalizeTargetObjects).
+    warnings.push_back(message + "; the last one is used");
+    dropped[it->second] = true;
+    it->second = i;
   }
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < resources.size(); ++i) {
+    if (dropped[i]) continue;
+    if (kept != i) resources[kept] = std::move(resources[i]);
+    ++kept;
+  }
+  resources.resize(kept);
   return {};
 }
 

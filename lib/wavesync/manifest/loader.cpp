@@ -91,7 +91,9 @@ class Loader {
 
   Result<LoadResult> finish() {
     if (auto ok = parse_inputs(); !ok) return ok.error();
-    if (auto ok = settle_identity(result_.resources, options_.default_namespace, options_.namespaces); !ok) {
+    if (auto ok = settle_identity(result_.resources, options_.default_namespace, options_.namespaces,
+                                  options_.duplicates, result_.warnings);
+        !ok) {
       return ok.error();
     }
     return std::move(result_);

@@ -25,6 +25,7 @@ struct LoadOptions {
   std::vector<std::string> excludes;
   SymlinkPolicy symlinks = SymlinkPolicy::stay_inside;
   NamespacePolicy namespaces = NamespacePolicy::default_missing;
+  DuplicatePolicy duplicates = DuplicatePolicy::keep_last;
 };
 
 struct LoadResult {

@@ -5,10 +5,14 @@
 #include <nlohmann/json.hpp>
 
 #include <compare>
+#include <cstdint>
 #include <map>
 #include <string>
 
 namespace wavesync {
+
+// A sync wave. Argo CD reads it with Go's strconv.Atoi into an `int`, 64 bits wide.
+using Wave = std::int64_t;
 
 // A position in an input file; line and column are 1-based, 0 means unknown.
 struct SourceLocation {

@@ -33,7 +33,7 @@ struct KeptObject {
 
 struct DeleteStep {
   Phase phase = Phase::sync;
-  int wave = 0;
+  Wave wave = 0;
   std::vector<DeleteTarget> targets;  // in deletion order
   std::vector<KeptObject> kept;
 };

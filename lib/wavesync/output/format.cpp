@@ -36,7 +36,7 @@ std::string format_rfc3339(std::chrono::system_clock::time_point t) {
                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms < 0 ? ms + 1000 : ms);
 }
 
-std::string step_label(Phase phase, int wave) {
+std::string step_label(Phase phase, Wave wave) {
   return fmt::format("{} wave {}", phase_name(phase), wave);
 }
 

@@ -19,7 +19,7 @@ std::string format_clock(std::chrono::system_clock::time_point t);
 // `2026-11-26T10:26:14.123Z`.
 std::string format_rfc3339(std::chrono::system_clock::time_point t);
 // `PreSync wave 0`, `Sync wave 2`.
-std::string step_label(Phase phase, int wave);
+std::string step_label(Phase phase, Wave wave);
 // `Deployment shop/web`, `Namespace shop` (kind and name, no apiVersion).
 std::string short_name(const engine::ObjectId& id);
 // `Degraded: Back-off pulling image`, `Healthy`.

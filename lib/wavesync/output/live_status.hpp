@@ -33,7 +33,7 @@ struct ObjectStatus {
 
 struct StepStatus {
   Phase phase = Phase::sync;
-  int wave = 0;
+  Wave wave = 0;
   std::vector<ObjectStatus> objects;
 };
 

@@ -47,7 +47,7 @@ struct ResourceRecord {
 
 struct StepRecord {
   Phase phase = Phase::sync;
-  int wave = 0;
+  Wave wave = 0;
   std::optional<TimePoint> started;
   std::optional<TimePoint> done;
   std::chrono::milliseconds duration{0};

@@ -1,6 +1,7 @@
 #include "wavesync/plan/plan.hpp"
 
 #include "wavesync/hooks/hook_annotations.hpp"
+#include "wavesync/hooks/hook_names.hpp"
 
 #include <algorithm>
 #include <functional>
@@ -31,7 +32,9 @@ struct Task {
 
 Task make_task(PlannedResource planned, int rank, std::size_t index) {
   Task t{std::move(planned), rank, index, {}, {}, {}};
-  t.name = t.planned.resource.name();
+  // A generateName hook sorts by the name it is about to get, as Argo CD names hooks before
+  // sorting (getSyncTasks), not as an empty name that always comes first.
+  t.name = t.planned.generated_name.empty() ? t.planned.resource.name() : t.planned.generated_name;
   t.namespace_name = t.planned.resource.namespace_name();
   t.group = group_of(t.planned.resource.api_version());
   return t;
@@ -122,30 +125,40 @@ void bubble_dependencies(std::vector<Task>& tasks, const std::string& destinatio
 
 Result<Plan> make_plan(std::vector<Resource> resources, const PlanOptions& options) {
   Plan plan;
+  plan.revision = options.revision.empty() ? run_id(resources) : options.revision;
   std::vector<Task> tasks;
   tasks.reserve(resources.size());
   for (std::size_t i = 0; i < resources.size(); ++i) {
     Resource& resource = resources[i];
     HookReading reading = read_hook(resource);
     plan.warnings.insert(plan.warnings.end(), reading.warnings.begin(), reading.warnings.end());
-    int wave = read_wave(resource, plan.warnings);
+    Wave wave = read_wave(resource, plan.warnings);
     SyncOptions sync_options = parse_sync_options(resource, plan.warnings);
     auto policy = read_failure_policy(resource);
     if (!policy) return policy.error();
     int rank = kind_rank(resource.kind());
     if (!reading.hook) {
       tasks.push_back(make_task(
-          PlannedResource{std::move(resource), Phase::sync, wave, std::nullopt, std::move(sync_options), std::move(*policy)},
+          PlannedResource{std::move(resource), Phase::sync, wave, std::nullopt, std::move(sync_options), std::move(*policy), {}},
           rank, i));
       continue;
     }
     // One task per hook phase: a `PreSync,PostSync` hook runs twice. No phase: never applied.
     const HookSpec& hook = *reading.hook;
+    if (hook.phases.empty()) {
+      plan.unapplied.push_back(std::move(resource));
+      continue;
+    }
+    // Argo CD names every nameless hook this way (an empty generateName gives the bare suffix).
+    const bool generated = resource.name().empty();
     for (std::size_t p = 0; p < hook.phases.size(); ++p) {
       bool last = p + 1 == hook.phases.size();
-      tasks.push_back(make_task(
-          PlannedResource{last ? std::move(resource) : resource, hook.phases[p], wave, hook, sync_options, *policy}, rank,
-          i));
+      PlannedResource planned{last ? std::move(resource) : resource, hook.phases[p], wave, hook, sync_options, *policy, {}};
+      if (generated) {
+        planned.generated_name = generated_hook_name(planned.resource.generate_name(), plan.revision, hook.phases[p],
+                                                     options.started_at_unix);
+      }
+      tasks.push_back(make_task(std::move(planned), rank, i));
     }
   }
   if (options.strictness == Strictness::strict && !plan.warnings.empty()) {

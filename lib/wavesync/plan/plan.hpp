@@ -8,6 +8,7 @@
 #include "wavesync/model/result.hpp"
 #include "wavesync/plan/failure_policy.hpp"
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -26,9 +27,23 @@ struct SyncOptions {
 // An item without `=` is kept with an empty value and reported in `warnings`.
 SyncOptions parse_sync_options(const Resource& resource, std::vector<std::string>& warnings);
 
+// Sync options Argo CD reads from the Application (`spec.syncPolicy.syncOptions`) rather than
+// from objects, given as `--sync-option NAME=VALUE` so an Application's list can be copied.
+// Unset fields leave the matching flag's value alone.
+struct AppSyncOptions {
+  std::optional<bool> create_namespace;        // CreateNamespace=true|false
+  std::optional<bool> apply_out_of_sync_only;  // ApplyOutOfSyncOnly=true|false
+  std::optional<std::string> prune_propagation;  // PrunePropagationPolicy=foreground|background|orphan
+  std::optional<bool> prune_last;              // PruneLast=true|false
+};
+
+// Parses `NAME=VALUE` items. `ServerSideApply=true` is accepted and changes nothing (wavesync
+// always applies server-side). Anything else is an error naming the item and what is supported.
+Result<AppSyncOptions> parse_app_sync_options(const std::vector<std::string>& items);
+
 // The object's sync wave: `argocd.argoproj.io/sync-wave`, else `helm.sh/hook-weight`, else 0.
 // A value that is not a Go `Atoi` integer counts as missing, with a warning (Argo CD is silent).
-int read_wave(const Resource& resource, std::vector<std::string>& warnings);
+Wave read_wave(const Resource& resource, std::vector<std::string>& warnings);
 
 // Argo CD's kind rank (-35 for Namespace ... -1 for APIService), 0 for every other kind.
 int kind_rank(const std::string& kind);
@@ -36,22 +51,29 @@ int kind_rank(const std::string& kind);
 struct PlannedResource {
   Resource resource;
   Phase phase = Phase::sync;
-  int wave = 0;
+  Wave wave = 0;
   std::optional<HookSpec> hook;  // nullopt for ordinary resources
   SyncOptions sync_options;
   FailurePolicy policy;  // wavesync.dev/timeout, pod-failure-grace, wait-for
+  // The name a hook with only `generateName` gets in this sync (generated_hook_name); it sorts
+  // by it, as in Argo CD. Empty for every other object.
+  std::string generated_name;
 };
 
 // One (phase, wave) step; resources in apply order.
 struct Step {
   Phase phase = Phase::sync;
-  int wave = 0;
+  Wave wave = 0;
   std::vector<PlannedResource> resources;
 };
 
 struct Plan {
   std::vector<Step> steps;            // PreSync, Sync, PostSync, then SyncFail steps
   std::vector<std::string> warnings;  // each starts with `file:line: `
+  std::string revision;               // names generateName hooks (PlanOptions::revision)
+  // Objects in the manifests that are never applied: `hook: Skip` alone, or a hook annotation
+  // with no usable type. Argo CD neither applies nor prunes them; they stay managed.
+  std::vector<Resource> unapplied;
 };
 
 enum class Strictness { lenient, strict };
@@ -61,6 +83,10 @@ struct PlanOptions {
   // The namespace Argo CD fills into every object without one before it sorts, cluster-scoped
   // ones included; it only matters for Namespace bubbling. Empty: no fill-in.
   std::string destination_namespace;
+  // Stands in for Argo CD's revision in generated hook names; empty: run_id() of the manifests.
+  std::string revision;
+  // The sync's start (Unix seconds), the last part of generated hook names.
+  std::int64_t started_at_unix = 0;
 };
 
 // Orders `resources` into steps. Fails in strict mode (a warning became an error) and on a

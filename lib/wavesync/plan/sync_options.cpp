@@ -31,4 +31,39 @@ SyncOptions parse_sync_options(const Resource& resource, std::vector<std::string
   return options;
 }
 
+Result<AppSyncOptions> parse_app_sync_options(const std::vector<std::string>& items) {
+  AppSyncOptions options;
+  for (const std::string& item : items) {
+    const auto eq = item.find('=');
+    const std::string name = item.substr(0, eq);
+    const std::string value = eq == std::string::npos ? std::string() : item.substr(eq + 1);
+    auto boolean = [&](std::optional<bool>& field) -> Result<void> {
+      if (value != "true" && value != "false") {
+        return make_error("--sync-option " + item + ": expected " + name + "=true or " + name + "=false");
+      }
+      field = value == "true";
+      return {};
+    };
+    Result<void> ok;
+    if (name == "CreateNamespace") ok = boolean(options.create_namespace);
+    else if (name == "ApplyOutOfSyncOnly") ok = boolean(options.apply_out_of_sync_only);
+    else if (name == "PruneLast") ok = boolean(options.prune_last);
+    else if (name == "PrunePropagationPolicy") {
+      if (value != "foreground" && value != "background" && value != "orphan") {
+        ok = make_error("--sync-option " + item + ": expected PrunePropagationPolicy=foreground, background or orphan");
+      } else {
+        options.prune_propagation = value;
+      }
+    } else if (item == "ServerSideApply=true") {
+      continue;
+    } else {
+      ok = make_error("--sync-option " + item +
+                      ": not supported; supported: CreateNamespace, ApplyOutOfSyncOnly, PrunePropagationPolicy, "
+                      "PruneLast (=true|false) and ServerSideApply=true");
+    }
+    if (!ok) return ok.error();
+  }
+  return options;
+}
+
 }  // namespace wavesync
