@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "health_sources.hpp"
 #include "prune_flags.hpp"
+#include "sync_flags.hpp"
 #include "common.hpp"
 #include "run_deadline.hpp"
 #include "signals.hpp"
@@ -48,6 +49,7 @@ struct ApplyArgs {
   HealthSourceFlags health_sources;  // --argocd-cm, --health-scripts
   OutputFlags output;  // -o, --color, --report, --junit, --timeline
   PruneFlags prune;    // --prune, --prune-last, --prune-propagation, --applyset, --applyset-namespace
+  SyncFlags sync;      // --create-namespace, --apply-out-of-sync-only, --sync-option, ...
 };
 
 // Go-style durations as kubectl takes them: `10m`, `90s`, `1m30s`, `500ms`, `1h`, `0`.
@@ -132,6 +134,9 @@ int run_apply(const ApplyArgs& args) {
   auto plan = load_plan(args.manifests, connection->namespace_name);
   if (!plan) return fail(plan.error());
   for (const std::string& warning : plan->warnings) print_warning(warning);
+  if (auto synced = apply_sync_flags(args.sync, prune, *plan, connection->namespace_name, options); !synced) {
+    return fail(synced.error());
+  }
   auto pruning = prepare_prune(prune, args.manifests.paths, connection->namespace_name, *plan,
                                *connection->client, options);
   if (!pruning) return fail(pruning.error());
@@ -204,6 +209,7 @@ void setup_apply(CLI::App& app, int* exit_code) {
   add_health_source_flags(cmd, &args->health_sources);
   add_output_flags(cmd, &args->output);
   add_prune_flags(cmd, &args->prune);
+  add_sync_flags(cmd, &args->sync);
   cmd->footer("Example:\n  wavesync apply ./manifests --timeout 5m --junit report.xml --timeline run.svg");
   cmd->callback([args, exit_code] { *exit_code = run_apply(*args); });
 }

@@ -184,6 +184,10 @@ Result<PruneSession> prepare_prune(const PruneFlags& flags, const std::vector<st
     if (skipped.reason == applyset::SkipReason::hook) continue;
     print_warning(subject(skipped.api_version, skipped.key) + ": " + skipped.message);
   }
+  // Hooks are deleted with this policy too, with or without --prune (as Argo CD).
+  options.prune_propagation = flags.propagation == "background" ? kube::Propagation::background
+                              : flags.propagation == "orphan"   ? kube::Propagation::orphan
+                                                                : kube::Propagation::foreground;
   if (flags.prune) {
     ConfirmRequest confirm{"Prune=confirm", "prune", "--confirm-prune", {}, flags.confirm_prune,
                            !paths.empty() && paths[0] == "-"};
@@ -194,9 +198,8 @@ Result<PruneSession> prepare_prune(const PruneFlags& flags, const std::vector<st
       if (auto confirmed = confirm_deletion(confirm); !confirmed) return confirmed.error();
     }
     options.prunes = session.prunes.targets;
-    options.prune_propagation = flags.propagation == "background" ? kube::Propagation::background
-                                : flags.propagation == "orphan"   ? kube::Propagation::orphan
-                                                                  : kube::Propagation::foreground;
+    options.prune_disabled_waves = session.prunes.disabled_live_waves;
+    options.prune_last_sync_wave = session.prunes.last_sync_wave;
   }
   return session;
 }

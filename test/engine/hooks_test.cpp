@@ -197,3 +197,17 @@ TEST_CASE("only BeforeHookCreation hooks are deleted before they are created aga
                                  "apply batch/v1 Job default/on-fail", "apply batch/v1 Job default/on-success",
                                  "delete batch/v1 Job default/on-success foreground"});
 }
+
+TEST_CASE("hooks are deleted with the prune propagation policy, as Argo CD deletes them", "[engine][hooks]") {
+  Cluster c;
+  c.client.seed(job("default", "migrate"));
+  Plan plan = plan_of({hook(job("default", "migrate"), Phase::pre_sync),
+                       hook(job("default", "smoke"), Phase::post_sync, 0, {DeletePolicy::hook_succeeded})});
+  engine::RunOptions options;
+  options.prune_propagation = kube::Propagation::background;
+  auto result = c.sync(plan, options);
+  REQUIRE(result.exit_code == 0);
+  auto writes = c.client.writes();
+  CHECK(writes.front() == "delete batch/v1 Job default/migrate background");
+  CHECK(writes.back() == "delete batch/v1 Job default/smoke background");
+}

@@ -1,5 +1,6 @@
-// --prune in the engine: prunes first in their (mirrored) wave, waited on until gone, before
-// the wave's applies; prune-only waves; finalizers; dry runs.
+// --prune in the engine: prunes deleted first in their (mirrored) wave, the wave's applies
+// right after, and the next step only once they are gone; waves recomputed after every step;
+// prune-only waves; finalizers; dry runs.
 #include "engine_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -10,7 +11,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-applyset::PruneTarget target(const std::string& name, int wave, const std::string& kind = "ConfigMap",
+applyset::PruneTarget target(const std::string& name, Wave wave, const std::string& kind = "ConfigMap",
                              const std::string& api_version = "v1") {
   applyset::PruneTarget t;
   t.api_version = api_version;
@@ -24,7 +25,35 @@ std::vector<std::string> deletes_and_applies(const fakes::FakeClient& client) { 
 
 }  // namespace
 
-TEST_CASE("prunes run first in their wave and the wave's applies wait until they are gone", "[engine][prune]") {
+TEST_CASE("a wave's applies follow its prune deletions at once and the next step waits until they are gone",
+          "[engine][prune]") {
+  // Renaming web-v1 to web-v2 in one wave: web-v2 is created while web-v1 is still going
+  // (gitops-engine runTasks prunes, then applies, in the same Sync() call).
+  Cluster c;
+  c.seed_namespace("shop");
+  c.client.seed(config_map("shop", "web-v1"));
+  c.client.set_deletion_delay(3s);
+  Plan plan = plan_of({resource(config_map("shop", "web-v2"), 1), resource(config_map("shop", "next"), 2)});
+  engine::RunOptions options;
+  options.prunes = {target("web-v1", 1)};
+  auto result = c.sync(plan, options);
+  REQUIRE(result.exit_code == 0);
+  CHECK(deletes_and_applies(c.client) ==
+        std::vector<std::string>{"delete v1 ConfigMap shop/web-v1 foreground", "apply v1 ConfigMap shop/web-v2",
+                                 "apply v1 ConfigMap shop/next"});
+  CHECK(c.sink.at("resource-applied v1 ConfigMap shop/web-v2") == Approx(0.0));
+  CHECK(c.sink.at("step-done Sync 1") == Approx(3.0));
+  CHECK(c.sink.at("resource-applied v1 ConfigMap shop/next") == Approx(3.0));
+  std::vector<std::string> prune_messages;
+  for (const auto& e : c.sink.events)
+    if (e.prune) prune_messages.push_back(e.resource->name + ": " + e.message);
+  CHECK(prune_messages == std::vector<std::string>{"web-v1: pruning (foreground)", "web-v1: pruned"});
+}
+
+TEST_CASE("prune waves are recomputed after every step: once the last wave's prunes are gone the rest move earlier",
+          "[engine][prune]") {
+  // Live waves {1, 3}: old-3 is pruned in wave 1 and old-1 in wave 3. Once old-3 is gone the
+  // mirror is over {1} alone, so old-1 is pruned next, before wave 3's applies.
   Cluster c;
   c.seed_namespace("shop");
   c.client.seed(config_map("shop", "old-1"));
@@ -33,19 +62,43 @@ TEST_CASE("prunes run first in their wave and the wave's applies wait until they
   Plan plan = plan_of({resource(config_map("shop", "a"), 1), resource(config_map("shop", "b"), 3)});
   engine::RunOptions options;
   options.prunes = {target("old-3", 1), target("old-1", 3)};
+  options.prunes[0].live_wave = 3;
+  options.prunes[1].live_wave = 1;
+  options.prune_last_sync_wave = 3;
   auto result = c.sync(plan, options);
   REQUIRE(result.exit_code == 0);
   CHECK(deletes_and_applies(c.client) ==
         std::vector<std::string>{"delete v1 ConfigMap shop/old-3 foreground", "apply v1 ConfigMap shop/a",
                                  "delete v1 ConfigMap shop/old-1 foreground", "apply v1 ConfigMap shop/b"});
+  std::vector<std::string> steps;
+  for (const auto& line : c.sink.lines)
+    if (line.rfind("step-started", 0) == 0) steps.push_back(line);
+  CHECK(steps == std::vector<std::string>{"step-started Sync 1", "step-started Sync 1", "step-started Sync 3"});
+  CHECK(c.sink.at("resource-applied v1 ConfigMap shop/b") == Approx(6.0));
   CHECK_FALSE(c.client.object(fakes::ref("v1", "ConfigMap", "shop", "old-1")).has_value());
-  // The apply of wave 1 waits for the deletion (3 s of fake time).
-  CHECK(c.sink.at("resource-applied v1 ConfigMap shop/a") == Approx(3.0));
-  std::vector<std::string> prune_messages;
-  for (const auto& e : c.sink.events)
-    if (e.prune) prune_messages.push_back(e.resource->name + ": " + e.message);
-  CHECK(prune_messages == std::vector<std::string>{"old-3: pruning (foreground)", "old-3: pruned",
-                                                   "old-1: pruning (foreground)", "old-1: pruned"});
+}
+
+TEST_CASE("a Prune=false object keeps its place in the recomputed mirror", "[engine][prune]") {
+  // Live waves {1, 3} and a kept object at 5: old-3 -> 3, old-1 -> 5. After old-3 is gone the
+  // mirror over {1, 5} still sends old-1 to wave 5.
+  Cluster c;
+  c.seed_namespace("shop");
+  c.client.seed(config_map("shop", "old-1"));
+  c.client.seed(config_map("shop", "old-3"));
+  Plan plan = plan_of({resource(config_map("shop", "a"), 1), resource(config_map("shop", "b"), 3),
+                       resource(config_map("shop", "c"), 5)});
+  engine::RunOptions options;
+  options.prunes = {target("old-3", 3), target("old-1", 5)};
+  options.prunes[0].live_wave = 3;
+  options.prunes[1].live_wave = 1;
+  options.prune_disabled_waves = {5};
+  options.prune_last_sync_wave = 5;
+  auto result = c.sync(plan, options);
+  REQUIRE(result.exit_code == 0);
+  CHECK(deletes_and_applies(c.client) ==
+        std::vector<std::string>{"apply v1 ConfigMap shop/a", "delete v1 ConfigMap shop/old-3 foreground",
+                                 "apply v1 ConfigMap shop/b", "delete v1 ConfigMap shop/old-1 foreground",
+                                 "apply v1 ConfigMap shop/c"});
 }
 
 TEST_CASE("a prune wave without applies gets a step of its own, in wave order", "[engine][prune]") {
@@ -91,7 +144,8 @@ TEST_CASE("an object held by a finalizer times the sync out and the reason names
   REQUIRE_FALSE(result.reasons.empty());
   CHECK(result.reasons[0] ==
         "timed out waiting for the deletion of v1 ConfigMap shop/held (finalizers: example.com/hold)");
-  CHECK_FALSE(c.sink.has("resource-applied v1 ConfigMap shop/a"));
+  // The wave's applies do not wait for its prunes; the next step would.
+  CHECK(c.sink.has("resource-applied v1 ConfigMap shop/a"));
   bool announced = false;
   for (const auto& e : c.sink.events)
     announced = announced || (e.prune && e.message == "pruning (foreground); finalizers: example.com/hold");
@@ -112,7 +166,8 @@ TEST_CASE("an object already being deleted is waited for without a second delete
   auto result = c.sync(plan_of({resource(config_map("shop", "a"), 0)}), options);
   REQUIRE(result.exit_code == 0);
   CHECK(c.client.writes() == std::vector<std::string>{"apply v1 ConfigMap shop/a"});
-  CHECK(c.sink.at("resource-applied v1 ConfigMap shop/a") == Approx(2.0));
+  CHECK(c.sink.at("resource-applied v1 ConfigMap shop/a") == Approx(0.0));
+  CHECK(c.sink.at("step-done Sync 0") == Approx(2.0));
 }
 
 TEST_CASE("a failed prune fails its wave before anything of it is applied", "[engine][prune]") {

@@ -197,3 +197,53 @@ TEST_CASE("objects without a health rule are applied without watching their coll
   CHECK(c.client.writes() == std::vector<std::string>{"apply v1 Namespace shop", "apply v1 ConfigMap shop/a",
                                                        "apply v1 ConfigMap shop/b", "apply apps/v1 Deployment shop/web"});
 }
+
+namespace {
+json widget_crd() {
+  return object("apiextensions.k8s.io/v1", "CustomResourceDefinition", "", "widgets.test.dev",
+                {{"spec", {{"group", "test.dev"}, {"scope", "Namespaced"},
+                           {"names", {{"kind", "Widget"}, {"plural", "widgets"}}},
+                           {"versions", json::array({{{"name", "v1"}}})}}}});
+}
+}  // namespace
+
+TEST_CASE("a CRD that never becomes Established fails its step after 30 s with its conditions", "[engine]") {
+  Cluster c;
+  c.never = {"widgets.test.dev"};
+  c.client.on_write([&](const json& o) {
+    if (o["kind"] != "CustomResourceDefinition") return;
+    c.client.schedule(1s, [&] {
+      c.client.set_status(fakes::ref("apiextensions.k8s.io/v1", "CustomResourceDefinition", "", "widgets.test.dev"),
+                          {{"conditions", json::array({{{"type", "Established"}, {"status", "False"},
+                                                        {"reason", "Installing"}, {"message", "still installing"}}})}});
+    });
+  });
+  json widget = object("test.dev/v1", "Widget", "default", "w1", {{"spec", {{"size", 1}}}});
+  auto result = c.sync(plan_of({resource(widget_crd(), 0), resource(widget, 1)}));
+  CHECK(result.exit_code == exit_code::k_sync_failed);
+  REQUIRE_FALSE(result.reasons.empty());
+  CHECK(result.reasons[0] == "apiextensions.k8s.io/v1 CustomResourceDefinition widgets.test.dev: not Established after "
+                             "30s: Established=False (Installing: still installing)");
+  CHECK(c.sink.at("step-done Sync 0") == Approx(30.0).margin(0.5));
+  CHECK_FALSE(c.sink.has("resource-applied test.dev/v1 Widget default/w1"));
+}
+
+TEST_CASE("a CRD whose names the API server rejected fails its step at once", "[engine]") {
+  Cluster c;
+  c.never = {"widgets.test.dev"};
+  c.client.on_write([&](const json& o) {
+    if (o["kind"] != "CustomResourceDefinition") return;
+    c.client.schedule(1s, [&] {
+      c.client.set_status(fakes::ref("apiextensions.k8s.io/v1", "CustomResourceDefinition", "", "widgets.test.dev"),
+                          {{"conditions", json::array({{{"type", "NamesAccepted"}, {"status", "False"},
+                                                        {"reason", "ListKindConflict"},
+                                                        {"message", "\"WidgetList\" is already in use"}}})}});
+    });
+  });
+  auto result = c.sync(plan_of({resource(widget_crd(), 0)}));
+  CHECK(result.exit_code == exit_code::k_sync_failed);
+  REQUIRE_FALSE(result.reasons.empty());
+  CHECK(result.reasons[0] == "apiextensions.k8s.io/v1 CustomResourceDefinition widgets.test.dev: its names were not "
+                             "accepted: NamesAccepted=False (ListKindConflict: \"WidgetList\" is already in use)");
+  CHECK(c.sink.at("step-done Sync 0") == Approx(1.0).margin(0.5));
+}

@@ -8,5 +8,6 @@ list(APPEND WAVESYNC_TEST_SOURCES
   engine/unvalidated_write_test.cpp
   engine/prune_runner_test.cpp
   engine/grace_retry_test.cpp
-  engine/failure_policy_test.cpp)
+  engine/failure_policy_test.cpp
+  engine/sync_options_test.cpp)
 list(APPEND WAVESYNC_TEST_LIBS wavesync_engine)

@@ -244,7 +244,8 @@ metadata:
     options.revision = revision;
     options.started_at_unix = 1767268800;
     std::vector<std::string> out;
-    for (const PlannedResource& p : plan_of(input, options).steps.at(0).resources) {
+    const Plan plan = plan_of(input, options);
+    for (const PlannedResource& p : plan.steps.at(0).resources) {
       out.push_back(p.generated_name.empty() ? p.resource.name() : p.generated_name);
     }
     return out;

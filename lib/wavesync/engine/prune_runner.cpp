@@ -1,6 +1,8 @@
-// Prunes of one Sync wave (argocd-semantics.md §1.6 and §3.3): they run first in their wave,
-// all at once, and the wave goes on only when every pruned object is really gone, so a
-// foreground deletion's dependents and an object's finalizers are waited for too.
+// Prunes of one Sync wave, as Argo CD's runTasks runs them (gitops-engine sync_context.go):
+// deleted first in their wave, all at once and without waiting, then the wave's applies; the
+// next step starts only when every pruned object is really gone (a foreground deletion's
+// dependents and an object's finalizers are waited for too). So renaming `web-v1` to `web-v2`
+// in one wave creates the new object before the old one has finished going.
 #include "wavesync/engine/syncer.hpp"
 
 #include <algorithm>
@@ -37,19 +39,34 @@ const char* propagation_name(kube::Propagation p) {
 
 }  // namespace
 
-void Syncer::add_prune_steps() {
-  // A prune wave with no Sync step of its own gets an empty one, in wave order among the
-  // Sync steps (after PreSync, before PostSync).
-  for (const auto& target : options_.prunes) {
-    auto same = std::find_if(steps_.begin(), steps_.end(), [&](const StepItems& s) {
+void Syncer::add_prune_steps(std::size_t from) {
+  // A prune wave with no Sync step of its own (among the steps not run yet) gets an empty one,
+  // in wave order among the Sync steps (after PreSync, before PostSync). A wave that moved below
+  // the step just run comes next.
+  for (const auto& target : pending_prunes_) {
+    const auto first = steps_.begin() + static_cast<std::ptrdiff_t>(from);
+    auto same = std::find_if(first, steps_.end(), [&](const StepItems& s) {
       return s.phase == Phase::sync && s.wave == target.wave;
     });
     if (same != steps_.end()) continue;
-    auto after = std::find_if(steps_.begin(), steps_.end(), [&](const StepItems& s) {
+    auto after = std::find_if(first, steps_.end(), [&](const StepItems& s) {
       return s.phase == Phase::post_sync || (s.phase == Phase::sync && s.wave > target.wave);
     });
     steps_.insert(after, StepItems{Phase::sync, target.wave, {}});
   }
+}
+
+void Syncer::rewave_prunes(std::size_t done) {
+  // Argo CD builds its tasks again on every Sync() call from what is live, so the mirror is
+  // taken over the prunes still there: once the highest-wave ones are gone, the rest move
+  // earlier (gitops-engine sync_context.go getSyncTasks).
+  if (options_.prunes.empty()) return;
+  applyset::assign_prune_waves(pending_prunes_, options_.prune_disabled_waves, options_.prune_last_sync_wave);
+  // Steps that only existed for prunes are placed again for the new waves.
+  steps_.erase(std::remove_if(steps_.begin() + static_cast<std::ptrdiff_t>(done) + 1, steps_.end(),
+                              [](const StepItems& s) { return s.phase == Phase::sync && s.items.empty(); }),
+               steps_.end());
+  add_prune_steps(done + 1);
 }
 
 Event Syncer::prune_event(EventType type, const StepItems& step, const ObjectId& id, std::string message) {
@@ -67,11 +84,16 @@ void Syncer::announce_prunes(const StepItems& step) {
   }
 }
 
-Stop Syncer::run_prunes(StepItems& step, TimePoint deadline) {
+Stop Syncer::start_prunes(StepItems& step, std::vector<ObjectId>& waiting) {
   if (step.phase != Phase::sync) return Stop::none;
   std::vector<ObjectId> ids;
-  for (const auto& target : options_.prunes) {
-    if (target.wave == step.wave) ids.push_back(id_of(target));
+  for (auto it = pending_prunes_.begin(); it != pending_prunes_.end();) {
+    if (it->wave != step.wave) {
+      ++it;
+      continue;
+    }
+    ids.push_back(id_of(*it));
+    it = pending_prunes_.erase(it);
   }
   if (ids.empty()) return Stop::none;
   // Watch first, then delete: a deletion that finishes at once cannot be missed.
@@ -80,7 +102,6 @@ Stop Syncer::run_prunes(StepItems& step, TimePoint deadline) {
     return Stop::failed;
   }
   const char* propagation = propagation_name(options_.prune_propagation);
-  std::vector<ObjectId> waiting;
   bool failed = false;
   for (const ObjectId& id : ids) {
     if (interrupted()) return Stop::interrupted;
@@ -113,9 +134,13 @@ Stop Syncer::run_prunes(StepItems& step, TimePoint deadline) {
     events_.emit(prune_event(EventType::deleting, step, id, message));
     waiting.push_back(id);
   }
-  // A failed prune fails the wave before anything of it is applied (§3.3).
-  if (failed) return Stop::failed;
+  // A failed prune fails the wave before anything of it is applied (runTasks returns before
+  // its applies when a prune task failed).
+  return failed ? Stop::failed : Stop::none;
+}
 
+Stop Syncer::wait_prunes(StepItems& step, const std::vector<ObjectId>& waiting, TimePoint deadline) {
+  if (waiting.empty()) return Stop::none;
   std::vector<ObjectId> reported;
   auto gone = [&](const ObjectId& id) {
     const Observed* o = view_.find(id);

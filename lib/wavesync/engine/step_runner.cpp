@@ -24,6 +24,25 @@ bool has_condition(const nlohmann::json& live, const char* type, const char* sta
   return false;
 }
 
+// `Established=False (Installing: the initial names have not been accepted); NamesAccepted=False
+// (ListKindConflict: ...)`: a CRD's conditions, for the reason its step failed.
+std::string conditions_text(const nlohmann::json& live) {
+  std::string out;
+  const auto status = live.value("status", nlohmann::json::object());
+  if (!status.is_object()) return out;
+  for (const auto& c : status.value("conditions", nlohmann::json::array())) {
+    if (!c.is_object()) continue;
+    std::string text = c.value("type", "") + "=" + c.value("status", "");
+    const std::string reason = c.value("reason", "");
+    const std::string message = c.value("message", "");
+    if (!reason.empty() || !message.empty()) {
+      text += " (" + reason + (reason.empty() || message.empty() ? "" : ": ") + message + ")";
+    }
+    out += (out.empty() ? "" : "; ") + text;
+  }
+  return out;
+}
+
 kube::ObjectRef ref_of(const ObjectId& id) {
   return kube::ObjectRef{id.api_version, id.kind, id.namespace_name, id.name};
 }
@@ -146,10 +165,11 @@ Stop Syncer::delete_before_create(StepItems& step, std::vector<Item*> targets, T
     }
     view_.record(item->id, **live);
     const auto& policy = item->hook ? "BeforeHookCreation" : "Replace=true,Force=true";
-    // Argo CD deletes hooks as it prunes (foreground); a recreate is kubectl's `replace --force`
-    // or `apply --force`, whose delete cascades in the background (kubectl's default): nothing
-    // but the object itself is waited for, and no finalizer is left for the garbage collector.
-    const auto propagation = item->hook ? kube::Propagation::foreground : kube::Propagation::background;
+    // Argo CD deletes hooks as it prunes, with the prune propagation policy (deleteResource); a
+    // recreate is kubectl's `replace --force` or `apply --force`, whose delete cascades in the
+    // background (kubectl's default): nothing but the object itself is waited for, and no
+    // finalizer is left for the garbage collector.
+    const auto propagation = item->hook ? options_.prune_propagation : kube::Propagation::background;
     auto removed = client_.remove(ref_of(item->id), propagation);
     Event e = event(EventType::deleting, &step, item);
     e.message = removed ? std::string(policy) : removed.error().message;
@@ -233,11 +253,15 @@ Stop Syncer::apply_run(StepItems& step, std::vector<Item*> run, TimePoint deadli
   return wait_ready_prerequisites(step, prepared, deadline);
 }
 
-Stop Syncer::apply_batch(StepItems& step, const std::vector<Item*>& ready, kube::FieldValidation validation,
+Stop Syncer::apply_batch(StepItems& step, std::vector<Item*> ready, kube::FieldValidation validation,
                          TimePoint deadline) {
   std::vector<nlohmann::json> bodies;
   for (Item* item : ready) bodies.push_back(item->body);
   kube::ApplyOptions options{options_.dry_run, options_.force_conflicts, options_.field_manager, validation};
+  if (options_.apply_out_of_sync_only && options_.dry_run == kube::DryRun::none) {
+    skip_unchanged(step, ready, bodies, options);
+    if (ready.empty()) return Stop::none;
+  }
   auto results = client_.apply(bodies, options);
   bodies = {};
   for (std::size_t i = 0; i < ready.size(); ++i) {
@@ -278,9 +302,50 @@ void Syncer::record_written(StepItems& step, Item& item, const kube::WriteResult
   item.body = nlohmann::json();
 }
 
+void Syncer::skip_unchanged(StepItems& step, std::vector<Item*>& ready, std::vector<nlohmann::json>& bodies,
+                            const kube::ApplyOptions& options) {
+  // ApplyOutOfSyncOnly (gitops-engine filterOutOfSyncTasks): an object the server-side dry run
+  // shows unchanged is not written. Hooks always run. A dry run the server refuses leaves the
+  // object to the real apply, which reports the refusal.
+  std::vector<std::size_t> candidates;
+  std::vector<nlohmann::json> trial;
+  for (std::size_t i = 0; i < ready.size(); ++i) {
+    if (ready[i]->hook) continue;
+    candidates.push_back(i);
+    trial.push_back(bodies[i]);
+  }
+  if (trial.empty()) return;
+  kube::ApplyOptions dry = options;
+  dry.dry_run = kube::DryRun::all;
+  auto results = client_.apply(trial, dry);
+  std::vector<bool> unchanged(ready.size(), false);
+  for (std::size_t k = 0; k < candidates.size(); ++k) {
+    if (!results[k]) continue;
+    if (classify_apply(results[k]->object, start_, options_.field_manager) != ApplyResult::unchanged) continue;
+    Item& item = *ready[candidates[k]];
+    unchanged[candidates[k]] = true;
+    item.state = ItemState::running;
+    view_.record(item.id, item.watched ? results[k]->object : identity_of(results[k]->object));
+    Event e = event(EventType::resource_applied, &step, &item);
+    e.apply_result = ApplyResult::unchanged;
+    e.message = "not written: unchanged (--apply-out-of-sync-only)";
+    events_.emit(e);
+    item.body = nlohmann::json();
+  }
+  std::vector<Item*> kept_items;
+  std::vector<nlohmann::json> kept_bodies;
+  for (std::size_t i = 0; i < ready.size(); ++i) {
+    if (unchanged[i]) continue;
+    kept_items.push_back(ready[i]);
+    kept_bodies.push_back(std::move(bodies[i]));
+  }
+  ready = std::move(kept_items);
+  bodies = std::move(kept_bodies);
+}
+
 Stop Syncer::wait_ready_prerequisites(StepItems& step, const std::vector<Item*>& run, TimePoint deadline) {
   // Namespaces must be Active before their contents, and a CRD Established and discoverable
-  // before its custom resources (§1.3; Argo CD polls CRDs for 3 s, we wait on the watch).
+  // before its custom resources (Argo CD's ensureCRDReady polls for 3 s; we wait on the watch).
   std::vector<Item*> namespaces;
   std::vector<Item*> crds;
   for (Item* item : run) {
@@ -289,9 +354,21 @@ Stop Syncer::wait_ready_prerequisites(StepItems& step, const std::vector<Item*>&
     if (is_kind(item->id, "apiextensions.k8s.io", "CustomResourceDefinition")) crds.push_back(item);
   }
   if (namespaces.empty() && crds.empty()) return Stop::none;
+  // A CRD that does not become Established fails its step in bounded time with its conditions,
+  // at once when the API server refused its names (that never heals by waiting).
+  const TimePoint crd_deadline =
+      crds.empty() ? deadline : std::min(deadline, clock_.now() + k_crd_established_timeout);
+  Item* rejected = nullptr;
   Stop stop = wait_until(
-      deadline,
+      crd_deadline,
       [&] {
+        for (Item* item : crds) {
+          const Observed* o = view_.find(item->id);
+          if (o != nullptr && !o->deleted && has_condition(o->object, "NamesAccepted", "False")) {
+            rejected = item;
+            return true;
+          }
+        }
         for (Item* item : namespaces) {
           const Observed* o = view_.find(item->id);
           if (o == nullptr || o->deleted) return false;
@@ -305,6 +382,18 @@ Stop Syncer::wait_ready_prerequisites(StepItems& step, const std::vector<Item*>&
         return true;
       },
       [](const ObjectId&) {});
+  const bool crd_time_up = stop == Stop::timed_out && crd_deadline < deadline;
+  if (rejected != nullptr || crd_time_up) {
+    for (Item* item : crds) {
+      const Observed* o = view_.find(item->id);
+      if (o != nullptr && !o->deleted && has_condition(o->object, "Established", "True") && item != rejected) continue;
+      const std::string conditions = o != nullptr ? conditions_text(o->object) : std::string();
+      const std::string what = item == rejected ? std::string("its names were not accepted")
+                                                : "not Established after " + format_duration(k_crd_established_timeout);
+      fail_item(step, *item, what + (conditions.empty() ? "" : ": " + conditions), EventType::health_changed);
+    }
+    return Stop::failed;
+  }
   if (stop == Stop::timed_out) {
     timeout_reason_ = "timed out waiting for namespaces to be Active and CRDs to be Established in " +
                       std::string(phase_name(step.phase)) + " wave " + std::to_string(step.wave);
@@ -460,8 +549,9 @@ Stop Syncer::run_step(StepItems& step, bool final) {
   for (Item& item : step.items)
     if (item.planned->policy.timeout) item.deadline = step_start + *item.planned->policy.timeout;
 
-  // 0. Prunes come first in their wave (§3.3).
-  if (Stop stop = run_prunes(step, deadline); stop != Stop::none) return finish(result_of(stop), stop);
+  // 0. Prunes are deleted first in their wave, and waited for only after its applies.
+  std::vector<ObjectId> pruning;
+  if (Stop stop = start_prunes(step, pruning); stop != Stop::none) return finish(result_of(stop), stop);
 
   // 1. Deletions before creation: BeforeHookCreation hooks and Replace=true,Force=true objects
   // (`kubectl replace --force`; never a CRD or a Namespace, whose contents would go with it).
@@ -516,6 +606,7 @@ Stop Syncer::run_step(StepItems& step, bool final) {
     if (stop == Stop::interrupted || stop == Stop::failed) return finish(result_of(stop), stop);
   }
   Stop stop = wait_healthy(step, deadline);
+  if (stop == Stop::none) stop = wait_prunes(step, pruning, deadline);
   return finish(result_of(stop), stop);
 }
 

@@ -25,6 +25,9 @@ namespace wavesync::engine {
 inline constexpr std::chrono::milliseconds k_default_timeout = std::chrono::minutes(10);
 // SyncFail hooks after a timeout get this long at most (and no longer than --timeout).
 inline constexpr std::chrono::milliseconds k_sync_fail_after_timeout = std::chrono::minutes(2);
+// How long a freshly applied CRD may take to become Established before its step fails with the
+// CRD's conditions (Argo CD polls 3 s, logs, and lets the custom resources fail instead).
+inline constexpr std::chrono::milliseconds k_crd_established_timeout = std::chrono::seconds(30);
 
 enum class FinalWait { wait, skip };  // skip: --no-wait
 
@@ -44,9 +47,16 @@ struct RunOptions {
   // between writes and at least every `check_interval` while waiting.
   const std::atomic<int>* interrupt = nullptr;
   std::chrono::milliseconds check_interval{200};
-  // Objects to delete (--prune), each first in the Sync step of its `wave` (a step is added
-  // when the plan has none); the step goes on once they are gone.
+  // Objects to delete (--prune). Each is deleted at the start of the Sync step of its `wave`
+  // (a step is added when the plan has none), in the same step as that wave's applies, and
+  // the next step starts only once they are gone. After every step the waves of the prunes
+  // not yet deleted are recomputed (applyset::assign_prune_waves), as Argo CD recomputes its
+  // tasks on every Sync() call.
   std::vector<applyset::PruneTarget> prunes;
+  // Live waves of the Prune=false objects (they keep their place in the prune wave mirror) and
+  // the plan's last Sync wave: applyset::PrunePlan's disabled_live_waves and last_sync_wave.
+  std::vector<Wave> prune_disabled_waves;
+  Wave prune_last_sync_wave = 0;
   kube::Propagation prune_propagation = kube::Propagation::foreground;
   // Called once the dry run of the whole plan passed, before the first write (e.g. to record the
   // ApplySet's superset). An error ends the sync with its exit code, nothing written by it.
@@ -56,6 +66,14 @@ struct RunOptions {
   // nullopt: wait as Argo CD does (until the progress deadline or --timeout).
   std::optional<std::chrono::milliseconds> pod_failure_grace;
   RetryPolicy retry;  // --retry, --retry-backoff, --retry-factor, --retry-max
+  // --create-namespace: the Namespace body from managed_namespace(). Applied first, in a
+  // PreSync step of its own, when it does not exist or when it carries labels or annotations
+  // (managed namespace metadata); waited for until Active. Not part of the ApplySet, so never
+  // pruned (as Argo CD does not track it).
+  std::optional<nlohmann::json> managed_namespace;
+  // --apply-out-of-sync-only: each object is first applied as a server-side dry run, and one the
+  // dry run shows unchanged is not written (reported `unchanged`, still waited for).
+  bool apply_out_of_sync_only = false;
 };
 
 struct SyncResult {

@@ -53,7 +53,28 @@ void Syncer::build_items() {
       target->items.push_back(std::move(item));
     }
   }
-  add_prune_steps();
+  pending_prunes_ = options_.prunes;
+  add_prune_steps(0);
+}
+
+void Syncer::add_namespace_step() {
+  if (!options_.managed_namespace) return;
+  managed_namespace_.resource.object = *options_.managed_namespace;
+  managed_namespace_.resource.source.file = "--create-namespace";
+  managed_namespace_.phase = Phase::pre_sync;
+  const std::string name = managed_namespace_.resource.name();
+  const auto& meta = managed_namespace_.resource.object["metadata"];
+  const bool has_metadata = meta.contains("labels") || meta.contains("annotations");
+  // Argo CD's syncNamespace: a missing namespace is created; an existing one is written only to
+  // set managed metadata.
+  auto live = client_.get(kube::ObjectRef{"v1", "Namespace", "", name});
+  if (live && live->has_value() && !has_metadata) return;
+  Item item;
+  item.planned = &managed_namespace_;
+  item.id = ObjectId{"v1", "Namespace", "", name};
+  item.watched = true;
+  steps_.insert(steps_.begin(), StepItems{Phase::pre_sync, 0, {}});
+  steps_.front().items.push_back(std::move(item));
 }
 
 Event Syncer::event(EventType type, const StepItems* step, const Item* item) {
@@ -115,13 +136,14 @@ SyncResult Syncer::run() {
   events_.emit(started);
   if (options_.dry_run == kube::DryRun::all) return run_dry();
   if (std::optional<SyncResult> refused = validate_before_writing()) return *refused;
+  add_namespace_step();
   watch_everything_known();
 
   for (std::size_t i = 0; i < steps_.size(); ++i) {
     if (interrupted()) return finish_interrupted();
     Stop stop = run_step(steps_[i], i + 1 == steps_.size());
     switch (stop) {
-      case Stop::none: break;
+      case Stop::none: rewave_prunes(i); break;
       case Stop::failed: return finish_failure(steps_[i]);
       case Stop::timed_out: return finish_timeout(steps_[i]);
       case Stop::interrupted: return finish_interrupted();
@@ -131,7 +153,8 @@ SyncResult Syncer::run() {
 }
 
 std::optional<SyncResult> Syncer::validate_before_writing() {
-  ValidationOptions validation{options_.force_conflicts, options_.field_manager};
+  ValidationOptions validation{options_.force_conflicts, options_.field_manager, {}};
+  if (options_.managed_namespace) validation.created_namespace = options_.managed_namespace->value("metadata", nlohmann::json::object()).value("name", "");
   ValidationReport report = validate_plan(plan_, client_, validation);
   if (report.exit_code == 0) {
     if (!options_.before_first_write) return std::nullopt;
@@ -315,10 +338,11 @@ void Syncer::delete_hooks(DeletePolicy policy) {
     for (Item& item : step.items) {
       if (!item.hook || !item.applied || item.state == ItemState::running) continue;
       if (!item.planned->hook->has_policy(policy)) continue;
-      // Foreground, like every hook deletion; the sync does not wait for it to finish (§2.4).
+      // With the prune propagation policy, as Argo CD's deleteResource; the sync does not wait
+      // for it to finish.
       auto removed = client_.remove(kube::ObjectRef{item.id.api_version, item.id.kind, item.id.namespace_name,
                                                     item.id.name},
-                                    kube::Propagation::foreground);
+                                    options_.prune_propagation);
       Event e = event(EventType::hook_deleted, nullptr, &item);
       e.message = removed ? std::string(delete_policy_name(policy)) : removed.error().message;
       events_.emit(e);

@@ -60,6 +60,7 @@ class Syncer {
   // The dry run of the whole plan, then options_.before_first_write; a result when the sync
   // must end before its first write.
   std::optional<SyncResult> validate_before_writing();
+  void add_namespace_step();
   void watch_everything_known();
   SyncResult finish_success();
   SyncResult finish_failure(StepItems& step);
@@ -73,7 +74,7 @@ class Syncer {
   Stop run_step(StepItems& step, bool final);
   Stop delete_before_create(StepItems& step, std::vector<Item*> targets, TimePoint deadline);
   Stop apply_run(StepItems& step, std::vector<Item*> run, TimePoint deadline);
-  Stop apply_batch(StepItems& step, const std::vector<Item*>& ready, kube::FieldValidation validation,
+  Stop apply_batch(StepItems& step, std::vector<Item*> ready, kube::FieldValidation validation,
                    TimePoint deadline);
   // The item was written: mark it running, record what the server answered, emit the event.
   void record_written(StepItems& step, Item& item, const kube::WriteResult& written, ApplyResult result,
@@ -91,6 +92,8 @@ class Syncer {
   // when it did; `result` then holds the second apply's answer (or the failure).
   bool adopt(Item& item, Result<kube::WriteResult>& result, const kube::ApplyOptions& options);
   Stop recreate(StepItems& step, Item& item, TimePoint deadline);
+  void skip_unchanged(StepItems& step, std::vector<Item*>& ready, std::vector<nlohmann::json>& bodies,
+                      const kube::ApplyOptions& options);
   Stop wait_ready_prerequisites(StepItems& step, const std::vector<Item*>& run, TimePoint deadline);
   Stop wait_healthy(StepItems& step, TimePoint deadline);
   Stop wait_until(TimePoint deadline, const std::function<bool()>& satisfied,
@@ -117,8 +120,10 @@ class Syncer {
   SyncResult run_dry();
 
   // prune_runner.cpp
-  void add_prune_steps();
-  Stop run_prunes(StepItems& step, TimePoint deadline);
+  void add_prune_steps(std::size_t from);
+  void rewave_prunes(std::size_t done);
+  Stop start_prunes(StepItems& step, std::vector<ObjectId>& waiting);
+  Stop wait_prunes(StepItems& step, const std::vector<ObjectId>& waiting, TimePoint deadline);
   void announce_prunes(const StepItems& step);
   Event prune_event(EventType type, const StepItems& step, const ObjectId& id, std::string message);
 
@@ -133,6 +138,8 @@ class Syncer {
   TimePoint start_;
   TimePoint deadline_;
   std::vector<StepItems> steps_;  // PreSync, Sync, PostSync steps, in plan order
+  std::vector<applyset::PruneTarget> pending_prunes_;  // not deleted yet, waves kept current
+  PlannedResource managed_namespace_;                  // what the namespace step's item points at
   StepItems sync_fail_;           // every SyncFail hook, run together
   std::size_t applied_ = 0;
   std::vector<std::string> reasons_;    // accumulated failure reasons

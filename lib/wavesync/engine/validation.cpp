@@ -65,7 +65,8 @@ std::string describe(const ValidationFailure& failure) {
 
 ValidationReport validate_plan(const Plan& plan, kube::Client& client, const ValidationOptions& options) {
   ValidationReport report;
-  const Brought brought = brought_by(plan);
+  Brought brought = brought_by(plan);
+  if (!options.created_namespace.empty()) brought.namespaces.insert(options.created_namespace);
   auto fail = [&](const PlannedResource& r, ObjectId id, const Error& error) {
     if (error.exit_code == exit_code::k_cluster) report.exit_code = exit_code::k_cluster;
     std::string message = error.message;

@@ -20,6 +20,9 @@ namespace wavesync::engine {
 struct ValidationOptions {
   kube::ForceConflicts force_conflicts = kube::ForceConflicts::yes;
   std::string field_manager = "wavesync";
+  // --create-namespace: the namespace the sync creates first; objects in it cannot be dry-run
+  // while it is missing, as for a Namespace in the plan.
+  std::string created_namespace;
 };
 
 // One object the server would reject, or would not serve.

@@ -89,6 +89,13 @@ struct PlanOptions {
   std::int64_t started_at_unix = 0;
 };
 
+// CreateNamespace=true (`--create-namespace`): the Namespace `name` to create before anything
+// else, with managedNamespaceMetadata's `labels` and `annotations` (Argo CD's syncNamespace),
+// or nullopt when the manifests define that Namespace themselves (or `name` is empty).
+std::optional<nlohmann::json> managed_namespace(const Plan& plan, const std::string& name,
+                                                const std::map<std::string, std::string>& labels,
+                                                const std::map<std::string, std::string>& annotations);
+
 // Orders `resources` into steps. Fails in strict mode (a warning became an error) and on a
 // wavesync.dev/ policy annotation that does not parse (read_failure_policy).
 Result<Plan> make_plan(std::vector<Resource> resources, const PlanOptions& options);
