@@ -210,16 +210,10 @@ json widget_crd() {
 TEST_CASE("a CRD that never becomes Established fails its step after 30 s with its conditions", "[engine]") {
   Cluster c;
   c.never = {"widgets.test.dev"};
-  c.client.on_write([&](const json& o) {
-    if (o["kind"] != "CustomResourceDefinition") return;
-    c.client.schedule(1s, [&] {
-      c.client.set_status(fakes::ref("apiextensions.k8s.io/v1", "CustomResourceDefinition", "", "widgets.test.dev"),
-                          {{"conditions", json::array({{{"type", "Established"}, {"status", "False"},
-                                                        {"reason", "Installing"}, {"message", "still installing"}}})}});
-    });
-  });
+  json crd = widget_crd();
+  crd["metadata"]["annotations"][fakes::k_fake_established] = "false";
   json widget = object("test.dev/v1", "Widget", "default", "w1", {{"spec", {{"size", 1}}}});
-  auto result = c.sync(plan_of({resource(widget_crd(), 0), resource(widget, 1)}));
+  auto result = c.sync(plan_of({resource(crd, 0), resource(widget, 1)}));
   CHECK(result.exit_code == exit_code::k_sync_failed);
   REQUIRE_FALSE(result.reasons.empty());
   CHECK(result.reasons[0] == "apiextensions.k8s.io/v1 CustomResourceDefinition widgets.test.dev: not Established after "
@@ -240,7 +234,9 @@ TEST_CASE("a CRD whose names the API server rejected fails its step at once", "[
                                                         {"message", "\"WidgetList\" is already in use"}}})}});
     });
   });
-  auto result = c.sync(plan_of({resource(widget_crd(), 0)}));
+  json crd = widget_crd();
+  crd["metadata"]["annotations"][fakes::k_fake_established] = "false";
+  auto result = c.sync(plan_of({resource(crd, 0)}));
   CHECK(result.exit_code == exit_code::k_sync_failed);
   REQUIRE_FALSE(result.reasons.empty());
   CHECK(result.reasons[0] == "apiextensions.k8s.io/v1 CustomResourceDefinition widgets.test.dev: its names were not "

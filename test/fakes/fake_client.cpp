@@ -443,7 +443,15 @@ std::vector<Result<kube::WriteResult>> FakeClient::apply(const std::vector<json>
       if (r.kind == "Namespace" && group.empty()) result["status"] = {{"phase", "Active"}};
       // The API server's pod strategy sets phase Pending on create.
       if (r.kind == "Pod" && group.empty()) result["status"] = {{"phase", "Pending"}, {"qosClass", "BestEffort"}};
-      if (r.kind == "CustomResourceDefinition") result["status"] = healthy_status(result);
+      if (r.kind == "CustomResourceDefinition") {
+        // A CRD is Established at once, unless the test asks it to stay Installing.
+        const json annotations = result["metadata"].value("annotations", json::object());
+        result["status"] = annotations.value(k_fake_established, "") == "false"
+                               ? json{{"conditions", json::array({{{"type", "Established"}, {"status", "False"},
+                                                                   {"reason", "Installing"},
+                                                                   {"message", "still installing"}}})}}
+                               : healthy_status(result);
+      }
     } else {
       const json& live = it->second;
       if (r.kind == "Job" && group == "batch" &&

@@ -17,6 +17,8 @@
 //   no admission or validation. patch takes RFC 6902 JSON patches, merge_patch RFC 7386 ones
 //   (recorded as `patch ... (merge)`); neither records field ownership.
 // - watches never expire (no 410) unless a fault is injected; no bookmarks.
+// - a created CRD is Established at once, unless annotated `fake.wavesync.dev/established:
+//   "false"` (then it stays Installing until a test sets its status).
 #pragma once
 
 #include "wavesync/engine/clock.hpp"
@@ -35,6 +37,8 @@
 #include <vector>
 
 namespace wavesync::fakes {
+
+inline constexpr const char* k_fake_established = "fake.wavesync.dev/established";
 
 // A clock that moves only when told to (or when a FakeWatch waits).
 class FakeClock final : public engine::Clock {
