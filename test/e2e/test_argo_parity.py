@@ -19,8 +19,7 @@ def test_a_wave_beyond_32_bits_is_applied_after_the_lower_waves(apply, audit, ku
     done = apply(documents=documents)
     assert done.returncode == 0, done.stderr
     assert "sync-wave" not in done.stderr  # no "invalid wave" warning
-    writes = [e["objectRef"]["name"] for e in audit.events(namespace=ns, verbs={"patch"}, resource="configmaps",
-                                                            user=wavesync_user)]
+    writes = [e["objectRef"]["name"] for e in patches(audit, ns, "configmaps", wavesync_user)]
     assert writes == ["big", "huge"]
 
 
@@ -49,8 +48,7 @@ def test_a_generate_name_hook_is_created_in_the_order_of_its_generated_name(appl
                  job("aa-named", ns, hook="PreSync")]
     done = apply(documents=documents)
     assert done.returncode == 0, done.stderr
-    created = [e["objectRef"]["name"] for e in audit.events(namespace=ns, verbs={"patch", "create"}, resource="jobs",
-                                                             user=wavesync_user)]
+    created = [e["objectRef"]["name"] for e in patches(audit, ns, "jobs", wavesync_user)]
     assert len(created) == 2, created
     assert created[0] == "aa-named"
     assert created[1].startswith("zz-") and "-presync-" in created[1]

@@ -24,7 +24,7 @@ std::string format_duration(std::chrono::milliseconds d) {
 Syncer::Syncer(const Plan& plan, kube::Client& client, Clock& clock, EventSink& events, const RunOptions& options,
                int attempt)
     : plan_(plan), attempt_(attempt), client_(client), clock_(clock), events_(events), options_(options), view_(client) {
-  run_id_ = options_.run_id.empty() ? plan_.revision : options_.run_id;
+  run_id_ = plan_.revision;
 }
 
 void Syncer::build_items() {
@@ -154,7 +154,9 @@ SyncResult Syncer::run() {
 
 std::optional<SyncResult> Syncer::validate_before_writing() {
   ValidationOptions validation{options_.force_conflicts, options_.field_manager, {}};
-  if (options_.managed_namespace) validation.created_namespace = options_.managed_namespace->value("metadata", nlohmann::json::object()).value("name", "");
+  if (options_.managed_namespace) {
+    validation.created_namespace = options_.managed_namespace->value("metadata", nlohmann::json::object()).value("name", "");
+  }
   ValidationReport report = validate_plan(plan_, client_, validation);
   if (report.exit_code == 0) {
     if (!options_.before_first_write) return std::nullopt;
