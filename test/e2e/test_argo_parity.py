@@ -4,7 +4,7 @@ duplicates, generateName hooks sorted by their generated name, and objects marke
 import subprocess
 import uuid
 
-from manifests import HOOK, config_map, job, meta, namespace
+from manifests import HOOK, config_map, job, namespace as namespace_doc
 
 PART_OF = "applyset.kubernetes.io/part-of"
 
@@ -15,7 +15,7 @@ def set_flags(ns):
 
 def test_a_wave_beyond_32_bits_is_applied_after_the_lower_waves(apply, audit, kubectl, namespace, wavesync_user):
     ns = namespace
-    documents = [namespace(ns, wave=-1), config_map("huge", ns, 3000000000), config_map("big", ns, 2147483647)]
+    documents = [namespace_doc(ns, wave=-1), config_map("huge", ns, 3000000000), config_map("big", ns, 2147483647)]
     done = apply(documents=documents)
     assert done.returncode == 0, done.stderr
     assert "sync-wave" not in done.stderr  # no "invalid wave" warning
@@ -28,37 +28,46 @@ def test_a_duplicated_object_applies_the_last_copy_with_a_warning(apply, kubectl
     first = config_map("twice", ns)
     second = config_map("twice", ns)
     second["data"] = {"k": "second"}
-    done = apply(documents=[namespace(ns, wave=-1), first, second])
+    done = apply(documents=[namespace_doc(ns, wave=-1), first, second])
     assert done.returncode == 0, done.stderr
     assert "duplicate object ConfigMap " + ns + "/twice" in done.stderr
     assert "the last one is used" in done.stderr
     assert kubectl.get("configmap", "twice", "-n", ns)["data"] == {"k": "second"}
-    strict = apply("--strict", documents=[namespace(ns, wave=-1), first, second])
+    strict = apply("--strict", documents=[namespace_doc(ns, wave=-1), first, second])
     assert strict.returncode == 2
     assert "duplicate object ConfigMap " + ns + "/twice" in strict.stderr
 
 
-def test_a_generate_name_hook_is_created_in_the_order_of_its_generated_name(apply, audit, kubectl, namespace,
-                                                                            wavesync_user, tmp_path):
-    """Argo CD names `generateName` hooks before sorting: `zz-` with a generated suffix sorts
-    after `aa-named`, where an empty name would always have come first."""
+def test_a_generate_name_hook_gets_argo_cd_s_generated_name_and_sorts_by_it(apply, kubectl, namespace):
+    """Argo CD names `generateName` hooks before sorting (`<generateName><rev7>-<phase>-<unix>`), so
+    `zz-` sorts after `aa-named`, where an empty name would always have come first. Both are one
+    step's concurrent batch, so the order is the one the sync reports (its plan order), not the
+    audit log's."""
+    import json
+    import re
+    import time
     ns = namespace
-    documents = [namespace(ns, wave=-1),
+    documents = [namespace_doc(ns, wave=-1),
                  job("zz-", ns, hook="PreSync", generate_name=True),
                  job("aa-named", ns, hook="PreSync")]
-    done = apply(documents=documents)
+    started = int(time.time())
+    done = apply("-o", "json", documents=documents)
     assert done.returncode == 0, done.stderr
-    created = [e["objectRef"]["name"] for e in patches(audit, ns, "jobs", wavesync_user)]
-    assert len(created) == 2, created
-    assert created[0] == "aa-named"
-    assert created[1].startswith("zz-") and "-presync-" in created[1]
+    hooks = [e["resource"]["name"] for e in map(json.loads, done.stdout.splitlines())
+             if e["event"] == "hook-started"]
+    assert len(hooks) == 2, hooks
+    assert hooks[0] == "aa-named"
+    match = re.fullmatch(r"zz-[0-9a-f]{7}-presync-(\d+)", hooks[1])
+    assert match, hooks
+    assert started - 1 <= int(match.group(1)) <= time.time() + 1
+    assert sorted(kubectl.names("jobs", ns)) == sorted(hooks)
 
 
 def test_an_object_marked_skip_is_not_pruned_and_stays_in_the_set(apply, kubectl, namespace, wavesync):
     ns = namespace
     flags = set_flags(ns)
     deployed = config_map("later-skipped", ns)
-    documents = [namespace(ns, wave=-1), deployed, config_map("plain", ns)]
+    documents = [namespace_doc(ns, wave=-1), deployed, config_map("plain", ns)]
     assert apply(*flags, documents=documents).returncode == 0
 
     # The manifest now says Skip: neither applied (its data stays) nor pruned.
@@ -66,14 +75,14 @@ def test_an_object_marked_skip_is_not_pruned_and_stays_in_the_set(apply, kubectl
     skipped["data"] = {"k": "changed"}
     # A live object someone marked Skip by hand is not pruned either, though it left the manifests.
     kubectl("annotate", "configmap", "plain", "-n", ns, f"{HOOK}=Skip")
-    done = apply(*flags, "--prune", documents=[namespace(ns, wave=-1), skipped])
+    done = apply(*flags, "--prune", documents=[namespace_doc(ns, wave=-1), skipped])
     assert done.returncode == 0, done.stderr
     assert kubectl.get("configmap", "later-skipped", "-n", ns)["data"] == {"k": "v"}
     assert kubectl.get("configmap", "plain", "-n", ns) is not None
     assert "not pruned" not in done.stderr
 
     # Both stay members of the set: the next run still knows them and still leaves them alone.
-    again = apply(*flags, "--prune", documents=[namespace(ns, wave=-1), skipped])
+    again = apply(*flags, "--prune", documents=[namespace_doc(ns, wave=-1), skipped])
     assert again.returncode == 0, again.stderr
     assert kubectl.get("configmap", "later-skipped", "-n", ns) is not None
     assert kubectl.get("configmap", "plain", "-n", ns) is not None
@@ -95,12 +104,12 @@ def test_a_renamed_object_is_created_before_the_old_one_has_finished_going(apply
     flags = set_flags(ns)
     old = config_map("web-v1", ns, 1)
     old["metadata"]["finalizers"] = [HOLD]
-    assert apply(*flags, documents=[namespace(ns, wave=-1), old, config_map("next", ns, 2)]).returncode == 0
+    assert apply(*flags, documents=[namespace_doc(ns, wave=-1), old, config_map("next", ns, 2)]).returncode == 0
 
     released = []
     thread = release_finalizer_after(kubectl, ns, "web-v1", 3, released)
     audit = type(audit)(audit.path)
-    done = apply(*flags, "--prune", documents=[namespace(ns, wave=-1), config_map("web-v2", ns, 1),
+    done = apply(*flags, "--prune", documents=[namespace_doc(ns, wave=-1), config_map("web-v2", ns, 1),
                                                config_map("next", ns, 2)])
     thread.join(timeout=60)
     assert done.returncode == 0, done.stderr
@@ -122,7 +131,7 @@ def test_prune_waves_move_earlier_once_the_last_created_are_gone(apply, audit, k
     moves to wave 1, and then old-1 too, all before wave 2's applies."""
     ns = namespace
     flags = set_flags(ns)
-    keep = [namespace(ns, wave=-1), config_map("a", ns, 1), config_map("b", ns, 2), config_map("c", ns, 3)]
+    keep = [namespace_doc(ns, wave=-1), config_map("a", ns, 1), config_map("b", ns, 2), config_map("c", ns, 3)]
     old = [config_map("old-1", ns, 1), config_map("old-2", ns, 2), config_map("old-3", ns, 3)]
     assert apply(*flags, documents=keep + old).returncode == 0
     audit = type(audit)(audit.path)
@@ -167,7 +176,7 @@ def test_create_namespace_creates_the_sync_namespace_first_with_its_managed_meta
 def test_apply_out_of_sync_only_writes_only_the_changed_objects(apply, audit, kubectl, namespace, wavesync_user):
     import time
     ns = namespace
-    documents = [namespace(ns, wave=-1), config_map("one", ns), config_map("two", ns), config_map("three", ns)]
+    documents = [namespace_doc(ns, wave=-1), config_map("one", ns), config_map("two", ns), config_map("three", ns)]
     assert apply(documents=documents).returncode == 0
     time.sleep(1.5)  # the unchanged verdict compares with the second the sync started
     documents[2]["data"] = {"k": "changed"}
