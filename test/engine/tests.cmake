@@ -9,5 +9,6 @@ list(APPEND WAVESYNC_TEST_SOURCES
   engine/prune_runner_test.cpp
   engine/grace_retry_test.cpp
   engine/failure_policy_test.cpp
-  engine/sync_options_test.cpp)
+  engine/sync_options_test.cpp
+  engine/live_objects_test.cpp)
 list(APPEND WAVESYNC_TEST_LIBS wavesync_engine)

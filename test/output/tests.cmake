@@ -1,4 +1,5 @@
 list(APPEND WAVESYNC_TEST_SOURCES
+  output/delete_hooks_test.cpp
   output/deletion_test.cpp
   output/diff_test.cpp
   output/format_test.cpp

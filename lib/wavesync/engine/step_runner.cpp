@@ -4,6 +4,7 @@
 #include "wavesync/engine/syncer.hpp"
 
 #include "wavesync/engine/adoption.hpp"
+#include "wavesync/engine/hook_finalizer.hpp"
 #include "wavesync/plan/object_policy.hpp"
 
 #include <algorithm>
@@ -164,6 +165,14 @@ Stop Syncer::delete_before_create(StepItems& step, std::vector<Item*> targets, T
       continue;
     }
     view_.record(item->id, **live);
+    // A hook Argo CD left behind carries its hook finalizer, which would hold this deletion;
+    // Argo CD takes it off every existing hook before it runs them again (runTasks).
+    if (item->hook) {
+      if (auto released = remove_hook_finalizer(client_, ref_of(item->id), **live); !released) {
+        fail_item(step, *item, released.error().message, EventType::apply_failed);
+        continue;
+      }
+    }
     const auto& policy = item->hook ? "BeforeHookCreation" : "Replace=true,Force=true";
     // Argo CD deletes hooks as it prunes, with the prune propagation policy (deleteResource); a
     // recreate is kubectl's `replace --force` or `apply --force`, whose delete cascades in the
@@ -237,7 +246,7 @@ Stop Syncer::apply_run(StepItems& step, std::vector<Item*> run, TimePoint deadli
   // server-side apply (create or merge patch); the rest are applied together.
   std::vector<Item*> strict;
   for (Item* item : prepared) {
-    const WriteMode mode = write_mode(item->planned->sync_options);
+    const WriteMode mode = mode_of(*item);
     if (mode == WriteMode::replace || mode == WriteMode::replace_force) {
       write_in_place(step, *item);
     } else if (skips_field_validation(item->planned->sync_options)) {
@@ -270,7 +279,7 @@ Stop Syncer::apply_batch(StepItems& step, std::vector<Item*> ready, kube::FieldV
     if (!results[i]) {
       const Error& error = results[i].error();
       if (error.exit_code == exit_code::k_cluster) cluster_error_exit_ = exit_code::k_cluster;
-      if (recreate_after_rejection(write_mode(item.planned->sync_options), error.http_status)) {
+      if (recreate_after_rejection(mode_of(item), error.http_status)) {
         if (Stop stop = recreate(step, item, deadline); stop != Stop::none) return stop;
         continue;
       }
@@ -558,7 +567,7 @@ Stop Syncer::run_step(StepItems& step, bool final) {
   std::vector<Item*> deletions;
   for (Item& item : step.items) {
     bool bhc = item.hook && item.planned->hook->has_policy(DeletePolicy::before_hook_creation);
-    bool replace = write_request(write_mode(item.planned->sync_options), item.id.api_version, item.id.kind, true) ==
+    bool replace = write_request(mode_of(item), item.id.api_version, item.id.kind, true) ==
                    WriteRequest::delete_and_create;
     if ((bhc || replace) && prepare(step, item)) deletions.push_back(&item);
   }

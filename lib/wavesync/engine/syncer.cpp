@@ -1,6 +1,9 @@
 #include "wavesync/engine/syncer.hpp"
 
 #include "wavesync/engine/diagnose.hpp"
+#include "wavesync/engine/hook_finalizer.hpp"
+#include "wavesync/hooks/hook_finalizer.hpp"
+#include "wavesync/plan/live_options.hpp"
 #include "wavesync/engine/validation.hpp"
 
 #include <csignal>
@@ -157,7 +160,7 @@ std::optional<SyncResult> Syncer::validate_before_writing() {
   if (options_.managed_namespace) {
     validation.created_namespace = options_.managed_namespace->value("metadata", nlohmann::json::object()).value("name", "");
   }
-  ValidationReport report = validate_plan(plan_, client_, validation);
+  ValidationReport report = validate_plan(plan_, client_, validation, answers_);
   if (report.exit_code == 0) {
     if (!options_.before_first_write) return std::nullopt;
     auto ready = options_.before_first_write();
@@ -335,16 +338,30 @@ void Syncer::run_sync_fail_hooks() {
   }
 }
 
+WriteMode Syncer::mode_of(const Item& item) const {
+  auto live = answers_.live_sync_options.find(item.planned);
+  if (live == answers_.live_sync_options.end()) return write_mode(item.planned->sync_options);
+  return write_mode(item.planned->sync_options, live->second);
+}
+
 void Syncer::delete_hooks(DeletePolicy policy) {
   auto consider = [&](StepItems& step) {
     for (Item& item : step.items) {
       if (!item.hook || !item.applied || item.state == ItemState::running) continue;
-      if (!item.planned->hook->has_policy(policy)) continue;
+      const kube::ObjectRef ref{item.id.api_version, item.id.kind, item.id.namespace_name, item.id.name};
+      const bool remove = item.planned->hook->has_policy(policy);
+      // A hook that still carries Argo CD's hook finalizer (it was Argo CD's before this sync)
+      // loses it once it completed, as Argo CD's Sync() removes it from every completed hook;
+      // else the deletion below would wait on it.
+      const Observed* seen = view_.find(item.id);
+      std::optional<Error> held;
+      if (seen != nullptr && !seen->deleted && hook_finalizer_removal(seen->object)) {
+        if (auto released = remove_hook_finalizer(client_, ref, seen->object); !released) held = released.error();
+      }
+      if (!remove) continue;
       // With the prune propagation policy, as Argo CD's deleteResource; the sync does not wait
       // for it to finish.
-      auto removed = client_.remove(kube::ObjectRef{item.id.api_version, item.id.kind, item.id.namespace_name,
-                                                    item.id.name},
-                                    options_.prune_propagation);
+      auto removed = held ? Result<void>(*held) : client_.remove(ref, options_.prune_propagation);
       Event e = event(EventType::hook_deleted, nullptr, &item);
       e.message = removed ? std::string(delete_policy_name(policy)) : removed.error().message;
       events_.emit(e);

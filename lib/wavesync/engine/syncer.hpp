@@ -5,9 +5,11 @@
 #pragma once
 
 #include "wavesync/engine/apply_outcome.hpp"
+#include "wavesync/engine/dry_run_answers.hpp"
 #include "wavesync/engine/live_view.hpp"
 #include "wavesync/engine/pod_failure_grace.hpp"
 #include "wavesync/engine/sync.hpp"
+#include "wavesync/plan/object_policy.hpp"
 
 #include <functional>
 #include <map>
@@ -69,6 +71,9 @@ class Syncer {
   void run_sync_fail_hooks();
   void delete_hooks(DeletePolicy policy);
   void emit_done(SyncResult& result);
+  // How the item is written: its manifest's sync options, with Replace=true and Force=true
+  // also taken from the live object (answers_), as Argo CD's applyObject.
+  [[nodiscard]] WriteMode mode_of(const Item& item) const;
 
   // step_runner.cpp
   Stop run_step(StepItems& step, bool final);
@@ -140,6 +145,7 @@ class Syncer {
   std::vector<StepItems> steps_;  // PreSync, Sync, PostSync steps, in plan order
   std::vector<applyset::PruneTarget> pending_prunes_;  // not deleted yet, waves kept current
   PlannedResource managed_namespace_;                  // what the namespace step's item points at
+  DryRunAnswers answers_;                              // from the dry run before the first write
   StepItems sync_fail_;           // every SyncFail hook, run together
   std::size_t applied_ = 0;
   std::vector<std::string> reasons_;    // accumulated failure reasons

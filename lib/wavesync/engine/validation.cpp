@@ -2,6 +2,8 @@
 
 #include "wavesync/engine/apply_outcome.hpp"
 #include "wavesync/engine/unvalidated_write.hpp"
+#include "wavesync/engine/dry_run_answers.hpp"
+#include "wavesync/plan/live_options.hpp"
 #include "wavesync/plan/object_policy.hpp"
 
 #include <algorithm>
@@ -46,10 +48,17 @@ Brought brought_by(const Plan& plan) {
 }
 
 // A 422 the real write answers by deleting and re-creating the object.
-bool recreated_on_rejection(const PlannedResource& r) {
-  const wavesync::WriteMode mode = wavesync::write_mode(r.sync_options);
+bool recreated_on_rejection(const PlannedResource& r, const SyncOptions& live) {
+  const wavesync::WriteMode mode = wavesync::write_mode(r.sync_options, live);
   if (mode == wavesync::WriteMode::force || mode == wavesync::WriteMode::replace_force) return true;
   return r.hook && r.hook->has_policy(DeletePolicy::before_hook_creation);
+}
+
+// Keeps the live object's sync options when they differ from the manifest's (the answer carries
+// the live annotations the manifest does not set).
+void note_live_options(DryRunAnswers& answers, const PlannedResource& r, const nlohmann::json& live) {
+  SyncOptions options = live_sync_options(live);
+  if (options.values != r.sync_options.values) answers.live_sync_options[&r] = std::move(options);
 }
 
 bool namespace_missing(const Error& error, const std::string& namespace_name) {
@@ -64,6 +73,12 @@ std::string describe(const ValidationFailure& failure) {
 }
 
 ValidationReport validate_plan(const Plan& plan, kube::Client& client, const ValidationOptions& options) {
+  DryRunAnswers unused;
+  return validate_plan(plan, client, options, unused);
+}
+
+ValidationReport validate_plan(const Plan& plan, kube::Client& client, const ValidationOptions& options,
+                               DryRunAnswers& answers) {
   ValidationReport report;
   Brought brought = brought_by(plan);
   if (!options.created_namespace.empty()) brought.namespaces.insert(options.created_namespace);
@@ -133,8 +148,13 @@ ValidationReport validate_plan(const Plan& plan, kube::Client& client, const Val
     bodies.reserve(members.size());
     for (std::size_t i : members) bodies.push_back(candidates[i].body);
     auto results = client.apply(bodies, apply);
-    for (std::size_t k = 0; k < members.size(); ++k)
-      if (!results[k]) errors[members[k]] = results[k].error();
+    for (std::size_t k = 0; k < members.size(); ++k) {
+      if (results[k]) {
+        note_live_options(answers, *candidates[members[k]].planned, results[k]->object);
+      } else {
+        errors[members[k]] = results[k].error();
+      }
+    }
   }
   for (std::size_t i = 0; i < candidates.size(); ++i) {
     if (!candidates[i].create) continue;
@@ -153,9 +173,20 @@ ValidationReport validate_plan(const Plan& plan, kube::Client& client, const Val
       report.unchecked.push_back({c.planned, c.id, "namespace " + c.id.namespace_name + " is created by this sync"});
       continue;
     }
-    if (error.http_status == 422 && recreated_on_rejection(*c.planned)) {
-      ++report.checked;
-      continue;
+    if (error.http_status == 422) {
+      // A rejection carries no answer: the live object (if any) says whether it is Force=true.
+      SyncOptions live;
+      if (!c.create) {
+        auto read = client.get(kube::ObjectRef{c.id.api_version, c.id.kind, c.id.namespace_name, c.id.name});
+        if (read && *read) {
+          note_live_options(answers, *c.planned, **read);
+          live = live_sync_options(**read);
+        }
+      }
+      if (recreated_on_rejection(*c.planned, live)) {
+        ++report.checked;
+        continue;
+      }
     }
     fail(*c.planned, c.id, error);
   }

@@ -36,7 +36,7 @@ void Syncer::write_in_place(StepItems& step, Item& item) {
     return;
   }
   const WriteRequest request =
-      write_request(write_mode(item.planned->sync_options), item.id.api_version, item.id.kind, live->has_value());
+      write_request(mode_of(item), item.id.api_version, item.id.kind, live->has_value());
   Result<kube::WriteResult> written = Error{};
   ApplyResult result = ApplyResult::created;
   const kube::FieldValidation validation = skips_field_validation(item.planned->sync_options)

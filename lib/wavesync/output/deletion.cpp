@@ -1,13 +1,18 @@
 #include "wavesync/output/deletion.hpp"
 
+#include "wavesync/engine/hook_finalizer.hpp"
 #include "wavesync/engine/live_view.hpp"
+#include "wavesync/hooks/hook_finalizer.hpp"
+#include "wavesync/plan/live_options.hpp"
 #include "wavesync/output/format.hpp"
 #include "wavesync/output/run_record.hpp"
 
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
+#include <tuple>
 
 namespace wavesync::output {
 
@@ -19,6 +24,8 @@ std::vector<DeleteStep> plan_deletion(const Plan& plan, CrdDeletion crds) {
     if (step->phase == Phase::sync_fail) continue;
     DeleteStep d{step->phase, step->wave, {}, {}};
     for (auto r = step->resources.rbegin(); r != step->resources.rend(); ++r) {
+      // A hook with only generateName has a new name every sync: there is no name to delete.
+      if (r->resource.name().empty()) continue;
       const engine::ObjectId id = id_of(*r);
       const DeleteVerdict verdict = delete_verdict(*r, crds);
       if (verdict.decision == DeleteDecision::keep) {
@@ -44,6 +51,35 @@ std::string format_deletion_plan(const std::vector<DeleteStep>& steps) {
     for (const KeptObject& k : s.kept) out += fmt::format("  keep {} ({})\n", k.id.str(), k.reason);
   }
   out += fmt::format("{} object{} would be deleted (dry run)\n", n, n == 1 ? "" : "s");
+  return out;
+}
+
+Result<std::vector<engine::ObjectId>> confirmations_on_live_objects(const std::vector<DeleteStep>& steps,
+                                                                   kube::Client& client) {
+  std::map<std::tuple<std::string, std::string, std::string>, std::set<std::string>> asking;  // collection -> names
+  std::set<std::tuple<std::string, std::string, std::string>> listed;
+  std::vector<engine::ObjectId> out;
+  for (const DeleteStep& step : steps) {
+    for (const DeleteTarget& t : step.targets) {
+      if (t.needs_confirmation) continue;
+      const auto collection = std::make_tuple(t.id.api_version, t.id.kind, t.id.namespace_name);
+      if (listed.insert(collection).second) {
+        kube::WatchRequest request = engine::collection_of(t.id);
+        request.metadata_only = true;
+        auto items = client.list(request);
+        if (!items) return items.error();
+        const auto found = items->find("items");
+        if (found != items->end() && found->is_array()) {
+          for (const json& item : *found) {
+            if (!delete_needs_confirmation(item)) continue;
+            const auto meta = item.find("metadata");
+            if (meta != item.end() && meta->is_object()) asking[collection].insert(meta->value("name", ""));
+          }
+        }
+      }
+      if (asking[collection].count(t.id.name) != 0) out.push_back(t.id);
+    }
+  }
   return out;
 }
 
@@ -88,7 +124,7 @@ bool same_object(const engine::ObjectId& id, const json& o) {
 DeleteResult run_deletion(const std::vector<DeleteStep>& steps, kube::Client& client, engine::Clock& clock,
                           const DeleteOptions& options, const std::function<void(const std::string&)>& log) {
   DeleteResult result;
-  const engine::TimePoint deadline = clock.now() + options.timeout;
+  const engine::TimePoint deadline = options.deadline ? *options.deadline : clock.now() + options.timeout;
   for (const DeleteStep& step : steps) {
     for (const KeptObject& k : step.kept) log(fmt::format("  keep {} ({})", k.id.str(), k.reason));
     if (step.targets.empty()) continue;
@@ -121,9 +157,19 @@ DeleteResult run_deletion(const std::vector<DeleteStep>& steps, kube::Client& cl
         ++result.absent;
         continue;
       }
+      // Argo CD decides on the live object's annotations (shouldBeDeleted); the manifest's were
+      // read by plan_deletion.
+      if (auto kept = kept_by_live_object(**live)) {
+        log(fmt::format("  keep {} ({})", t.id.str(), *kept));
+        continue;
+      }
+      // A hook Argo CD left carries its hook finalizer, which would hold the deletion forever.
+      Result<void> removed = hook_finalizer_removal(**live)
+                                 ? engine::remove_hook_finalizer(client, ref_of_id(t.id), **live)
+                                 : Result<void>{};
       // Foreground: the object stays until its dependents (a Deployment's Pods) are gone, so the
       // step is really empty when we move on.
-      auto removed = client.remove(ref_of_id(t.id), kube::Propagation::foreground);
+      if (removed) removed = client.remove(ref_of_id(t.id), kube::Propagation::foreground);
       if (!removed) {
         log(fmt::format("  {}: delete failed: {}", t.id.str(), removed.error().message));
         result.problems.push_back(removed.error().message);

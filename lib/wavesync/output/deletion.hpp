@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,11 +44,20 @@ struct DeleteStep {
 // needs confirmation is plan/object_policy.hpp's delete_verdict.
 std::vector<DeleteStep> plan_deletion(const Plan& plan, CrdDeletion crds = CrdDeletion::keep);
 
+// The targets whose live object is marked `Delete=confirm` (Argo CD asks when the manifest or the
+// live object says so), read with one metadata-only list per collection, in deletion order.
+// Targets already needing confirmation are not repeated. An error when a list fails.
+Result<std::vector<engine::ObjectId>> confirmations_on_live_objects(const std::vector<DeleteStep>& steps,
+                                                                   kube::Client& client);
+
 // `Sync wave 1: would delete v1 ConfigMap shop/a (manifests/a.yaml:1)` lines for --dry-run.
 std::string format_deletion_plan(const std::vector<DeleteStep>& steps);
 
 struct DeleteOptions {
-  std::chrono::milliseconds timeout = std::chrono::minutes(5);  // the whole command
+  std::chrono::milliseconds timeout = std::chrono::minutes(5);  // the whole command (--timeout)
+  // When the command started before this deletion (PreDelete hooks ran first): when `timeout`
+  // ends. nullopt: `timeout` from now.
+  std::optional<engine::TimePoint> deadline;
 };
 
 struct DeleteResult {

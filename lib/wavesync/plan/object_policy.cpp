@@ -42,7 +42,6 @@ bool prune_needs_confirmation(const SyncOptions& live_options) {
 
 DeleteVerdict delete_verdict(const PlannedResource& resource, CrdDeletion crds) {
   const Resource& r = resource.resource;
-  if (resource.hook) return {DeleteDecision::keep, "hook"};
   if (resource.sync_options.has("Delete", "false")) return {DeleteDecision::keep, "Delete=false"};
   const std::string* policy = r.annotation("helm.sh/resource-policy");
   if (policy != nullptr && *policy == "keep") return {DeleteDecision::keep, "helm.sh/resource-policy: keep"};

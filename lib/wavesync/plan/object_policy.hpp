@@ -64,9 +64,10 @@ struct DeleteVerdict {
   DeleteDecision decision = DeleteDecision::remove;
   std::string reason;  // for keep and confirm: `Delete=false`, `Delete=confirm`, ...
 };
-// Argo CD's shouldBeDeleted and RequiresDeletionConfirmation: hooks, Delete=false,
+// Argo CD's shouldBeDeleted and RequiresDeletionConfirmation: Delete=false,
 // `helm.sh/resource-policy: keep` and (unless `crds` is include) CRDs are kept; Delete=confirm
-// needs confirmation.
+// needs confirmation. Hooks left by syncs are deleted like everything else (Argo CD's cascade
+// deletes every object of the Application). The live object's annotations: live_options.hpp.
 DeleteVerdict delete_verdict(const PlannedResource& resource, CrdDeletion crds);
 
 bool is_crd(const std::string& api_version, const std::string& kind);
