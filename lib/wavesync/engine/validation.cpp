@@ -139,7 +139,11 @@ ValidationReport validate_plan(const Plan& plan, kube::Client& client, const Val
   std::vector<std::optional<Error>> errors(candidates.size());
   for (std::size_t i : unvalidated) {
     auto written = write_unvalidated(client, candidates[i].body, kube::DryRun::all, options.field_manager);
-    if (!written) errors[i] = written.error();
+    if (written) {
+      note_live_options(answers, *candidates[i].planned, written->written.object);
+    } else {
+      errors[i] = written.error();
+    }
   }
   for (const auto& [force, members] : batches) {
     kube::ApplyOptions apply{kube::DryRun::all, force ? kube::ForceConflicts::yes : kube::ForceConflicts::no,

@@ -71,7 +71,7 @@ void Syncer::fail_write(StepItems& step, Item& item, const Error& error) {
 Stop Syncer::write_unvalidated(StepItems& step, Item& item, TimePoint deadline) {
   auto written = engine::write_unvalidated(client_, item.body, options_.dry_run, options_.field_manager);
   if (!written) {
-    if (recreate_after_rejection(write_mode(item.planned->sync_options), written.error().http_status))
+    if (recreate_after_rejection(mode_of(item), written.error().http_status))
       return recreate(step, item, deadline);
     fail_write(step, item, written.error());
     return Stop::none;
