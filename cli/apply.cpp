@@ -14,6 +14,7 @@
 #include "wavesync/engine/clock.hpp"
 #include "wavesync/engine/sync.hpp"
 #include "wavesync/kube/make_client.hpp"
+#include "wavesync/model/duration.hpp"
 #include "wavesync/plan/plan.hpp"
 
 #include <atomic>
@@ -51,32 +52,6 @@ struct ApplyArgs {
   PruneFlags prune;    // --prune, --prune-last, --prune-propagation, --applyset, --applyset-namespace
   SyncFlags sync;      // --create-namespace, --apply-out-of-sync-only, --sync-option, ...
 };
-
-// Go-style durations as kubectl takes them: `10m`, `90s`, `1m30s`, `500ms`, `1h`, `0`.
-Result<std::chrono::milliseconds> parse_duration(const std::string& flag, const std::string& text) {
-  auto invalid = [&] {
-    return make_error(flag + ": invalid duration \"" + text + "\": expected e.g. 10m, 90s, 1m30s or 500ms");
-  };
-  if (text == "0") return std::chrono::milliseconds(0);
-  std::chrono::milliseconds total{0};
-  std::size_t i = 0;
-  if (text.empty()) return invalid();
-  while (i < text.size()) {
-    std::size_t start = i;
-    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])) != 0) ++i;
-    if (start == i) return invalid();
-    long long value = std::stoll(text.substr(start, i - start));
-    std::size_t unit_start = i;
-    while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i])) != 0) ++i;
-    std::string unit = text.substr(unit_start, i - unit_start);
-    if (unit == "ms") total += std::chrono::milliseconds(value);
-    else if (unit == "s") total += std::chrono::seconds(value);
-    else if (unit == "m") total += std::chrono::minutes(value);
-    else if (unit == "h") total += std::chrono::hours(value);
-    else return invalid();
-  }
-  return total;
-}
 
 // After Ctrl-C the engine stops starting work and ends the run as interrupted; a request or
 // wait that does not return within this is cut short (the report files are still written).

@@ -11,6 +11,7 @@
 #include "confirm.hpp"
 
 #include "wavesync/engine/clock.hpp"
+#include "wavesync/model/duration.hpp"
 #include "wavesync/output/delete_hooks.hpp"
 #include "wavesync/output/deletion.hpp"
 #include "wavesync/output/format.hpp"
@@ -33,23 +34,13 @@ struct DeleteArgs {
   std::string timeout = "5m";
 };
 
-// `300`, `90s`, `5m`, `1h`: seconds by default.
-Result<std::chrono::milliseconds> parse_timeout(const std::string& text) {
-  std::size_t used = 0;
-  long long n = -1;
-  try {
-    n = std::stoll(text, &used);
-  } catch (const std::exception&) {
-    n = -1;
-  }
-  const std::string unit = text.substr(used);
-  if (n <= 0 || (unit != "" && unit != "s" && unit != "m" && unit != "h"))
-    return make_error("--timeout: invalid duration \"" + text + "\": expected e.g. 90s, 5m or 1h");
-  const long long factor = unit == "m" ? 60 : unit == "h" ? 3600 : 1;
-  return std::chrono::milliseconds(n * factor * 1000);
-}
-
 int run_delete(const DeleteArgs& args) {
+  // Flags first: a bad --timeout is reported before anything is read or contacted.
+  auto timeout = parse_duration("--timeout", args.timeout);
+  if (!timeout) {
+    print_error(timeout.error());
+    return timeout.error().exit_code;
+  }
   auto connected = connect_and_plan(args.cluster, args.manifests);
   if (!connected) {
     print_error(connected.error());
@@ -84,11 +75,6 @@ int run_delete(const DeleteArgs& args) {
   }
   engine::SystemClock clock;
   output::DeleteOptions options;
-  auto timeout = parse_timeout(args.timeout);
-  if (!timeout) {
-    print_error(timeout.error());
-    return timeout.error().exit_code;
-  }
   const auto start = clock.now();
   const engine::TimePoint deadline = start + *timeout;
   kube::Client& client = *connected->connection.client;
@@ -133,7 +119,7 @@ void setup_delete(CLI::App& app, int* exit_code) {
   cmd->add_flag("--include-crds", args->include_crds,
                 "Also delete the manifests' CustomResourceDefinitions, and with them every custom resource of their kinds");
   cmd->add_flag("--confirm-delete", args->confirm_delete, "Delete objects marked Delete=confirm without asking");
-  cmd->add_option("--timeout", args->timeout, "How long to wait for everything to be gone (exit code 3)")
+  cmd->add_option("--timeout", args->timeout, "How long to wait for everything to be gone (exit code 3): 90s, 5m, 1m30s; a bare number is seconds")
       ->capture_default_str();
   cmd->footer("Example:\n  wavesync delete --dry-run ./manifests");
   cmd->callback([args, exit_code] { *exit_code = run_delete(*args); });

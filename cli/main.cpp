@@ -3,16 +3,39 @@
 #include "signals.hpp"
 #include "version.hpp"
 
+#include "wavesync/model/result.hpp"
+
 #include <fmt/core.h>
 
 #include <cstdio>
 #include <sys/resource.h>
+#include <cstdlib>
+#include <exception>
+#include <new>
+#include <unistd.h>
 
-int main(int argc, char** argv) {
-  // A core file of this process may hold tokens, keys and Secret data: never write one.
-  const rlimit no_core{0, 0};
-  setrlimit(RLIMIT_CORE, &no_core);
-  wavesync::cli::install_signal_handlers();  // every command: Ctrl-C and SIGTERM end it cleanly
+namespace {
+
+// README "Exit codes": an exception or std::terminate reached main (a bug), reported in one line
+// (sysexits.h EX_SOFTWARE).
+constexpr int k_internal_error = 70;
+
+// The last line of defence: an exception that escapes a worker thread (or any noexcept frame)
+// ends here instead of in abort()'s core dump and stack of internals.
+[[noreturn]] void on_terminate() {
+  std::fputs("wavesync: error: internal error: unexpected termination (a bug in wavesync; please report it)\n",
+             stderr);
+  std::fflush(stderr);
+  _exit(k_internal_error);
+}
+
+int internal_error(const char* what) {
+  std::fflush(stdout);
+  fmt::print(stderr, "wavesync: error: internal error: {} (a bug in wavesync; please report it)\n", what);
+  return k_internal_error;
+}
+
+int run(int argc, char** argv) {
   CLI::App app{"wavesync: ordered, health-gated Kubernetes deploys by Argo CD sync waves"};
   app.set_version_flag("--version", std::string("wavesync ") + WAVESYNC_VERSION + " (" +
                                         WAVESYNC_GIT_REVISION + ")");
@@ -38,7 +61,28 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     fmt::print(stderr, "wavesync: error: {}\n", e.what());
     fmt::print(stderr, "run 'wavesync --help' for usage\n");
-    return 2;
+    return wavesync::exit_code::k_usage;
   }
   return exit_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // A core file of this process may hold tokens, keys and Secret data: never write one.
+  const rlimit no_core{0, 0};
+  setrlimit(RLIMIT_CORE, &no_core);
+  wavesync::cli::install_signal_handlers();  // every command: Ctrl-C and SIGTERM end it cleanly
+  std::set_terminate(on_terminate);
+  // Errors are values inside wavesync; whatever still throws (a library, an allocation) becomes
+  // one line and exit code 70 here, never std::terminate.
+  try {
+    return run(argc, argv);
+  } catch (const std::bad_alloc&) {
+    return internal_error("out of memory");
+  } catch (const std::exception& e) {
+    return internal_error(e.what());
+  } catch (...) {
+    return internal_error("unknown exception");
+  }
 }

@@ -158,3 +158,17 @@ def test_delete_reports_the_finalizer_of_an_object_that_does_not_go(wavesync, ku
     finally:
         kubectl("patch", "configmap", "settings", "-n", namespace, "--type=merge",
                 "-p", '{"metadata":{"finalizers":null}}', check=False)
+
+
+def test_delete_timeout_takes_go_durations_and_rejects_others_with_exit_code_2(wavesync, kubeconfig, apply, namespace,
+                                                                               kubectl):
+    assert apply(documents=documents(namespace)).returncode == 0
+    # The same grammar as apply's --timeout (a bare number still means seconds).
+    for value in ("1m30s", "300"):
+        done = run(wavesync, kubeconfig, "delete", apply.directory, "--timeout", value, "--dry-run")
+        assert done.returncode == 0, done.stderr
+    bad = run(wavesync, kubeconfig, "delete", apply.directory, "--timeout", "5x")
+    assert bad.returncode == 2
+    assert bad.stderr == ('wavesync: error: --timeout: invalid duration "5x": unknown unit "x" '
+                          '(expected e.g. 10m, 90s, 1m30s or 500ms)\n')
+    assert kubectl.get("deployment", "web", "-n", namespace) is not None

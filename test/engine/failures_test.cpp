@@ -260,7 +260,7 @@ TEST_CASE("the sync times out with exit code 3 and lists what is not ready and w
   CHECK(result.outcome == engine::SyncOutcome::timed_out);
   CHECK(c.sink.at("sync-done") == Approx(90.0));
   REQUIRE(result.reasons.size() == 2);
-  CHECK(result.reasons[0] == "timed out after 90s (--timeout) waiting for Sync wave 0");
+  CHECK(result.reasons[0] == "timed out after 1m30s (--timeout) waiting for Sync wave 0");
   CHECK(result.reasons[1].rfind("apps/v1 Deployment default/web is not ready: Progressing", 0) == 0);
   REQUIRE(result.diagnostics.size() == 1);
 }
@@ -274,7 +274,7 @@ TEST_CASE("--wave-timeout bounds each step", "[engine][failure]") {
                        options);
   CHECK(result.exit_code == 3);
   CHECK(c.sink.at("sync-done") == Approx(20.0));
-  CHECK(result.reasons[0] == "timed out after 20s (--wave-timeout) waiting for Sync wave 1");
+  CHECK(result.reasons[0] == "timed out after 20.0s (--wave-timeout) waiting for Sync wave 1");
 }
 
 // argocd-semantics.md §7.20 (resource deleted mid-wave)

@@ -1,5 +1,7 @@
 #include "wavesync/engine/syncer.hpp"
 
+#include "wavesync/model/duration.hpp"
+
 #include "wavesync/engine/diagnose.hpp"
 #include "wavesync/engine/hook_finalizer.hpp"
 #include "wavesync/hooks/hook_finalizer.hpp"
@@ -12,17 +14,7 @@ namespace wavesync::engine {
 
 namespace detail {
 
-std::string format_duration(std::chrono::milliseconds d) {
-  using namespace std::chrono;
-  auto ms = d.count();
-  if (ms % 60000 == 0 && ms >= 60000) return std::to_string(ms / 60000) + "m";
-  if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
-  if (ms > 1000) {
-    std::string s = std::to_string(ms / 1000) + "." + std::to_string((ms % 1000) / 100);
-    return s + "s";
-  }
-  return std::to_string(ms) + "ms";
-}
+std::string format_duration(std::chrono::milliseconds d) { return wavesync::format_duration(d); }
 
 Syncer::Syncer(const Plan& plan, kube::Client& client, Clock& clock, EventSink& events, const RunOptions& options,
                int attempt)

@@ -1,19 +1,14 @@
 #include "wavesync/output/format.hpp"
 
+#include "wavesync/model/duration.hpp"
+
 #include <fmt/core.h>
 
 #include <ctime>
 
 namespace wavesync::output {
 
-std::string format_duration(std::chrono::milliseconds d) {
-  const long long ms = d.count() < 0 ? 0 : d.count();
-  if (ms < 1000) return fmt::format("{}ms", ms);
-  if (ms < 60'000) return fmt::format("{}.{}s", ms / 1000, (ms % 1000) / 100);
-  const long long s = ms / 1000;
-  if (s < 3600) return fmt::format("{}m{:02}s", s / 60, s % 60);
-  return fmt::format("{}h{:02}m", s / 3600, (s % 3600) / 60);
-}
+std::string format_duration(std::chrono::milliseconds d) { return wavesync::format_duration(d); }
 
 namespace {
 std::tm utc(std::chrono::system_clock::time_point t) {
