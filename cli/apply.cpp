@@ -17,6 +17,7 @@
 #include "wavesync/model/duration.hpp"
 #include "wavesync/plan/plan.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdint>
@@ -31,6 +32,10 @@ namespace wavesync::cli {
 
 namespace {
 
+// --retry's range; an Application's retry.limit above it is cut to it (a CI run that retries
+// more than this is better off failing).
+constexpr std::int64_t k_max_retries = 100;
+
 struct ApplyArgs {
   ManifestFlags manifests;
   ClusterFlags cluster;
@@ -43,6 +48,7 @@ struct ApplyArgs {
   std::string health_conditions = "annotated";
   std::string pod_failure_grace;  // empty: off
   int retry = 0;
+  bool retry_given = false;  // --retry on the command line (it wins over an Application's retry)
   std::string retry_backoff = "5s";
   std::int64_t retry_factor = 2;
   std::string retry_max = "3m";
@@ -92,6 +98,15 @@ int run_apply(const ApplyArgs& args) {
   auto retry_max = parse_duration("--retry-max", args.retry_max);
   if (!retry_max) return fail(retry_max.error());
   options.retry.max = *retry_max;
+  if (!args.retry_given && args.manifests.inputs.app && args.manifests.inputs.app->retry) {
+    // The Application's syncPolicy.retry, with Argo CD's defaults for what it leaves out.
+    const render::RetrySpec& spec = *args.manifests.inputs.app->retry;
+    options.retry = engine::RetryPolicy{};
+    options.retry.limit = static_cast<int>(std::clamp<std::int64_t>(spec.limit, 0, k_max_retries));
+    if (spec.backoff) options.retry.backoff = *spec.backoff;
+    if (spec.factor) options.retry.factor = *spec.factor;
+    if (spec.max_backoff) options.retry.max = *spec.max_backoff;
+  }
   // Every attempt, the SyncFail hooks after a timeout and the pauses between attempts.
   const RunDeadline deadline(engine::longest_run(options) + k_run_deadline_grace);
 
@@ -168,8 +183,11 @@ void setup_apply(CLI::App& app, int* exit_code) {
   cmd->add_option("--pod-failure-grace", args->pod_failure_grace,
                   "Fail a workload whose pods stay this long in CreateContainerConfigError, ImagePullBackOff, "
                   "CrashLoopBackOff, ... (default: wait for its progress deadline, as Argo CD)");
-  cmd->add_option("--retry", args->retry, "Retry a failed sync this many times (not a timed-out one)")
-      ->check(CLI::Range(0, 100))
+  cmd->add_option("--retry", args->retry,
+                  "Retry a failed sync this many times (not a timed-out one); default: an --argocd-app's "
+                  "syncPolicy.retry, else 0")
+      ->check(CLI::Range(0, static_cast<int>(k_max_retries)))
+      ->each([args](const std::string&) { args->retry_given = true; })
       ->capture_default_str();
   cmd->add_option("--retry-backoff", args->retry_backoff, "Wait before the first retry")->capture_default_str();
   cmd->add_option("--retry-factor", args->retry_factor, "Multiply the wait by this for each further retry")

@@ -67,6 +67,7 @@ Result<Plan> load_plan(const ManifestFlags& flags, const std::string& default_na
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   auto plan = make_plan(std::move(loaded->resources), options);
   if (!plan) return plan.error();
+  if (flags.inputs.app) apply_app_sync_options(*flags.inputs.app, *plan);
   plan->warnings.insert(plan->warnings.begin(), loaded->warnings.begin(), loaded->warnings.end());
   return plan;
 }

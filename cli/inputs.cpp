@@ -115,12 +115,17 @@ std::vector<std::string> application_warnings(const render::Application& app) {
     const bool default_value = (name == "Validate" && value == "true") ||
                                (name != "Validate" && value == "false");
     if (default_value) continue;
-    if (name == "CreateNamespace" || name == "Replace" || name == "Validate" || name == "ApplyOutOfSyncOnly" ||
+    if (name == "Replace" || name == "Validate") continue;  // every object's (apply_app_sync_options)
+    if (name == "CreateNamespace" || name == "ApplyOutOfSyncOnly" ||
         name == "RespectIgnoreDifferences")
       note(field + ": not yet honoured");
     else note(field + ": not honoured (unknown to wavesync)");
   }
-  if (app.retry) note("spec.syncPolicy.retry: not yet honoured: a failed sync is not retried");
+  if (app.retry && app.retry->limit < 0)
+    note("spec.syncPolicy.retry.limit " + std::to_string(app.retry->limit) +
+         ": Argo CD retries without end; wavesync does not retry (give --retry N)");
+  else if (app.retry && app.retry->limit > 100)
+    note("spec.syncPolicy.retry.limit " + std::to_string(app.retry->limit) + ": wavesync retries at most 100 times");
   // jsonPointers are left out of `wavesync diff`; the rest of ignoreDifferences is not applied.
   for (std::size_t i = 0; i < app.ignore_differences.size(); ++i) {
     const nlohmann::json& entry = app.ignore_differences[i];
@@ -129,6 +134,21 @@ std::vector<std::string> application_warnings(const render::Application& app) {
         note("spec.ignoreDifferences[" + std::to_string(i) + "]." + key + ": not yet honoured: diff compares those fields");
   }
   return out;
+}
+
+void apply_app_sync_options(const render::Application& app, Plan& plan) {
+  // sync_context.go applyObject: `sc.replace || <object's Replace=true>` and
+  // `sc.validate && !<object's Validate=false>`: the Application's option holds for every
+  // object, and an object cannot turn it off.
+  const bool replace = app.sync_option("Replace") == "true";
+  const bool no_validation = app.sync_option("Validate") == "false";
+  if (!replace && !no_validation) return;
+  for (Step& step : plan.steps) {
+    for (PlannedResource& r : step.resources) {
+      if (replace) r.sync_options.values["Replace"] = "true";
+      if (no_validation) r.sync_options.values["Validate"] = "false";
+    }
+  }
 }
 
 void apply_input_prune_settings(const InputFlags& flags, PruneFlags& prune) {

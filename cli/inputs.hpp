@@ -5,6 +5,7 @@
 #pragma once
 
 #include "wavesync/model/result.hpp"
+#include "wavesync/plan/plan.hpp"
 #include "wavesync/render/application.hpp"
 #include "wavesync/render/request.hpp"
 
@@ -46,5 +47,9 @@ std::vector<std::string> application_warnings(const render::Application& app);
 // otherwise: the ApplySet (inventory) name (the Application's name, or the -k directory's),
 // --prune from automated.prune, PruneLast and PrunePropagationPolicy.
 void apply_input_prune_settings(const InputFlags& flags, PruneFlags& prune);
+
+// The Application's syncOptions Replace=true and Validate=false, which Argo CD applies to every
+// object as if each carried it, put on each planned object.
+void apply_app_sync_options(const render::Application& app, Plan& plan);
 
 }  // namespace wavesync::cli

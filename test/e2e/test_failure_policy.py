@@ -156,7 +156,7 @@ def test_a_per_object_timeout_fails_the_step_whatever_timeout_says(apply, namesp
     elapsed = time.time() - started
     assert done.returncode == 3, done.stderr
     assert 4 <= elapsed < 20, elapsed
-    assert f"timed out after 4s (wavesync.dev/timeout) waiting for apps/v1 Deployment {namespace}/slow" in done.stderr
+    assert f"timed out after 4.0s (wavesync.dev/timeout) waiting for apps/v1 Deployment {namespace}/slow" in done.stderr
     assert created(audit, namespace, "deployments", "slow")
     assert not created(audit, namespace, "configmaps", "after"), "the next wave must not start"
 

@@ -87,3 +87,65 @@ def test_automated_prune_deletes_what_left_the_application(wavesync, kubeconfig,
     assert second.returncode == 0, second.stderr
     assert kubectl.get("configmap", "gone", "-n", namespace) is None
     assert kubectl.get("configmap", "keep", "-n", namespace) is not None
+
+
+def plain_repo(tmp_path, names):
+    repo = tmp_path / "repo"
+    (repo / "apps").mkdir(parents=True)
+    for name in names:
+        (repo / "apps" / f"{name}.yaml").write_text(
+            f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata: {{a: '1'}}\n")
+    return repo
+
+
+def test_an_applications_retry_is_followed(wavesync, kubeconfig, kubectl, tools, namespace, tmp_path, audit):
+    """syncPolicy.retry: the first attempt fails (the destination namespace does not exist yet,
+    someone creates it), the retry after the Application's backoff succeeds."""
+    import threading
+    import time
+    repo = plain_repo(tmp_path, ["settings"])
+    app = write_app(tmp_path, {"repoURL": "https://git.example/x.git", "path": "apps"},
+                    name=f"rapp-{namespace[-5:]}", namespace=namespace,
+                    sync_policy={"retry": {"limit": 1, "backoff": {"duration": "4s"}}})
+    result = {}
+    runner = threading.Thread(target=lambda: result.update(done=run(
+        wavesync, "apply", "--argocd-app", str(app), "--repo", str(repo), "--kubeconfig", kubeconfig,
+        path=tools["path"])))
+    runner.start()
+    deadline = time.time() + 60
+    while time.time() < deadline and not audit.events(namespace=namespace, resource="configmaps", ok=False):
+        time.sleep(0.2)
+    failed = audit.events(namespace=namespace, resource="configmaps", ok=False)
+    assert failed and failed[0]["responseStatus"]["code"] == 404, failed
+    kubectl("create", "namespace", namespace)
+    runner.join(120)
+    done = result["done"]
+    assert done.returncode == 0, done.stderr
+    real = writes(audit, namespace, "configmaps", "settings")
+    assert len(real) == 1 and real[0]["responseStatus"]["code"] == 201, real
+    assert (real[0]["time"] - failed[0]["time"]).total_seconds() >= 4
+    assert kubectl.get("configmap", "settings", "-n", namespace) is not None
+
+
+def test_an_applications_replace_option_writes_every_object_with_replace(wavesync, kubeconfig, kubectl, tools,
+                                                                         namespace, tmp_path, audit):
+    """syncPolicy.syncOptions Replace=true holds for every object, as Argo CD's sc.replace: an
+    existing object is written with a PUT (update), not server-side apply."""
+    kubectl("create", "namespace", namespace)
+    repo = plain_repo(tmp_path, ["one", "two"])
+    app = write_app(tmp_path, {"repoURL": "https://git.example/x.git", "path": "apps"},
+                    name=f"xapp-{namespace[-5:]}", namespace=namespace,
+                    sync_policy={"syncOptions": ["Replace=true"]})
+    argv = ("apply", "--argocd-app", str(app), "--repo", str(repo), "--kubeconfig", kubeconfig)
+    first = run(wavesync, *argv, path=tools["path"])
+    assert first.returncode == 0, first.stderr
+    assert "Replace=true" not in first.stderr  # honoured, so no "not honoured" warning
+    uid = kubectl.get("configmap", "one", "-n", namespace)["metadata"]["uid"]
+    mark = len(audit.events(namespace=namespace, resource="configmaps", ok=False))
+    second = run(wavesync, *argv, path=tools["path"])
+    assert second.returncode == 0, second.stderr
+    later = [e for e in audit.events(namespace=namespace, resource="configmaps", ok=False)[mark:]
+             if "dryRun" not in e.get("requestURI", "") and e["verb"] in {"create", "patch", "update", "delete"}]
+    assert sorted((e["verb"], e["objectRef"]["name"]) for e in later
+                  if e["objectRef"]["name"] in {"one", "two"}) == [("update", "one"), ("update", "two")], later
+    assert kubectl.get("configmap", "one", "-n", namespace)["metadata"]["uid"] == uid

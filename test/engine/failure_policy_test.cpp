@@ -51,7 +51,7 @@ TEST_CASE("a blocked workload is reported once while it waits, and the grace fai
   CHECK(c.sink.at("sync-done") == Approx(11.0).margin(1.3));
   REQUIRE(result.reasons.size() == 1);
   CHECK(result.reasons[0] ==
-        R"(apps/v1 Deployment default/app: pod app-6cb4-x2k: CreateContainerConfigError: secret "app-pg-credentials" not found for 10s (--pod-failure-grace 10s) (missing Secret default/app-pg-credentials))");
+        R"(apps/v1 Deployment default/app: pod app-6cb4-x2k: CreateContainerConfigError: secret "app-pg-credentials" not found for 10.0s (--pod-failure-grace 10.0s) (missing Secret default/app-pg-credentials))");
 }
 
 TEST_CASE("without a grace a blocked workload is only reported; the annotation's grace wins over the flag",
@@ -75,7 +75,7 @@ TEST_CASE("without a grace a blocked workload is only reported; the annotation's
     auto result = c.sync(plan_of({r}), options);
     CHECK(result.exit_code == 1);
     CHECK(c.sink.at("sync-done") == Approx(4.0).margin(1.3));
-    CHECK(result.reasons.at(0).find("(wavesync.dev/pod-failure-grace 3s)") != std::string::npos);
+    CHECK(result.reasons.at(0).find("(wavesync.dev/pod-failure-grace 3.0s)") != std::string::npos);
   }
 }
 
@@ -87,7 +87,7 @@ TEST_CASE("an object's own timeout times its step out whatever --timeout says", 
   auto result = c.sync(plan_of({slow, resource(deployment("default", "fast")), resource(config_map("default", "next"), 1)}));
   CHECK(result.exit_code == 3);
   CHECK(c.sink.at("sync-done") == Approx(3.0).margin(0.3));
-  CHECK(result.reasons.at(0) == "timed out after 3s (wavesync.dev/timeout) waiting for apps/v1 Deployment default/slow");
+  CHECK(result.reasons.at(0) == "timed out after 3.0s (wavesync.dev/timeout) waiting for apps/v1 Deployment default/slow");
   CHECK_FALSE(c.sink.has("resource-applied v1 ConfigMap default/next"));
 }
 

@@ -98,10 +98,39 @@ TEST_CASE("a helm source: value files against the chart or the repository root, 
   CHECK(app->automated_prune);
   CHECK(app->sync_option("CreateNamespace") == "true");
   CHECK(app->sync_option("Replace") == std::nullopt);
-  CHECK(app->retry);
+  REQUIRE(app->retry);
+  CHECK(app->retry->limit == 2);
+  CHECK_FALSE(app->retry->backoff);
   CHECK(app->notes == std::vector<std::string>{
                           "spec.source.targetRevision v1.2.0: rendered from the checkout as it is (wavesync checks out no revision)",
                           "spec.syncPolicy.automated.selfHeal: wavesync syncs once; nothing watches for drift afterwards"});
+}
+
+TEST_CASE("syncPolicy.retry is read as Argo CD's RetryStrategy", "[render][app]") {
+  Repo repo;
+  auto retry = [&](const std::string& yaml) {
+    return read(app_with("  source: {repoURL: https://git.example/shop.git, path: plain}\n"
+                         "  syncPolicy:\n    retry: " + yaml + "\n"),
+                repo.t.str());
+  };
+  auto app = retry("{limit: 3, backoff: {duration: \"10\", factor: 3, maxDuration: 1m30s}}");
+  REQUIRE(app);
+  REQUIRE(app->retry);
+  CHECK(app->retry->limit == 3);
+  // A bare number is seconds (parseStringToDuration), anything else a Go duration.
+  CHECK(app->retry->backoff == std::chrono::milliseconds(10000));
+  CHECK(app->retry->factor == 3);
+  CHECK(app->retry->max_backoff == std::chrono::milliseconds(90000));
+  auto unlimited = retry("{limit: -1}");
+  REQUIRE(unlimited);
+  CHECK(unlimited->retry->limit == -1);
+
+  CHECK(retry("{limit: two}").error().message == "app.yaml:1: spec.syncPolicy.retry.limit: expected an integer");
+  CHECK(retry("{limit: 1, backoff: {duration: soon}}").error().message.find(
+            "app.yaml:1: spec.syncPolicy.retry.backoff.duration: invalid duration") == 0);
+  CHECK(retry("{limit: 1, backoff: {factor: 0}}").error().message ==
+        "app.yaml:1: spec.syncPolicy.retry.backoff.factor: expected a positive integer");
+  CHECK(retry("[1]").error().message == "app.yaml:1: spec.syncPolicy.retry: expected an object");
 }
 
 TEST_CASE("automated with enabled: false does not prune", "[render][app]") {

@@ -1,5 +1,7 @@
 #include "wavesync/render/application.hpp"
 
+#include "wavesync/model/duration.hpp"
+
 #include <glob.h>
 
 #include <filesystem>
@@ -113,6 +115,38 @@ struct Context {
   std::vector<std::string>* notes;
   Error fail(const std::string& message) const { return make_error(at + ": " + message); }
 };
+
+// syncPolicy.retry: limit (an integer), backoff.duration and backoff.maxDuration (a Go
+// duration or a bare number of seconds, parseStringToDuration), backoff.factor (an integer).
+Result<RetrySpec> read_retry(const nlohmann::json& retry, const Context& ctx) {
+  if (!retry.is_object()) return ctx.fail("spec.syncPolicy.retry: expected an object");
+  RetrySpec spec;
+  if (const nlohmann::json& limit = field(retry, "limit"); !limit.is_null()) {
+    if (!limit.is_number_integer()) return ctx.fail("spec.syncPolicy.retry.limit: expected an integer");
+    spec.limit = limit.get<std::int64_t>();
+  }
+  const nlohmann::json& backoff = field(retry, "backoff");
+  if (backoff.is_null()) return spec;
+  if (!backoff.is_object()) return ctx.fail("spec.syncPolicy.retry.backoff: expected an object");
+  auto duration = [&](const char* key, std::optional<std::chrono::milliseconds>& out) -> Result<void> {
+    const nlohmann::json& value = field(backoff, key);
+    if (value.is_null() || (value.is_string() && value.get<std::string>().empty())) return {};
+    const std::string name = std::string("spec.syncPolicy.retry.backoff.") + key;
+    if (!value.is_string()) return ctx.fail(name + ": expected a duration such as 5s or 3m");
+    auto parsed = parse_duration(name, value.get<std::string>());
+    if (!parsed) return ctx.fail(parsed.error().message);
+    out = *parsed;
+    return {};
+  };
+  if (auto ok = duration("duration", spec.backoff); !ok) return ok.error();
+  if (auto ok = duration("maxDuration", spec.max_backoff); !ok) return ok.error();
+  if (const nlohmann::json& factor = field(backoff, "factor"); !factor.is_null()) {
+    if (!factor.is_number_integer() || factor.get<std::int64_t>() < 1)
+      return ctx.fail("spec.syncPolicy.retry.backoff.factor: expected a positive integer");
+    spec.factor = factor.get<std::int64_t>();
+  }
+  return spec;
+}
 
 Result<std::vector<std::string>> value_files(const nlohmann::json& helm, const std::string& app_path,
                                              const std::string& field_name, const Context& ctx) {
@@ -375,7 +409,11 @@ Result<Application> read_application(const Resource& resource, const std::string
       return ctx.fail("spec.syncPolicy.syncOptions \"" + option + "\": expected Name=value");
     app.sync_options.emplace_back(option.substr(0, eq), option.substr(eq + 1));
   }
-  if (const nlohmann::json& retry = field(policy, "retry"); retry.is_object()) app.retry = retry;
+  if (const nlohmann::json& retry = field(policy, "retry"); !retry.is_null()) {
+    auto spec = read_retry(retry, ctx);
+    if (!spec) return spec.error();
+    app.retry = *spec;
+  }
   if (field(policy, "managedNamespaceMetadata").is_object())
     app.notes.push_back("spec.syncPolicy.managedNamespaceMetadata: not yet honoured");
   if (const nlohmann::json& ignore = field(spec, "ignoreDifferences"); ignore.is_array()) app.ignore_differences = ignore;

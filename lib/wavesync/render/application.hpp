@@ -11,12 +11,23 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace wavesync::render {
+
+// syncPolicy.retry as Argo CD reads it (RetryStrategy): durations are Go durations or bare
+// seconds; an absent backoff field keeps Argo CD's default (5s, factor 2, at most 3m).
+struct RetrySpec {
+  std::int64_t limit = 0;  // < 0: retry without end (Argo CD), not followed by wavesync
+  std::optional<std::chrono::milliseconds> backoff;
+  std::optional<std::int64_t> factor;
+  std::optional<std::chrono::milliseconds> max_backoff;
+};
 
 struct Application {
   std::string name;
@@ -26,7 +37,7 @@ struct Application {
   bool automated_prune = false;       // syncPolicy.automated.prune (with automated enabled)
   // syncPolicy.syncOptions as (name, value), in order: ("CreateNamespace", "true").
   std::vector<std::pair<std::string, std::string>> sync_options;
-  std::optional<nlohmann::json> retry;  // syncPolicy.retry as written
+  std::optional<RetrySpec> retry;  // syncPolicy.retry, checked
   nlohmann::json ignore_differences = nlohmann::json::array();
   // Fields wavesync reads but does not act on, one line each (`spec.x: why`).
   std::vector<std::string> notes;
