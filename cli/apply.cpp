@@ -124,7 +124,9 @@ int run_apply(const ApplyArgs& args) {
   auto plan = load_plan(args.manifests, connection->namespace_name);
   if (!plan) return fail(plan.error());
   for (const std::string& warning : plan->warnings) print_warning(warning);
-  if (auto synced = apply_sync_flags(args.sync, prune, *plan, connection->namespace_name, options); !synced) {
+  SyncFlags sync = args.sync;
+  if (args.manifests.inputs.app) apply_app_sync_settings(*args.manifests.inputs.app, sync);
+  if (auto synced = apply_sync_flags(sync, prune, *plan, connection->namespace_name, options); !synced) {
     return fail(synced.error());
   }
   auto pruning = prepare_prune(prune, args.manifests.paths, connection->namespace_name, *plan,

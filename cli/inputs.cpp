@@ -116,8 +116,8 @@ std::vector<std::string> application_warnings(const render::Application& app) {
                                (name != "Validate" && value == "false");
     if (default_value) continue;
     if (name == "Replace" || name == "Validate") continue;  // every object's (apply_app_sync_options)
-    if (name == "CreateNamespace" || name == "ApplyOutOfSyncOnly" ||
-        name == "RespectIgnoreDifferences")
+    if (name == "CreateNamespace" || name == "ApplyOutOfSyncOnly") continue;  // apply_app_sync_settings
+    if (name == "RespectIgnoreDifferences")
       note(field + ": not yet honoured");
     else note(field + ": not honoured (unknown to wavesync)");
   }
@@ -134,6 +134,19 @@ std::vector<std::string> application_warnings(const render::Application& app) {
         note("spec.ignoreDifferences[" + std::to_string(i) + "]." + key + ": not yet honoured: diff compares those fields");
   }
   return out;
+}
+
+void apply_app_sync_settings(const render::Application& app, SyncFlags& sync) {
+  std::vector<std::string> items;
+  for (const auto& [name, value] : app.sync_options)
+    if (name == "CreateNamespace" || name == "ApplyOutOfSyncOnly") items.push_back(name + "=" + value);
+  // The command line's --sync-option items come after the Application's, so they win.
+  sync.sync_options.insert(sync.sync_options.begin(), items.begin(), items.end());
+  if (app.sync_option("CreateNamespace") != "true" && !sync.create_namespace) return;
+  // managedNamespaceMetadata only means something for the namespace CreateNamespace manages.
+  for (const auto& [k, v] : app.namespace_labels) sync.namespace_labels.insert(sync.namespace_labels.begin(), k + "=" + v);
+  for (const auto& [k, v] : app.namespace_annotations)
+    sync.namespace_annotations.insert(sync.namespace_annotations.begin(), k + "=" + v);
 }
 
 void apply_app_sync_options(const render::Application& app, Plan& plan) {

@@ -4,6 +4,8 @@
 // settings wavesync honours (the rest are one warning line each).
 #pragma once
 
+#include "sync_flags.hpp"
+
 #include "wavesync/model/result.hpp"
 #include "wavesync/plan/plan.hpp"
 #include "wavesync/render/application.hpp"
@@ -51,5 +53,9 @@ void apply_input_prune_settings(const InputFlags& flags, PruneFlags& prune);
 // The Application's syncOptions Replace=true and Validate=false, which Argo CD applies to every
 // object as if each carried it, put on each planned object.
 void apply_app_sync_options(const render::Application& app, Plan& plan);
+
+// The Application's CreateNamespace and ApplyOutOfSyncOnly options and managedNamespaceMetadata,
+// put in front of the command line's own (which win): what `apply --sync-option` would do.
+void apply_app_sync_settings(const render::Application& app, SyncFlags& sync);
 
 }  // namespace wavesync::cli

@@ -149,3 +149,40 @@ def test_an_applications_replace_option_writes_every_object_with_replace(wavesyn
     assert sorted((e["verb"], e["objectRef"]["name"]) for e in later
                   if e["objectRef"]["name"] in {"one", "two"}) == [("update", "one"), ("update", "two")], later
     assert kubectl.get("configmap", "one", "-n", namespace)["metadata"]["uid"] == uid
+
+
+def test_an_applications_create_namespace_and_out_of_sync_only_are_followed(wavesync, kubeconfig, kubectl, tools,
+                                                                            namespace, tmp_path, audit):
+    """CreateNamespace=true with managedNamespaceMetadata makes the destination namespace (with its
+    labels and annotations) before anything in it; ApplyOutOfSyncOnly=true leaves an unchanged
+    object unwritten on the next sync."""
+    repo = plain_repo(tmp_path, ["same", "edited"])
+    app = write_app(tmp_path, {"repoURL": "https://git.example/x.git", "path": "apps"},
+                    name=f"napp-{namespace[-5:]}", namespace=namespace,
+                    sync_policy={"syncOptions": ["CreateNamespace=true", "ApplyOutOfSyncOnly=true"],
+                                 "managedNamespaceMetadata": {"labels": {"team": "shop"},
+                                                              "annotations": {"owner": "platform"}}})
+    argv = ("apply", "--argocd-app", str(app), "--repo", str(repo), "--kubeconfig", kubeconfig)
+    first = run(wavesync, *argv, path=tools["path"])
+    assert first.returncode == 0, first.stderr
+    assert "not yet honoured" not in first.stderr, first.stderr
+    ns = kubectl.get("namespace", namespace)
+    assert ns["metadata"]["labels"]["team"] == "shop"
+    assert ns["metadata"]["annotations"]["owner"] == "platform"
+    created_ns = [e for e in audit.events(verbs={"create", "patch"}, resource="namespaces", name=namespace)
+                  if "dryRun" not in e.get("requestURI", "")]
+    first_cm = writes(audit, namespace, "configmaps")
+    assert created_ns and first_cm and created_ns[0]["time"] <= first_cm[0]["time"]
+
+    (repo / "apps" / "edited.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: edited\ndata: {a: '2'}\n")
+    mark = len(writes(audit, namespace, "configmaps"))
+    # The server stamps writes to the second; an object last written in the second the next sync
+    # starts cannot be told unchanged, and is written again (README, ApplyOutOfSyncOnly).
+    import time
+    time.sleep(1.1)
+    second = run(wavesync, *argv, path=tools["path"])
+    assert second.returncode == 0, second.stderr
+    later = [e["objectRef"]["name"] for e in writes(audit, namespace, "configmaps")[mark:]]
+    assert later == ["edited"], later
+    assert kubectl.get("configmap", "edited", "-n", namespace)["data"] == {"a": "2"}

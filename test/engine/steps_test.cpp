@@ -217,7 +217,7 @@ TEST_CASE("a CRD that never becomes Established fails its step after 30 s with i
   CHECK(result.exit_code == exit_code::k_sync_failed);
   REQUIRE_FALSE(result.reasons.empty());
   CHECK(result.reasons[0] == "apiextensions.k8s.io/v1 CustomResourceDefinition widgets.test.dev: not Established after "
-                             "30s: Established=False (Installing: still installing)");
+                             "30.0s: Established=False (Installing: still installing)");
   CHECK(c.sink.at("step-done Sync 0") == Approx(30.0).margin(0.5));
   CHECK_FALSE(c.sink.has("resource-applied test.dev/v1 Widget default/w1"));
 }

@@ -133,6 +133,23 @@ TEST_CASE("syncPolicy.retry is read as Argo CD's RetryStrategy", "[render][app]"
   CHECK(retry("[1]").error().message == "app.yaml:1: spec.syncPolicy.retry: expected an object");
 }
 
+TEST_CASE("managedNamespaceMetadata's labels and annotations are read as maps of strings", "[render][app]") {
+  Repo repo;
+  auto read_policy = [&](const std::string& yaml) {
+    return read(app_with("  source: {repoURL: https://git.example/shop.git, path: plain}\n"
+                         "  syncPolicy:\n    managedNamespaceMetadata: " + yaml + "\n"),
+                repo.t.str());
+  };
+  auto app = read_policy("{labels: {team: shop}, annotations: {owner: platform}}");
+  REQUIRE(app);
+  CHECK(app->namespace_labels == std::map<std::string, std::string>{{"team", "shop"}});
+  CHECK(app->namespace_annotations == std::map<std::string, std::string>{{"owner", "platform"}});
+  CHECK(read_policy("{labels: {replicas: 3}}").error().message ==
+        "app.yaml:1: spec.syncPolicy.managedNamespaceMetadata.labels.replicas: expected a string");
+  CHECK(read_policy("{labels: [a]}").error().message ==
+        "app.yaml:1: spec.syncPolicy.managedNamespaceMetadata.labels: expected a map of strings");
+}
+
 TEST_CASE("automated with enabled: false does not prune", "[render][app]") {
   Repo repo;
   auto app = read(app_with(R"(

@@ -414,8 +414,20 @@ Result<Application> read_application(const Resource& resource, const std::string
     if (!spec) return spec.error();
     app.retry = *spec;
   }
-  if (field(policy, "managedNamespaceMetadata").is_object())
-    app.notes.push_back("spec.syncPolicy.managedNamespaceMetadata: not yet honoured");
+  if (const nlohmann::json& metadata = field(policy, "managedNamespaceMetadata"); !metadata.is_null()) {
+    if (!metadata.is_object()) return ctx.fail("spec.syncPolicy.managedNamespaceMetadata: expected an object");
+    for (const auto& [key, out] : {std::pair<const char*, std::map<std::string, std::string>*>{"labels", &app.namespace_labels},
+                                   {"annotations", &app.namespace_annotations}}) {
+      const nlohmann::json& values = field(metadata, key);
+      if (values.is_null()) continue;
+      const std::string name = std::string("spec.syncPolicy.managedNamespaceMetadata.") + key;
+      if (!values.is_object()) return ctx.fail(name + ": expected a map of strings");
+      for (const auto& [k, v] : values.items()) {
+        if (!v.is_string()) return ctx.fail(name + "." + k + ": expected a string");
+        (*out)[k] = v.get<std::string>();
+      }
+    }
+  }
   if (const nlohmann::json& ignore = field(spec, "ignoreDifferences"); ignore.is_array()) app.ignore_differences = ignore;
   return app;
 }

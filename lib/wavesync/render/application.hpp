@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -38,6 +39,9 @@ struct Application {
   // syncPolicy.syncOptions as (name, value), in order: ("CreateNamespace", "true").
   std::vector<std::pair<std::string, std::string>> sync_options;
   std::optional<RetrySpec> retry;  // syncPolicy.retry, checked
+  // syncPolicy.managedNamespaceMetadata: for the namespace CreateNamespace=true manages.
+  std::map<std::string, std::string> namespace_labels;
+  std::map<std::string, std::string> namespace_annotations;
   nlohmann::json ignore_differences = nlohmann::json::array();
   // Fields wavesync reads but does not act on, one line each (`spec.x: why`).
   std::vector<std::string> notes;
