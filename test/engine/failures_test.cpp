@@ -1,5 +1,6 @@
 // Failure, SyncFail, timeouts, interruption and write modes in the sync engine
-// (argocd-semantics.md §3.4, §3.5, §7.16, §7.18, §7.20).
+// (gitops-engine pkg/sync/sync_context.go Sync and executeSyncFailPhase, and the failure
+// scenarios of sync_context_test.go).
 #include "engine/engine_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -16,7 +17,8 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
 }
 }  // namespace
 
-// argocd-semantics.md §3.4: a deliberate difference (fail at once)
+// A deliberate difference: Argo CD fails a Degraded resource only once no sibling in its wave is
+// still blocking (sync_context.go Sync); wavesync fails at once
 TEST_CASE("a resource turning Degraded fails the sync at once, without waiting for its siblings", "[engine][failure]") {
   Cluster c;
   c.fail = {"web"};
@@ -37,7 +39,8 @@ TEST_CASE("a resource turning Degraded fails the sync at once, without waiting f
                  "Progressing=False ProgressDeadlineExceeded: ReplicaSet \"web-5d8f\" has timed out progressing."));
 }
 
-// argocd-semantics.md §7.16 (a Sync hook goes Degraded), §3.5
+// sync_context_test.go TestSync_FailedSyncWithSyncFailHook_HookFailed (a Sync hook goes Degraded);
+// sync_context.go executeSyncFailPhase
 TEST_CASE("a failing hook fails the sync, runs the SyncFail hooks and shows the hook's log tail", "[engine][failure]") {
   Cluster c;
   c.fail = {"migrate"};
@@ -73,7 +76,7 @@ TEST_CASE("a failing hook fails the sync, runs the SyncFail hooks and shows the 
   CHECK(result.reasons[0].rfind("hook batch/v1 Job default/migrate: Degraded", 0) == 0);
 }
 
-// argocd-semantics.md §7.16 (the sync succeeds)
+// sync_context_test.go TestSync_SuccessfulSyncWithSyncFailHook (the sync succeeds)
 TEST_CASE("SyncFail hooks never run when the sync succeeds", "[engine][failure]") {
   Cluster c;
   auto result = c.sync(plan_of({resource(config_map("default", "a")), hook(job("default", "on-fail"), Phase::sync_fail)}));
@@ -81,7 +84,8 @@ TEST_CASE("SyncFail hooks never run when the sync succeeds", "[engine][failure]"
   CHECK(c.client.writes() == std::vector<std::string>{"apply v1 ConfigMap default/a"});
 }
 
-// argocd-semantics.md §7.16, §3.5 (combined message)
+// sync_context_test.go TestSync_FailedSyncWithSyncFailHook_ApplyFailed; sync_context.go
+// executeSyncFailPhase (combined message)
 TEST_CASE("a failing SyncFail hook adds its reason to the sync's", "[engine][failure]") {
   Cluster c;
   c.fail = {"web", "cleanup"};
@@ -91,7 +95,8 @@ TEST_CASE("a failing SyncFail hook adds its reason to the sync's", "[engine][fai
   CHECK(result.reasons[2].rfind("one or more SyncFail hooks failed, reason: hook batch/v1 Job default/cleanup: Degraded", 0) == 0);
 }
 
-// argocd-semantics.md §3.3 step 4, §7.16 (apply failed)
+// sync_context.go runTasks (a failed kind run does not stop later runs);
+// sync_context_test.go TestSync_FailedSyncWithSyncFailHook_ApplyFailed (apply failed)
 TEST_CASE("an apply rejection fails the step after the later runs of the step were applied", "[engine][failure]") {
   Cluster c;
   c.client.inject_fault({"apply", "ConfigMap", "bad", 1, Error{"apply v1 ConfigMap default/bad: 422 Unprocessable Entity: data: Invalid value", 1, 422}});
@@ -123,7 +128,7 @@ TEST_CASE("a changed immutable field is reported with the field and a hint", "[e
         "Force=true (or Replace=true,Force=true), or delete it first");
 }
 
-// argocd-semantics.md §7.18 (Force)
+// sync_context_test.go TestSync_Force
 // kubectl apply --force deletes with kubectl's default cascade (background), then creates.
 TEST_CASE("Force=true deletes (background cascade) and recreates an object whose change the server rejects",
           "[engine][failure]") {
@@ -277,7 +282,7 @@ TEST_CASE("--wave-timeout bounds each step", "[engine][failure]") {
   CHECK(result.reasons[0] == "timed out after 20.0s (--wave-timeout) waiting for Sync wave 1");
 }
 
-// argocd-semantics.md §7.20 (resource deleted mid-wave)
+// sync_context_test.go TestSync_MultistepResourceDeletionMidstep (resource deleted mid-wave)
 TEST_CASE("a resource deleted while its step is awaited fails the sync", "[engine][failure]") {
   Cluster c;
   c.never = {"web"};

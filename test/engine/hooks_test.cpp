@@ -1,5 +1,5 @@
-// Hooks in the sync engine: phases, delete policies, names, completion (argocd-semantics.md §2,
-// §7.13-7.16).
+// Hooks in the sync engine: phases, delete policies, names, completion (gitops-engine
+// pkg/sync/hook, pkg/sync/sync_context.go and the hook scenarios of sync_context_test.go).
 #include "engine/engine_fixture.hpp"
 
 
@@ -15,7 +15,8 @@ std::size_t index_of(const std::vector<std::string>& v, const std::string& s) {
 }
 }  // namespace
 
-// argocd-semantics.md §2.1, §7.1 (phase order)
+// Phase order PreSync, Sync, PostSync (pkg/sync/common/types.go; sync_tasks_test.go
+// TestSortSyncTask)
 TEST_CASE("PreSync hooks complete before Sync resources, PostSync hooks run after they are healthy", "[engine][hooks]") {
   Cluster c;
   c.delays["pre"] = 3s;
@@ -33,7 +34,7 @@ TEST_CASE("PreSync hooks complete before Sync resources, PostSync hooks run afte
   CHECK(c.sink.at("sync-done") == Approx(8.0));
 }
 
-// argocd-semantics.md §7.13, §2.4
+// sync_context_test.go TestBeforeHookCreation; pkg/sync/hook delete policies (sync_context.go)
 TEST_CASE("BeforeHookCreation deletes an existing hook in the foreground, waits until it is gone, then creates it", "[engine][hooks]") {
   Cluster c;
   c.client.seed(job("default", "migrate"));
@@ -69,7 +70,7 @@ TEST_CASE("every sync runs the hooks again", "[engine][hooks]") {
                                                        "apply v1 ConfigMap default/a"});
 }
 
-// argocd-semantics.md §7.15 (all Healthy)
+// sync_context_test.go TestSync_HooksDeletedAfterSyncSucceeded (all hooks Healthy)
 TEST_CASE("HookSucceeded hooks are deleted when the whole sync succeeds, not when they complete", "[engine][hooks]") {
   Cluster c;
   Plan plan = plan_of({hook(job("default", "bhc"), Phase::pre_sync, 0, {DeletePolicy::before_hook_creation}),
@@ -86,7 +87,7 @@ TEST_CASE("HookSucceeded hooks are deleted when the whole sync succeeds, not whe
   CHECK(c.sink.at("hook-deleted batch/v1 Job default/on-success") == Approx(6.0));
 }
 
-// argocd-semantics.md §7.15 (one Degraded)
+// sync_context_test.go TestSync_HooksDeletedAfterSyncFailed (one hook Degraded)
 TEST_CASE("HookFailed hooks are deleted when the sync fails, whatever their own result", "[engine][hooks]") {
   Cluster c;
   c.fail = {"web"};
@@ -100,7 +101,7 @@ TEST_CASE("HookFailed hooks are deleted when the sync fails, whatever their own 
   CHECK(index_of(writes, "delete batch/v1 Job default/on-success foreground") == writes.size());
 }
 
-// argocd-semantics.md §7.15 (one still Progressing)
+// sync_context_test.go TestSync_HooksNotDeletedIfPhaseNotCompleted (one hook still Progressing)
 TEST_CASE("hooks still running when the sync times out are neither deleted nor counted complete", "[engine][hooks]") {
   Cluster c;
   c.never = {"slow"};
@@ -113,7 +114,7 @@ TEST_CASE("hooks still running when the sync times out are neither deleted nor c
   CHECK(c.client.writes() == std::vector<std::string>{"apply batch/v1 Job default/slow"});
 }
 
-// argocd-semantics.md §7.14, §2.2
+// sync_context_test.go TestUnnamedHooksGetUniqueNames; sync_context.go getSyncTasks (hook names)
 TEST_CASE("a generateName hook is created under the name the plan gave it", "[engine][hooks]") {
   Cluster c;
   json pod = object("v1", "Pod", "default", "", {{"spec", {{"restartPolicy", "Never"},
@@ -143,7 +144,8 @@ TEST_CASE("a hook Job removed by its TTL controller after completing counts as c
   CHECK(c.sink.has("hook-completed batch/v1 Job default/ttl"));
 }
 
-// argocd-semantics.md §7.20, §8.5
+// sync_context_test.go TestSync_MultistepResourceDeletionMidstep; Argo CD users saw syncs hang on
+// "waiting for completion of hook" when a Job's TTL removed it before its status was seen
 TEST_CASE("a hook that disappears before finishing fails the sync instead of waiting forever", "[engine][hooks]") {
   Cluster c;
   c.never = {"gone"};
@@ -177,9 +179,10 @@ TEST_CASE("a hook pod is judged as run-to-completion", "[engine][hooks]") {
   CHECK(c.sink.at("hook-completed v1 Pod default/check") == Approx(2.0));
 }
 
-// §7.13: with three existing hooks (BeforeHookCreation, HookFailed, HookSucceeded) only the
-// BeforeHookCreation one is deleted before creation; the others are re-applied in place and,
-// being unchanged completed Jobs, count as complete without running again (Argo CD #25475).
+// sync_context_test.go TestSync_ExistingHooksWithFinalizer: with three existing hooks
+// (BeforeHookCreation, HookFailed, HookSucceeded) only the BeforeHookCreation one is deleted
+// before creation; the others are re-applied in place and, being unchanged completed Jobs, count
+// as complete without running again (argoproj/argo-cd issue #25475).
 TEST_CASE("only BeforeHookCreation hooks are deleted before they are created again", "[engine][hooks]") {
   Cluster c;
   for (const char* name : {"bhc", "on-fail", "on-success"}) {

@@ -1,4 +1,5 @@
-// Step logic of the sync engine against the fake cluster (argocd-semantics.md §3, §7.7-7.9).
+// Step logic of the sync engine against the fake cluster (gitops-engine pkg/sync/sync_context.go
+// Sync and the step scenarios of sync_context_test.go).
 #include "engine/engine_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -7,7 +8,7 @@ using namespace wavesync;
 using namespace wavesync::test;
 using namespace std::chrono_literals;
 
-// argocd-semantics.md §7.8 (multi-step waits for health)
+// sync_context_test.go TestSyncSuccessfully_Multistep (a multi-step sync waits for health)
 TEST_CASE("steps run in plan order and a step starts only when the previous one is healthy", "[engine]") {
   Cluster c;
   c.delays["web"] = 5s;
@@ -54,7 +55,8 @@ TEST_CASE("within a step objects are applied in runs of the same kind, one apply
   CHECK(first_watch < first_apply);
 }
 
-// argocd-semantics.md §7.7 (single wave): a deliberate difference
+// sync_context_test.go TestSyncSuccessfully (a single wave is not waited for): a deliberate
+// difference
 TEST_CASE("unlike Argo CD the final step is waited for, so success means healthy", "[engine]") {
   Cluster c;
   c.delays["web"] = 4s;
@@ -102,7 +104,8 @@ TEST_CASE("resources without a health rule do not block the next step", "[engine
   CHECK(c.sink.at("sync-done") == Approx(0.0));
 }
 
-// argocd-semantics.md §7.9, §3.2 (delay only after non-final waves)
+// sync_context_test.go TestSync_SyncWaveHook; Argo CD controller/sync.go delayBetweenSyncWaves
+// (delay only after non-final waves)
 TEST_CASE("--wave-delay passes between applying a step and judging its health", "[engine]") {
   Cluster c;
   engine::RunOptions options;
@@ -114,10 +117,12 @@ TEST_CASE("--wave-delay passes between applying a step and judging its health", 
   CHECK(c.sink.at("sync-done") == Approx(2.0));  // no delay after the final step
 }
 
-// argocd-semantics.md §7.4, §1.3 (namespace before its contents)
+// sync_tasks_test.go TestSyncTasksSort_NamespaceAndObjectInNamespace; pkg/sync/sync_tasks.go
+// syncTasks.Sort (dependency bubbling: namespace before its contents)
 TEST_CASE("a namespace is created and Active before the objects in it", "[engine]") {
   Cluster c;
-  // Namespace bubbling (§1.3) puts the Namespace first in the step; its run goes first.
+  // Namespace bubbling (sync_tasks.go syncTasks.Sort) puts the Namespace first in the step; its
+  // run goes first.
   auto result = c.sync(plan_of({resource(c.ns("shop")), resource(config_map("shop", "a"))}));
   CHECK(result.exit_code == 0);
   CHECK(c.client.writes() == std::vector<std::string>{"apply v1 Namespace shop", "apply v1 ConfigMap shop/a"});
@@ -131,7 +136,8 @@ TEST_CASE("a cluster-scoped object given a namespace is applied without it", "[e
   CHECK(c.client.writes() == std::vector<std::string>{"apply rbac.authorization.k8s.io/v1 ClusterRole reader"});
 }
 
-// argocd-semantics.md §7.5, §3.3 step 5 (CRD before its CRs)
+// sync_tasks_test.go TestSyncTasksSort_CRDAndCR; sync_context.go runTasks and ensureCRDReady (CRD
+// before its CRs)
 TEST_CASE("a CRD is Established and discovery refreshed before its custom resources are applied", "[engine]") {
   Cluster c;
   json crd = object("apiextensions.k8s.io/v1", "CustomResourceDefinition", "", "widgets.test.dev",

@@ -1,4 +1,5 @@
-// Hook annotations read as Argo CD reads them (argocd-semantics.md 1.5, 2.1; section 7 item 21).
+// Hook annotations read as Argo CD reads them (gitops-engine pkg/sync/hook/hook.go Types,
+// pkg/sync/hook/helm; the parsing cases of hook/hook_test.go and sync_phase_test.go).
 #include "wavesync/hooks/hook_annotations.hpp"
 #include "wavesync/hooks/hook_names.hpp"
 

@@ -1,4 +1,6 @@
-// Waves and sync options read from annotations (argocd-semantics.md 1.4, 5; section 7 item 22).
+// Waves and sync options read from annotations (gitops-engine pkg/sync/syncwaves/waves.go Wave,
+// pkg/sync/hook/helm/weight.go, pkg/sync/common/types.go sync options; the cases of
+// syncwaves/waves_test.go).
 #include "plan/plan_test_util.hpp"
 
 using namespace wavesync;

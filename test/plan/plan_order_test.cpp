@@ -1,5 +1,6 @@
-// Plan order: Argo CD's sort key and dependency bubbling (argocd-semantics.md 1.2-1.3, 2.1
-// and the upstream scenarios of section 7, named in each test).
+// Plan order: Argo CD's sort key and dependency bubbling (gitops-engine pkg/sync/sync_tasks.go
+// syncTasks.Less and syncTasks.Sort) and the upstream scenarios of sync_tasks_test.go and
+// sync_context_test.go, named in each test.
 #include "plan/plan_test_util.hpp"
 #include "wavesync/hooks/hook_names.hpp"
 

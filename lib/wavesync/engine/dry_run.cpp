@@ -1,6 +1,8 @@
 // --dry-run: a server-side dry run of every object in plan order (hooks included, but not run).
 // Objects whose namespace or CRD this same sync creates cannot be checked by the server yet;
-// they are reported as "would be created" instead of as rejections (k8s-client.md §3.5).
+// they are reported as "would be created" instead of as rejections (a namespace or CRD created
+// only in a server-side dry run, as by kubectl apply --dry-run=server, does not exist for the
+// objects after it: namespace admission answers 404 and discovery does not know the kind).
 #include "wavesync/engine/syncer.hpp"
 
 #include "wavesync/engine/unvalidated_write.hpp"

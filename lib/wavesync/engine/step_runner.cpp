@@ -1,6 +1,7 @@
 // One (phase, wave) step: BeforeHookCreation/Replace deletions, then kind runs applied
-// concurrently (runs in order), then waiting on health. Argo CD's runTasks (§3.3) and the
-// "moving on" rule (§3.1), driven by watch events instead of re-entrant Sync() calls.
+// concurrently (runs in order), then waiting on health. Argo CD's runTasks and the "moving on"
+// rule of Sync (gitops-engine pkg/sync/sync_context.go), driven by watch events instead of
+// re-entrant Sync() calls.
 #include "wavesync/engine/syncer.hpp"
 
 #include "wavesync/engine/adoption.hpp"
@@ -118,8 +119,9 @@ bool Syncer::prepare(StepItems& step, Item& item) {
     return false;
   }
   if (!type->namespaced) {
-    // Argo CD gives every object the destination namespace, even cluster-scoped ones (§1.1);
-    // the API ignores it there, so it is dropped to keep URLs and identities right.
+    // Argo CD gives every object the destination namespace, even cluster-scoped ones
+    // (sync_context.go getSyncTasks); the API ignores it there, so it is dropped to keep URLs and
+    // identities right.
     item.body["metadata"].erase("namespace");
     item.id.namespace_name.clear();
   }
@@ -190,7 +192,8 @@ Stop Syncer::delete_before_create(StepItems& step, std::vector<Item*> targets, T
     waiting.push_back(item);
   }
   // Foreground deletion: the object stays (with deletionTimestamp) until its dependents are
-  // gone; the hook is created only once it has really disappeared (§2.4).
+  // gone; the hook is created only once it has really disappeared (pkg/sync/hook delete
+  // policies, sync_context.go).
   return wait_until(
       deadline,
       [&] {
@@ -423,7 +426,8 @@ void Syncer::evaluate(StepItems& step, Item& item) {
   if (o == nullptr) return;  // not observed yet
   if (o->deleted) {
     // A hook removed by its TTL controller after completing was already marked done; one that
-    // disappears before finishing is a failure, never an endless wait (§8.5).
+    // disappears before finishing is a failure, never an endless wait (Argo CD users saw syncs
+    // hang on "waiting for completion of hook" when a Job's TTL removed it unseen).
     fail_item(step, item,
               item.hook ? "deleted before it completed" : "missing: it was deleted while waiting for it to be healthy",
               item.hook ? EventType::hook_failed : EventType::health_changed);
@@ -451,7 +455,8 @@ void Syncer::evaluate(StepItems& step, Item& item) {
                 item.hook ? EventType::hook_failed : EventType::health_changed);
       return;
     case health::Status::unknown:
-      // §2.5: a hook whose health is Unknown has failed; a resource keeps being waited for.
+      // sync_context.go getOperationPhase: a hook whose health is Unknown has failed; a resource
+      // keeps being waited for.
       if (item.hook)
         fail_item(step, item, std::string("Unknown") + (h->message.empty() ? "" : ": " + h->message),
                   EventType::hook_failed);
@@ -577,8 +582,9 @@ Stop Syncer::run_step(StepItems& step, bool final) {
   }
 
   // 2. Applies in runs of the same kind: each run concurrently, the runs in order. A failed run
-  // does not stop later runs of the same step (§3.3). Objects that wait for something outside
-  // the manifests (wavesync.dev/wait-for) are held back and applied once it is there.
+  // does not stop later runs of the same step (gitops-engine pkg/sync/sync_context.go runTasks).
+  // Objects that wait for something outside the manifests (wavesync.dev/wait-for) are held back
+  // and applied once it is there.
   std::vector<Item*> held;
   std::size_t i = 0;
   while (i < step.items.size()) {

@@ -1,8 +1,9 @@
 // run_sync: runs a Plan against a kube::Client — apply each (phase, wave) step, run hooks with
 // their delete policies, wait on health between steps, and end with a verdict. Semantics:
-// argocd-semantics.md §2, §3 and §1.3; where wavesync differs (it waits for the last step,
-// fails at once on Degraded, has timeouts) the README says why. Never prints: everything
-// observable goes to the EventSink.
+// gitops-engine pkg/sync/sync_context.go (Sync, runTasks, executeSyncFailPhase), pkg/sync/hook
+// and pkg/sync/sync_tasks.go syncTasks.Sort (dependency bubbling); where wavesync differs (it
+// waits for the last step, fails at once on Degraded, has timeouts) the README says why. Never
+// prints: everything observable goes to the EventSink.
 #pragma once
 
 #include "wavesync/applyset/prune_plan.hpp"

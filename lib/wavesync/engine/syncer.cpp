@@ -207,7 +207,8 @@ void Syncer::emit_done(SyncResult& result) {
 }
 
 SyncResult Syncer::finish_success() {
-  // HookSucceeded deletion happens when the whole sync ends, not per hook (§2.4).
+  // HookSucceeded deletion happens when the whole sync ends, not per hook (pkg/sync/hook delete
+  // policies, sync_context.go).
   delete_hooks(DeletePolicy::hook_succeeded);
   SyncResult result;
   emit_done(result);
@@ -318,7 +319,8 @@ SyncResult Syncer::finish_interrupted() {
 
 void Syncer::run_sync_fail_hooks() {
   if (sync_fail_.items.empty()) return;
-  // All SyncFail hooks run together, their waves not treated as separate steps (§3.5).
+  // All SyncFail hooks run together, their waves not treated as separate steps (sync_context.go
+  // executeSyncFailPhase).
   Stop stop = run_step(sync_fail_, false);
   std::string failed;
   for (Item& item : sync_fail_.items)

@@ -253,7 +253,8 @@ std::optional<Health> assess(const Json& live, const Options& options) {
   const std::string* ignore = annotation(live, k_ignore_healthcheck_annotation);
   if (ignore != nullptr && *ignore == "true") return std::nullopt;
   // A hook that is being deleted but still holds the hook finalizer is judged by its real status,
-  // so that a Job removed by its TTL still reports how it ended (argocd-semantics.md 2.3).
+  // so that a Job removed by its TTL still reports how it ended (gitops-engine
+  // pkg/health/health.go GetResourceHealth).
   if (being_deleted(live) && !has_hook_finalizer(live)) {
     return Health{Status::progressing, "Pending deletion"};
   }

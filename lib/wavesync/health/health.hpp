@@ -1,5 +1,5 @@
 // Health assessment with Argo CD parity: live object JSON in, verdict out. Pure.
-// Semantics: ../shared/research/argocd-semantics.md section 4.
+// Semantics: gitops-engine pkg/health/health.go GetResourceHealth and the per-kind rules beside it.
 #pragma once
 
 #include "wavesync/model/result.hpp"

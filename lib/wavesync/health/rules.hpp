@@ -1,6 +1,6 @@
 // The individual health rules behind health::assess, one function per kind. Internal to the
 // health module (tests may call them); each takes a live object already known to be of its kind.
-// Semantics: ../shared/research/argocd-semantics.md section 4.
+// Semantics: gitops-engine pkg/health (health_*.go, one file per kind).
 #pragma once
 
 #include "wavesync/health/health.hpp"

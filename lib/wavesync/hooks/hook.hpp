@@ -1,5 +1,6 @@
 // Hook phases and delete policies, read from Argo CD and Helm annotations. Pure: no I/O.
-// Semantics: ../shared/research/argocd-semantics.md sections 1.5 and 2.
+// Semantics: gitops-engine pkg/sync/hook (hook.go, delete_policy.go), pkg/sync/hook/helm and
+// the hook handling of pkg/sync/sync_context.go.
 #pragma once
 
 #include <optional>

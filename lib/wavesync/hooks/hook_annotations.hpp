@@ -1,5 +1,6 @@
 // Reads Argo CD and Helm hook annotations into a HookSpec, the way Argo CD's sync engine
-// does (argocd-semantics.md sections 1.5 and 2.1). Pure: a Resource in, a value out.
+// does (gitops-engine pkg/sync/hook/hook.go Types, pkg/sync/hook/helm, pkg/sync/common/types.go
+// NewHookType). Pure: a Resource in, a value out.
 #pragma once
 
 #include "wavesync/hooks/hook.hpp"

@@ -1,6 +1,6 @@
 // YAML scalars typed the way Kubernetes types them: go-yaml v2 (YAML 1.1) resolution as
 // used by sigs.k8s.io/yaml, then Go encoding/json number rules. Pure; no yaml-cpp here.
-// Reference: ../shared/research/k8s-client.md section 6.2.
+// Reference: go-yaml v2 resolve.go (resolve) and decode.go; sigs.k8s.io/yaml yaml.go.
 #pragma once
 
 #include "wavesync/model/result.hpp"

@@ -1,6 +1,8 @@
 // The sync plan: resources ordered into (phase, wave) steps exactly as Argo CD's sync
 // engine orders its tasks. Pure: values in, values out.
-// Semantics: ../shared/research/argocd-semantics.md sections 1, 2.1-2.2 and 7.
+// Semantics: gitops-engine pkg/sync/sync_tasks.go (syncTasks.Less, syncTasks.Sort), pkg/sync/
+// syncwaves/waves.go, pkg/sync/sync_context.go getSyncTasks (hook names, prune waves) and the
+// scenarios of sync_tasks_test.go and sync_context_test.go.
 #pragma once
 
 #include "wavesync/hooks/hook.hpp"
