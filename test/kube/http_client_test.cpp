@@ -231,20 +231,3 @@ TEST_CASE("Aggregated discovery is used when the server offers it", "[kube][http
   CHECK(client->resolve("v1", "ConfigMap")->resource == "configmaps");
   CHECK(legacy == 0);
 }
-
-TEST_CASE("A client-side rate limit spaces requests out", "[kube][http]") {
-  test::TestServer server(true);
-  test::serve_core_discovery(server.http());
-  serve_configmap(server.http());
-  server.start();
-  ClientOptions o;
-  o.transport.qps = 20;
-  o.transport.burst = 1;
-  auto client = HttpClient::create(test::access_for(server.url()), o);
-  REQUIRE(client.ok());
-  REQUIRE((*client)->refresh_discovery().ok());
-  const auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < 6; ++i) REQUIRE((*client)->get(ObjectRef{"v1", "ConfigMap", "", "a"}).ok());
-  // 6 requests at 20 per second with a burst of 1: at least 5 gaps of 50 ms.
-  CHECK(std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(240));
-}

@@ -27,8 +27,6 @@ Result<Connection> make_client(const ConnectionOptions& options, const ConfigSou
   client_options.ssl_cert_file = sources.ssl_cert_file;
   client_options.ssl_cert_dir = sources.ssl_cert_dir;
   client_options.transport.max_in_flight = std::max(1, options.max_in_flight);
-  client_options.transport.qps = options.qps;
-  client_options.transport.burst = options.burst;
   auto client = HttpClient::create(*access, client_options);
   if (!client) return client.error();
   Connection c;

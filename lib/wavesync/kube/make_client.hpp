@@ -18,8 +18,6 @@ struct ConnectionOptions {
   std::string context;         // --context
   std::string namespace_name;  // -n/--namespace
   int max_in_flight = 64;      // concurrent requests
-  double qps = 0;              // client-side rate limit; <= 0: none (the server's APF still applies)
-  int burst = 100;
   std::string user_agent;  // user_agent(version, revision); empty: `wavesync`
   std::string cluster;     // --cluster
   std::string user;        // --user

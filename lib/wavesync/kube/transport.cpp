@@ -185,8 +185,6 @@ struct Transport::Impl {
   std::map<CURL*, std::unique_ptr<Transfer>> active;
   int active_unary = 0;
   bool answered = false;  // some request got an HTTP response
-  double tokens = 0;
-  Clock::time_point last_refill = Clock::now();
   std::mt19937 rng{std::random_device{}()};
   long user_timeout_ms = 0;
 
@@ -318,20 +316,6 @@ struct Transport::Impl {
     }
   }
 
-  bool take_token(Clock::time_point now, Clock::duration* wait) {
-    if (options.qps <= 0) return true;
-    const double elapsed = std::chrono::duration<double>(now - last_refill).count();
-    last_refill = now;
-    tokens = std::min<double>(std::max(1, options.burst), tokens + elapsed * options.qps);
-    if (tokens >= 1) {
-      tokens -= 1;
-      return true;
-    }
-    *wait = std::chrono::duration_cast<Clock::duration>(
-        std::chrono::duration<double>((1 - tokens) / options.qps));
-    return false;
-  }
-
   void start(std::unique_ptr<Transfer> t) {
     t->response = HttpResponse{};
     t->body_too_large = false;
@@ -436,7 +420,7 @@ struct Transport::Impl {
     }
     for (auto& t : incoming) {
       if (t->streaming) {
-        start(std::move(t));  // watches bypass the in-flight cap and the rate limit
+        start(std::move(t));  // watches bypass the in-flight cap
       } else {
         pending.push_back(std::move(t));
       }
@@ -471,11 +455,6 @@ struct Transport::Impl {
         }
       }
       while (!pending.empty() && active_unary < options.max_in_flight) {
-        Clock::duration token_wait{};
-        if (!take_token(now, &token_wait)) {
-          wait = std::min(wait, token_wait);
-          break;
-        }
         auto t = std::move(pending.front());
         pending.pop_front();
         start(std::move(t));
@@ -486,7 +465,7 @@ struct Transport::Impl {
       while (CURLMsg* msg = curl_multi_info_read(multi, &left)) {
         if (msg->msg == CURLMSG_DONE) completed(msg->easy_handle, msg->data.result);
       }
-      if (!pending.empty() && active_unary < options.max_in_flight && options.qps <= 0) continue;
+      if (!pending.empty() && active_unary < options.max_in_flight) continue;
       // Retries scheduled by the completions above decide the wait as well.
       const auto after = Clock::now();
       for (const auto& t : delayed) wait = std::min(wait, std::max(Clock::duration(0), t->due - after));
@@ -516,7 +495,6 @@ Transport::Transport(TlsOptions tls, TransportOptions options) : impl_(std::make
   impl_->tls = std::move(tls);
   impl_->options = options;
   impl_->owner = this;
-  impl_->tokens = std::max(1, options.burst);
   impl_->user_timeout_ms =
       static_cast<long>(std::chrono::milliseconds(options.keepalive_idle + options.keepalive_timeout).count());
   impl_->multi = curl_multi_init();

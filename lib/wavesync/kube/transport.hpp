@@ -1,6 +1,6 @@
 // The HTTP transport: one libcurl multi handle driven by one background thread, HTTP/2
 // multiplexing many requests over few connections, TLS from in-memory PEM blobs, a bounded
-// number of requests in flight, an optional client-side rate limit and retries with backoff.
+// number of requests in flight and retries with backoff.
 // Knows nothing about Kubernetes objects; curl.h stays inside transport.cpp.
 #pragma once
 
@@ -34,8 +34,6 @@ struct TlsOptions {
 
 struct TransportOptions {
   int max_in_flight = 64;            // concurrent non-streaming requests
-  double qps = 0;                    // client-side rate limit; <= 0 disables it
-  int burst = 100;
   int max_retries = 10;              // for 429, 5xx and dropped connections
   // 429s are retried this often: throttling says "later", never "no"; 500 concurrent applies
   // against an apiserver with max-in-flight 1 need dozens of Retry-After rounds. --timeout
