@@ -38,12 +38,6 @@ void LiveReporter::stop_ticker() {
   if (ticker_.joinable()) ticker_.join();
 }
 
-void LiveReporter::redraw() {
-  std::lock_guard lock(mutex_);
-  ++frame_;
-  redraw_locked({});
-}
-
 // Moves the cursor back over the active area, clears it, writes `prefix` (lines that stay on
 // screen from now on) and the new active area, all in one write so the terminal never shows a
 // half-drawn frame.

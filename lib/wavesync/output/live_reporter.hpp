@@ -22,7 +22,7 @@ inline constexpr std::chrono::milliseconds k_redraw_interval{100};
 
 class LiveReporter final : public engine::EventSink {
  public:
-  // `tick` = 0 disables the background redraw (tests drive redraw() themselves).
+  // `tick` = 0 disables the background redraw (the active area is then redrawn only on events).
   LiveReporter(Terminal& out, engine::Clock& clock, LiveStyle style, const Plan* plan = nullptr,
                std::chrono::milliseconds tick = k_redraw_interval);
   ~LiveReporter() override;
@@ -30,8 +30,6 @@ class LiveReporter final : public engine::EventSink {
   LiveReporter& operator=(const LiveReporter&) = delete;
 
   void emit(const engine::Event& event) override;
-  // Redraws the active area (advances the spinner).
-  void redraw();
 
  private:
   void redraw_locked(std::string prefix);
