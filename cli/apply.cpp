@@ -108,7 +108,8 @@ int run_apply(const ApplyArgs& args) {
     if (spec.max_backoff) options.retry.max = *spec.max_backoff;
   }
   // Every attempt, the SyncFail hooks after a timeout and the pauses between attempts.
-  const RunDeadline deadline(engine::longest_run(options) + k_run_deadline_grace);
+  // Lowered once the plan is known to have no SyncFail hooks (no SyncFail time after a timeout).
+  RunDeadline deadline(engine::longest_run(options, engine::SyncFailHooks::some) + k_run_deadline_grace);
 
   if (args.manifests.input_error) return fail(*args.manifests.input_error);
   PruneFlags prune = args.prune;
@@ -147,6 +148,11 @@ int run_apply(const ApplyArgs& args) {
     }
   }
   *plan = select_helm_hooks(std::move(*plan), helm_hooks);
+  const bool sync_fail_hooks = std::any_of(plan->steps.begin(), plan->steps.end(),
+                                           [](const Step& step) { return step.phase == Phase::sync_fail; });
+  if (!sync_fail_hooks) {
+    deadline.lower_to(engine::longest_run(options, engine::SyncFailHooks::none) + k_run_deadline_grace);
+  }
 
   options.interrupt = install_signal_handlers();
   engine::SystemClock clock;

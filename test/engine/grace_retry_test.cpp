@@ -1,6 +1,7 @@
 // The pure decisions behind --pod-failure-grace and --retry.
 #include "wavesync/engine/pod_failure_grace.hpp"
 #include "wavesync/engine/retry_policy.hpp"
+#include "wavesync/engine/sync.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -81,4 +82,18 @@ TEST_CASE("only a failed sync is retried, at most --retry times", "[engine][retr
   CHECK_FALSE(should_retry(p, SyncOutcome::interrupted, 1));
   CHECK_FALSE(should_retry(p, SyncOutcome::succeeded, 1));
   CHECK_FALSE(should_retry(RetryPolicy{}, SyncOutcome::failed, 1));
+}
+
+TEST_CASE("the run's hard bound counts SyncFail time only when the plan has SyncFail hooks", "[engine][retry]") {
+  RunOptions options;
+  options.timeout = 25s;
+  CHECK(longest_run(options, SyncFailHooks::none) == 25s);
+  CHECK(longest_run(options, SyncFailHooks::some) == 50s);  // SyncFail hooks get min(--timeout, 2m)
+  options.timeout = 10min;
+  CHECK(longest_run(options, SyncFailHooks::some) == 12min);
+  // Each retry adds its pause and another attempt.
+  options.timeout = 25s;
+  options.retry.limit = 1;
+  options.retry.backoff = 5s;
+  CHECK(longest_run(options, SyncFailHooks::none) == 55s);
 }

@@ -85,9 +85,10 @@ struct SyncResult {
   std::size_t applied = 0;               // objects written (or dry-run applied)
 };
 
-// The longest a run_sync call can take with `options`: every attempt's --timeout and SyncFail
-// hooks after it, plus the pauses between attempts.
-std::chrono::milliseconds longest_run(const RunOptions& options);
+// The longest a run_sync call can take with `options`: every attempt's --timeout and, when the
+// plan has SyncFail hooks, their time after it, plus the pauses between attempts.
+enum class SyncFailHooks { none, some };
+std::chrono::milliseconds longest_run(const RunOptions& options, SyncFailHooks sync_fail);
 
 // Blocks until the sync ends. Steps with phase SyncFail run only when the sync fails or times
 // out. Before the first write every object is dry-run on the server (engine/validation.hpp): if

@@ -367,8 +367,10 @@ void Syncer::delete_hooks(DeletePolicy policy) {
 
 }  // namespace detail
 
-std::chrono::milliseconds longest_run(const RunOptions& options) {
-  const auto attempt = options.timeout + std::min(options.timeout, k_sync_fail_after_timeout);
+std::chrono::milliseconds longest_run(const RunOptions& options, SyncFailHooks sync_fail) {
+  const auto attempt =
+      options.timeout + (sync_fail == SyncFailHooks::some ? std::min(options.timeout, k_sync_fail_after_timeout)
+                                                           : std::chrono::milliseconds(0));
   std::chrono::milliseconds total = attempt;
   for (int retry = 1; retry <= options.retry.limit; ++retry) total += retry_delay(options.retry, retry) + attempt;
   return total;
