@@ -110,9 +110,11 @@ class Audit:
         self.offset = self.path.stat().st_size if self.path.exists() else 0
 
     def events(self, namespace=None, verbs=None, resource=None, name=None, user=None,
-               subresource=None, ok=True):
+               subresource=None, ok=True, dry_run=True):
         """Matching events in log order. `subresource=None` means the main resource only; pass
-        "*" for any, or e.g. "status". `ok` keeps only 2xx answers."""
+        "*" for any, or e.g. "status". `ok` keeps only 2xx answers. `dry_run=False` leaves out
+        dry-run requests (wavesync validates the whole plan with dryRun=All before its first
+        write), keeping only real writes."""
         with open(self.path, "rb") as f:
             f.seek(self.offset)
             text = f.read().decode(errors="replace")
@@ -136,6 +138,8 @@ class Audit:
             if user is not None and e.get("user", {}).get("username") != user:
                 continue
             if subresource != "*" and ref.get("subresource") != subresource:
+                continue
+            if not dry_run and "dryRun" in e.get("requestURI", ""):
                 continue
             if ok and not (200 <= e.get("responseStatus", {}).get("code", 0) < 300):
                 continue

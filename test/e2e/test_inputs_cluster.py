@@ -7,9 +7,8 @@ from test_inputs import INPUTS, REPO, run, tools, write_app  # noqa: F401 (tools
 
 def writes(audit, namespace, resource, name=None):
     """Real writes (not the validation pass's dryRun=All requests) of `resource` in `namespace`."""
-    return [e for e in audit.events(namespace=namespace, verbs={"create", "patch", "update"}, resource=resource,
-                                    name=name)
-            if "dryRun" not in e.get("requestURI", "")]
+    return audit.events(namespace=namespace, verbs={"create", "patch", "update"}, resource=resource, name=name,
+                        dry_run=False)
 
 
 # --- Applications on the local control plane ------------------------------------------------
@@ -141,11 +140,11 @@ def test_an_applications_replace_option_writes_every_object_with_replace(wavesyn
     assert first.returncode == 0, first.stderr
     assert "Replace=true" not in first.stderr  # honoured, so no "not honoured" warning
     uid = kubectl.get("configmap", "one", "-n", namespace)["metadata"]["uid"]
-    mark = len(audit.events(namespace=namespace, resource="configmaps", ok=False))
+    mark = len(audit.events(namespace=namespace, resource="configmaps", ok=False, dry_run=False))
     second = run(wavesync, *argv, path=tools["path"])
     assert second.returncode == 0, second.stderr
-    later = [e for e in audit.events(namespace=namespace, resource="configmaps", ok=False)[mark:]
-             if "dryRun" not in e.get("requestURI", "") and e["verb"] in {"create", "patch", "update", "delete"}]
+    later = [e for e in audit.events(namespace=namespace, resource="configmaps", ok=False, dry_run=False)[mark:]
+             if e["verb"] in {"create", "patch", "update", "delete"}]
     assert sorted((e["verb"], e["objectRef"]["name"]) for e in later
                   if e["objectRef"]["name"] in {"one", "two"}) == [("update", "one"), ("update", "two")], later
     assert kubectl.get("configmap", "one", "-n", namespace)["metadata"]["uid"] == uid
@@ -169,8 +168,7 @@ def test_an_applications_create_namespace_and_out_of_sync_only_are_followed(wave
     ns = kubectl.get("namespace", namespace)
     assert ns["metadata"]["labels"]["team"] == "shop"
     assert ns["metadata"]["annotations"]["owner"] == "platform"
-    created_ns = [e for e in audit.events(verbs={"create", "patch"}, resource="namespaces", name=namespace)
-                  if "dryRun" not in e.get("requestURI", "")]
+    created_ns = audit.events(verbs={"create", "patch"}, resource="namespaces", name=namespace, dry_run=False)
     first_cm = writes(audit, namespace, "configmaps")
     assert created_ns and first_cm and created_ns[0]["time"] <= first_cm[0]["time"]
 
