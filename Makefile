@@ -23,6 +23,7 @@ build: setup
 	@cmake --build $(BUILD) -j $(JOBS)
 
 unit: build
+	python3 test/tools/check_layers.py
 	$(BUILD)/test/wavesync_tests
 
 # wavesync's manifest reader against kubectl's (test/yamlref, built with Go) on the YAML test

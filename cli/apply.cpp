@@ -130,21 +130,25 @@ int run_apply(const ApplyArgs& args) {
   if (auto synced = apply_sync_flags(sync, prune, *plan, connection->namespace_name, options); !synced) {
     return fail(synced.error());
   }
-  auto pruning = prepare_prune(prune, args.manifests.paths, connection->namespace_name, *plan,
-                               *connection->client, options);
-  if (!pruning) return fail(pruning.error());
+  auto applyset_options = session_options(prune, args.manifests.paths, connection->namespace_name, options.dry_run);
+  if (!applyset_options) return fail(applyset_options.error());
+  auto begun = applyset::begin(*connection->client, std::move(*plan), std::move(*applyset_options));
+  if (!begun) return fail(begun.error());
+  *plan = std::move(begun->plan);
+  const applyset::Session& session = begun->session;
+  std::vector<std::string> warnings = session.warnings();
   // Helm hooks as `helm upgrade --install` runs them: install hooks when the ApplySet has no
   // parent yet (the first deploy), upgrade hooks after that. Without an ApplySet (stdin, a
   // temporary directory) every run would look like a first deploy, so Argo CD's mapping is kept.
   HelmHooks helm_hooks = args.helm_hooks == "argo" ? HelmHooks::argo
-                         : pruning->previous      ? HelmHooks::upgrade
+                         : session.previous()     ? HelmHooks::upgrade
                                                   : HelmHooks::install;
-  if (args.helm_hooks == "auto" && !pruning->recording) {
+  if (args.helm_hooks == "auto" && !session.recording()) {
     helm_hooks = HelmHooks::argo;
     if (has_helm_hooks(*plan)) {
-      print_warning("these manifests have no ApplySet (stdin or a temporary directory), so install and "
-                    "upgrade cannot be told apart: Helm install and upgrade hooks both run, as in Argo CD; "
-                    "pass --applyset NAME for --helm-hooks auto");
+      warnings.push_back("these manifests have no ApplySet (stdin or a temporary directory), so install and "
+                         "upgrade cannot be told apart: Helm install and upgrade hooks both run, as in Argo CD; "
+                         "pass --applyset NAME for --helm-hooks auto");
     }
   }
   *plan = select_helm_hooks(std::move(*plan), helm_hooks);
@@ -154,15 +158,34 @@ int run_apply(const ApplyArgs& args) {
     deadline.lower_to(engine::longest_run(options, engine::SyncFailHooks::none) + k_run_deadline_grace);
   }
 
-  options.interrupt = install_signal_handlers();
+  // Hooks are deleted with this policy too, with or without --prune (as Argo CD).
+  options.prune_propagation = prune_propagation(prune);
+  if (prune.prune) {
+    options.prunes = session.prunes().targets;
+    options.prune_disabled_waves = session.prunes().disabled_live_waves;
+    options.prune_last_sync_wave = session.prunes().last_sync_wave;
+  }
+  kube::Client& client = *connection->client;
+  options.before_first_write = [&session, &client] { return session.write_superset(client); };
+
   engine::SystemClock clock;
-  ApplyOutput reporting(args.output, *plan, clock);
+  ApplyOutput reporting(args.output, &*plan, clock);
+  for (const std::string& warning : warnings) reporting.warn(warning);
+  if (auto confirmed = confirm_prunes(prune, args.manifests.paths, session); !confirmed) return fail(confirmed.error());
+  options.interrupt = install_signal_handlers();
   // The report files are written however the run ends: below, or by the signal watcher or the
   // run deadline when the engine does not stop in time.
   set_abort_action([&reporting] { reporting.write_files(); });
   set_interrupt_grace(k_interrupt_grace);
-  engine::SyncResult result = engine::run_sync(*plan, *connection->client, clock, reporting.sink(), options);
-  const int exit = finish_prune(prune, *pruning, *connection->client, options, result.exit_code);
+  engine::SyncResult result = engine::run_sync(*plan, client, clock, reporting.sink(), options);
+  for (const std::string& warning : session.end_warnings()) reporting.warn(warning);
+  int exit = result.exit_code;
+  if (exit == exit_code::k_ok) {
+    if (auto committed = session.commit(client); !committed) {
+      print_error(committed.error());
+      exit = exit_code::k_sync_failed;
+    }
+  }
   const bool written = reporting.write_files();
   set_abort_action({});
   if (!written && exit == exit_code::k_ok) return exit_code::k_usage;

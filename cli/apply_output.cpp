@@ -14,13 +14,17 @@
 
 namespace wavesync::cli {
 
-void add_output_flags(CLI::App* cmd, OutputFlags* flags) {
+void add_output_format_flags(CLI::App* cmd, OutputFlags* flags) {
   cmd->add_option("-o,--output", flags->output, "Event output: text (stderr) or json (NDJSON on stdout)")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   cmd->add_option("--color", flags->color, "Colour on the terminal: auto (honours NO_COLOR), always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
+}
+
+void add_output_flags(CLI::App* cmd, OutputFlags* flags) {
+  add_output_format_flags(cmd, flags);
   cmd->add_option("--report", flags->report, "Write the whole run (plan, events, timings, result) as JSON");
   cmd->add_option("--junit", flags->junit, "Write a JUnit XML report: one test case per resource and hook");
   cmd->add_option("--timeline", flags->timeline, "Write a Gantt chart of the run (.svg, or .html)");
@@ -40,14 +44,15 @@ bool utf8_locale() {
 }
 }  // namespace
 
-ApplyOutput::ApplyOutput(const OutputFlags& flags, const Plan& plan, engine::Clock& clock)
-    : flags_(flags), plan_(plan), recorder_(plan, !flags.report.empty()) {
+ApplyOutput::ApplyOutput(const OutputFlags& flags, const Plan* plan, engine::Clock& clock)
+    : flags_(flags), plan_(plan), clock_(clock),
+      recorder_(plan != nullptr ? output::Recorder(*plan, !flags.report.empty()) : output::Recorder(!flags.report.empty())) {
   fan_out_.add(&recorder_);
   if (flags.output == "json") {
     sinks_.push_back(std::make_unique<output::JsonEventReporter>(out_));
-    sinks_.push_back(std::make_unique<output::SummaryReporter>(err_, &plan));
+    sinks_.push_back(std::make_unique<output::SummaryReporter>(err_, plan));
   } else if (env_is("GITHUB_ACTIONS", "true")) {
-    sinks_.push_back(std::make_unique<output::LogReporter>(err_, output::LogStyle::github, &plan));
+    sinks_.push_back(std::make_unique<output::LogReporter>(err_, output::LogStyle::github, plan));
   } else if (err_.is_tty() && !env_is("TERM", "dumb")) {
     const output::ColorMode mode = flags.color == "always"  ? output::ColorMode::always
                                    : flags.color == "never" ? output::ColorMode::never
@@ -55,14 +60,22 @@ ApplyOutput::ApplyOutput(const OutputFlags& flags, const Plan& plan, engine::Clo
     output::LiveStyle style;
     style.color = output::use_color(mode, true, std::getenv("NO_COLOR"), std::getenv("TERM"));
     style.unicode = utf8_locale();
-    sinks_.push_back(std::make_unique<output::LiveReporter>(err_, clock, style, &plan));
+    sinks_.push_back(std::make_unique<output::LiveReporter>(err_, clock, style, plan));
   } else {
-    sinks_.push_back(std::make_unique<output::LogReporter>(err_, output::LogStyle::plain, &plan));
+    sinks_.push_back(std::make_unique<output::LogReporter>(err_, output::LogStyle::plain, plan));
   }
   for (auto& sink : sinks_) fan_out_.add(sink.get());
 }
 
 ApplyOutput::~ApplyOutput() = default;
+
+void ApplyOutput::warn(const std::string& message) {
+  engine::Event event;
+  event.type = engine::EventType::warning;
+  event.time = clock_.now();
+  event.message = message;
+  locked_.emit(event);
+}
 
 bool ApplyOutput::write_files() {
   std::lock_guard lock(mutex_);
@@ -77,7 +90,7 @@ bool ApplyOutput::write_files() {
   };
   const output::RunRecord& record = recorder_.record();
   if (!flags_.report.empty())
-    write("--report", flags_.report, output::run_report_json(record, &plan_).dump(2, ' ', false,
+    write("--report", flags_.report, output::run_report_json(record, plan_).dump(2, ' ', false,
                                                                                  nlohmann::json::error_handler_t::replace) + "\n");
   if (!flags_.junit.empty()) write("--junit", flags_.junit, output::junit_xml(record));
   if (!flags_.timeline.empty()) {

@@ -1,6 +1,7 @@
-// How `wavesync apply` shows a run: picks the reporter (live terminal view on a TTY, plain or
-// GitHub Actions log otherwise, NDJSON with -o json plus the summary on stderr), and writes the
-// --report, --junit and --timeline files when the run ends. Owns every sink it makes.
+// How `wavesync apply` and `wavesync delete` show a run: picks the reporter (live terminal view
+// on a TTY, plain or GitHub Actions log otherwise, NDJSON with -o json plus the summary on
+// stderr), and writes apply's --report, --junit and --timeline files when the run ends. Owns
+// every sink it makes.
 #pragma once
 
 #include "wavesync/engine/clock.hpp"
@@ -29,21 +30,28 @@ struct OutputFlags {
 
 // Adds -o/--output, --color, --report, --junit, --timeline.
 void add_output_flags(CLI::App* cmd, OutputFlags* flags);
+// Adds -o/--output and --color only.
+void add_output_format_flags(CLI::App* cmd, OutputFlags* flags);
 
 class ApplyOutput {
  public:
-  ApplyOutput(const OutputFlags& flags, const Plan& plan, engine::Clock& clock);
+  // `plan` (may be null: steps are listed as they start) must outlive this.
+  ApplyOutput(const OutputFlags& flags, const Plan* plan, engine::Clock& clock);
   ~ApplyOutput();
   // Thread-safe: events and write_files() take turns, so the files can be written from the
   // signal watcher or the run deadline while the engine is still running.
   engine::EventSink& sink() { return locked_; }
+  // A `warning` event (one message; may have several lines): each reporter shows it, the JSON
+  // stream as an event, the terminal as `wavesync: warning: ` lines.
+  void warn(const std::string& message);
   // Writes the requested files once (later calls return the first result); prints an error
   // per file that could not be written. False when one failed.
   bool write_files();
 
  private:
   OutputFlags flags_;
-  const Plan& plan_;
+  const Plan* plan_;
+  engine::Clock& clock_;
   output::FileTerminal err_{stderr};
   output::FileTerminal out_{stdout};
   output::Recorder recorder_;

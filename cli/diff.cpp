@@ -7,8 +7,8 @@
 #include "common.hpp"
 #include "prune_flags.hpp"
 
+#include "wavesync/engine/diff.hpp"
 #include "wavesync/output/object_diff.hpp"
-#include "wavesync/output/run_record.hpp"
 #include "wavesync/render/ignore_differences.hpp"
 
 #include <fmt/core.h>
@@ -25,7 +25,7 @@ struct DiffArgs {
   PruneFlags applyset;  // --applyset, --applyset-namespace: which inventory the prunes come from
 };
 
-std::string label_of(const engine::ObjectId& id) {
+std::string label_of(const ObjectRef& id) {
   return id.api_version + "/" + id.kind + "/" + (id.namespace_name.empty() ? "" : id.namespace_name + "/") + id.name;
 }
 
@@ -45,68 +45,29 @@ int run_diff(const DiffArgs& args) {
     print_error(prunes.error());
     return prunes.error().exit_code;
   }
+  auto comparison = engine::compare_with_live(connected->plan, client);
+  if (!comparison) {
+    print_error(comparison.error());
+    return comparison.error().exit_code;
+  }
+  for (const Error& error : comparison->errors) print_error(error);
   bool differs = false;
-  int error_exit = 0;
-  kube::ApplyOptions dry_run;
-  dry_run.dry_run = kube::DryRun::all;
-  // A diff must not fail on fields another manager owns; the apply itself decides about those.
-  dry_run.force_conflicts = kube::ForceConflicts::yes;
-  for (const Step& step : connected->plan.steps) {
-    for (const PlannedResource& planned : step.resources) {
-      // Hooks are created afresh by each sync (delete policies), so their live copy says nothing.
-      if (planned.hook) continue;
-      const engine::ObjectId id = output::id_of(planned);
-      auto live = client.get(kube::ObjectRef{id.api_version, id.kind, id.namespace_name, id.name});
-      std::optional<nlohmann::json> live_object;
-      if (!live) {
-        if (live.error().exit_code == exit_code::k_cluster) {
-          print_error(live.error());
-          return exit_code::k_cluster;
-        }
-        if (live.error().http_status != 404) {
-          print_error(live.error());
-          error_exit = exit_code::k_usage;
-          continue;
-        }
-      } else {
-        live_object = *live;
-      }
-      std::optional<nlohmann::json> desired;
-      std::string note;
-      auto applied = client.apply({planned.resource.object}, dry_run);
-      if (!applied.empty() && applied[0]) {
-        desired = applied[0]->object;
-      } else {
-        const Error error = applied.empty() ? make_error("no answer") : applied[0].error();
-        if (error.exit_code == exit_code::k_cluster) {
-          print_error(error);
-          return exit_code::k_cluster;
-        }
-        if (error.http_status != 404) {
-          print_error(error);
-          error_exit = exit_code::k_usage;
-          continue;
-        }
-        // Its namespace or kind comes with an earlier wave: the server cannot dry-run it yet, so
-        // the manifest itself stands in for the result.
-        desired = planned.resource.object;
-        note = "# " + id.str() + ": compared with the manifest, not a server dry run: " + error.message + "\n";
-      }
-      if (const auto& app = args.manifests.inputs.app) {
-        if (live_object) live_object = render::without_ignored_fields(*live_object, app->ignore_differences);
-        if (desired) desired = render::without_ignored_fields(*desired, app->ignore_differences);
-      }
-      const std::string diff = output::object_diff(live_object, desired, label_of(id));
-      if (diff.empty()) continue;
-      differs = true;
-      fmt::print("{}{}", note, diff);
+  for (engine::ObjectComparison& c : comparison->objects) {
+    if (const auto& app = args.manifests.inputs.app) {
+      if (c.live) c.live = render::without_ignored_fields(*c.live, app->ignore_differences);
+      c.desired = render::without_ignored_fields(c.desired, app->ignore_differences);
     }
+    const std::string diff = output::object_diff(std::move(c.live), std::move(c.desired), label_of(c.id));
+    if (diff.empty()) continue;
+    differs = true;
+    if (!c.note.empty()) fmt::print("# {}: {}\n", c.id.str(), c.note);
+    fmt::print("{}", diff);
   }
   for (const std::string& line : applyset::describe_prunes(*prunes)) {
     differs = true;
     fmt::print("# prune: {}\n", line);
   }
-  if (error_exit != 0) return error_exit;
+  if (!comparison->errors.empty()) return exit_code::k_usage;
   return differs ? exit_code::k_sync_failed : exit_code::k_ok;
 }
 

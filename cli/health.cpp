@@ -6,22 +6,17 @@
 
 #include "wavesync/health/health.hpp"
 #include "wavesync/health/report.hpp"
-#include "wavesync/manifest/go_scalar.hpp"
-#include "wavesync/manifest/limits.hpp"
+#include "wavesync/manifest/input_text.hpp"
 #include "wavesync/manifest/loader.hpp"
 #include "wavesync/manifest/manifest_stream.hpp"
+#include "wavesync/manifest/objects.hpp"
 #include "wavesync/model/result.hpp"
 
 #include <fmt/core.h>
 
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -36,77 +31,28 @@ struct HealthArgs {
   HealthSourceFlags sources;  // --argocd-cm FILE, --health-scripts DIR
 };
 
-// The whole file (`-` is stdin), refused past the loader's size limit.
-Result<std::string> read_input(const std::string& path) {
-  std::string name = path == "-" ? manifest::k_stdin_name : path;
-  std::string text;
-  if (path == "-") {
-    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-  } else {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return make_error(path + ": cannot read: " + std::strerror(errno));
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    text = std::move(buffer).str();
-  }
-  if (text.size() > manifest::k_max_file_bytes) {
-    return make_error(name + ": " + std::to_string(text.size()) + " bytes: expected at most " +
-                      std::to_string(manifest::k_max_file_bytes));
-  }
-  return text;
-}
-
 struct LiveObject {
   nlohmann::json object;
   SourceLocation source;
 };
 
-// Appends the objects of one document, flattening `items` lists (kind: List, PodList, ...).
-// `path` is the JSON pointer the YAML parser keyed positions by, `label` the same for people.
-Result<void> flatten(nlohmann::json node,
-                     const std::string& path,
-                     const std::string& label,
-                     const manifest::YamlDocument& document,
-                     std::vector<LiveObject>& out) {
-  auto marks = document.objects.find(path);
-  SourceLocation where = marks != document.objects.end() ? marks->second.start : document.start;
-  if (!node.is_object()) {
-    std::string what = path.empty() ? "document" : "list item " + label;
-    return make_error(where.str() + ": " + what + " is " + manifest::describe_json_type(node) +
-                      ", expected a Kubernetes object");
-  }
-  auto items = node.find("items");
-  if (items != node.end() && items->is_array()) {
-    nlohmann::json list = std::move(*items);
-    for (std::size_t i = 0; i < list.size(); ++i) {
-      std::string index = std::to_string(i);
-      auto ok = flatten(std::move(list[i]),
-                        path + "/items/" + index,
-                        label + (label.empty() ? "" : ".") + "items[" + index + "]",
-                        document,
-                        out);
-      if (!ok) return ok;
-    }
-    return {};
-  }
-  out.push_back({std::move(node), where});
-  return {};
-}
-
-// Live objects, not manifests: none of the manifest loader's identity checks (a saved listing may
-// repeat an object, span namespaces, or be a bare test object), only well-formed YAML.
+// Live objects, not manifests: read and split into objects as the manifest loader does (the same
+// size limit, lists flattened), but none of its identity checks (a saved listing may repeat an
+// object, span namespaces, or be a bare test object).
 Result<std::vector<LiveObject>> load_live_objects(const std::vector<std::string>& files) {
   std::vector<LiveObject> out;
   for (const std::string& path : files) {
-    auto text = read_input(path);
+    const std::string name = path == "-" ? manifest::k_stdin_name : path;
+    auto text = path == "-" ? manifest::read_stream_text(std::cin, name) : manifest::read_file_text(path, name);
     if (!text) return text.error();
-    auto documents =
-        manifest::read_documents(*text, path == "-" ? manifest::k_stdin_name : path);
+    auto documents = manifest::read_documents(*text, name);
     if (!documents) return documents.error();
     for (auto& document : *documents) {
-      if (document.root.is_null()) continue;
-      nlohmann::json root = std::move(document.root);
-      if (auto ok = flatten(std::move(root), "", "", document, out); !ok) return ok.error();
+      auto added = manifest::for_each_object(std::move(document), [&out](manifest::DocumentObject found) {
+        out.push_back({std::move(found.object), std::move(found.source)});
+        return Result<void>();
+      });
+      if (!added) return added.error();
     }
   }
   return out;

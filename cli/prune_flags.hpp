@@ -1,16 +1,15 @@
-// `wavesync apply`'s ApplySet and prune flags, and the two calls that wrap a sync with them:
-// prepare_prune (before: label members, refuse foreign objects, write the superset, plan the
-// prunes) and finish_prune (after: write the exact set, report what was left alone).
+// `wavesync apply`'s and `wavesync diff`'s ApplySet and prune flags, and what they map to: the
+// options of the ApplySet session (applyset/session.hpp), the prune propagation, and the
+// question before deleting Prune=confirm objects.
 #pragma once
 
-#include "wavesync/applyset/applyset.hpp"
 #include "wavesync/applyset/prune_plan.hpp"
-#include "wavesync/engine/sync.hpp"
+#include "wavesync/applyset/session.hpp"
+#include "wavesync/plan/plan.hpp"
 #include "wavesync/kube/client.hpp"
 
 #include <CLI/CLI.hpp>
 
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,30 +29,22 @@ void add_prune_flags(CLI::App* cmd, PruneFlags* flags);
 // Adds only --applyset and --applyset-namespace (for `wavesync diff`).
 void add_applyset_flags(CLI::App* cmd, PruneFlags* flags);
 
-struct PruneSession {
-  applyset::ParentRef parent;
-  std::string id;
-  std::optional<applyset::Inventory> previous;  // the parent as found; nullopt: none yet
-  applyset::Inventory applied;                  // what this sync applies
-  applyset::PrunePlan prunes;
-  // False when the manifests have no stable name (stdin, a temporary directory) and no
-  // --applyset was given: no parent is read or written, nothing is pruned.
-  bool recording = true;
-};
+// The ApplySet session the flags ask for: the parent --applyset names (in --applyset-namespace,
+// else `sync_namespace`), else the one named after the manifests' directory (`paths`), else none.
+Result<applyset::SessionOptions> session_options(const PruneFlags& flags, const std::vector<std::string>& paths,
+                                                 const std::string& sync_namespace, kube::DryRun dry_run);
 
-// Before the sync. Fills `options.prunes` (only with --prune) and labels `plan`'s members.
-Result<PruneSession> prepare_prune(const PruneFlags& flags, const std::vector<std::string>& paths,
-                                   const std::string& sync_namespace, Plan& plan, kube::Client& client,
-                                   engine::RunOptions& options);
+// --prune-propagation.
+kube::Propagation prune_propagation(const PruneFlags& flags);
+
+// With --prune and outside a dry run: asks before deleting the Prune=confirm objects of the
+// session's prunes (unless --confirm-prune); an error (exit 5) when no one may answer yes.
+Result<void> confirm_prunes(const PruneFlags& flags, const std::vector<std::string>& paths,
+                            const applyset::Session& session);
 
 // For `wavesync diff`: labels `plan`'s members as apply would and returns what `--prune` would
-// delete. Writes nothing.
+// delete. Writes nothing; prints the session's warnings.
 Result<applyset::PrunePlan> preview_prunes(const PruneFlags& flags, const std::vector<std::string>& paths,
                                            const std::string& sync_namespace, Plan& plan, kube::Client& client);
-
-// After the sync: on success records the exact set; prints the prune warnings. Returns the
-// exit code to end with (`sync_exit` unless recording the set failed).
-int finish_prune(const PruneFlags& flags, PruneSession& session, kube::Client& client,
-                 const engine::RunOptions& options, int sync_exit);
 
 }  // namespace wavesync::cli

@@ -6,6 +6,7 @@
 #include "common.hpp"
 #include "health_sources.hpp"
 
+#include "wavesync/engine/status.hpp"
 #include "wavesync/output/live_status.hpp"
 
 #include <fmt/core.h>
@@ -35,7 +36,7 @@ int run_status(const StatusArgs& args) {
     print_error(scripts.error());
     return scripts.error().exit_code;
   }
-  auto report = output::collect_status(connected->plan, *connected->connection.client,
+  auto report = engine::collect_status(connected->plan, *connected->connection.client,
                                        args.all_conditions ? health::ConditionsRule::all_custom_resources
                                                            : health::ConditionsRule::annotated_only,
                                        scripts->get());

@@ -43,6 +43,10 @@ KWOK_PORT=${WAVESYNC_KWOK_PORT:-$((APISERVER_PORT + 1))}
 MAX_REQUESTS_INFLIGHT=${WAVESYNC_MAX_REQUESTS_INFLIGHT:-400}
 MAX_MUTATING_REQUESTS_INFLIGHT=${WAVESYNC_MAX_MUTATING_REQUESTS_INFLIGHT:-200}
 APISERVER_APF=${WAVESYNC_APISERVER_APF:-true}
+# --- the apiserver's watch cache; WAVESYNC_APISERVER_WATCH_CACHE=false serves every watch from
+#     etcd, so one resumed from a compacted resourceVersion gets 410 Gone (the watch cache keeps
+#     its own window of events and would answer it)
+APISERVER_WATCH_CACHE=${WAVESYNC_APISERVER_WATCH_CACHE:-true}
 
 # Components in start order; down stops them in reverse.
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
@@ -175,6 +179,7 @@ apiserver_flags() {
     --max-requests-inflight="$MAX_REQUESTS_INFLIGHT"
     --max-mutating-requests-inflight="$MAX_MUTATING_REQUESTS_INFLIGHT"
     --enable-priority-and-fairness="$APISERVER_APF"
+    --watch-cache="$APISERVER_WATCH_CACHE"
     # pod logs: the "kubelet" is kwok's server, at the node's InternalIP (127.0.0.1) and
     # status.daemonEndpoints port; its serving certificate is checked against our CA
     --kubelet-client-certificate="$PKI_DIR/apiserver-kubelet-client.crt"
@@ -185,8 +190,8 @@ apiserver_flags() {
   printf '%s\n' "${flags[@]}"
 }
 
-# The three apiserver flags restart-apiserver may change on purpose (load settings).
-LOAD_FLAGS_RE='^--(max-requests-inflight|max-mutating-requests-inflight|enable-priority-and-fairness)='
+# The apiserver flags restart-apiserver may change on purpose (load settings, watch cache).
+LOAD_FLAGS_RE='^--(max-requests-inflight|max-mutating-requests-inflight|enable-priority-and-fairness|watch-cache)='
 
 # kwok's flags, in one place. --server-address serves the kubelet API (container logs
 # from the ClusterLogs in kwok.yaml) over TLS; --node-ip/--node-port are what new fake

@@ -14,6 +14,18 @@ import pytest
 import yaml
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
+EVENTS_SCHEMA = REPO / "test" / "output" / "events.schema.json"
+
+
+def schema_events(stdout):
+    """The NDJSON events in `stdout` (`apply -o json`, `delete -o json`), each one validated
+    against the documented schema (test/output/events.schema.json); a line that breaks it fails."""
+    import jsonschema
+    validator = jsonschema.Draft202012Validator(json.loads(EVENTS_SCHEMA.read_text()))
+    events = [json.loads(line) for line in stdout.splitlines()]
+    for event in events:
+        validator.validate(event)
+    return events
 CLUSTER = REPO / "test" / "cluster"
 
 

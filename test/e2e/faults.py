@@ -27,7 +27,7 @@ FAULT_CLUSTER_ENV = {
     "WAVESYNC_SCHEDULER_PORT": "21259",
 }
 NORMAL_LIMITS = {"WAVESYNC_MAX_REQUESTS_INFLIGHT": "400", "WAVESYNC_MAX_MUTATING_REQUESTS_INFLIGHT": "200",
-                 "WAVESYNC_APISERVER_APF": "true"}
+                 "WAVESYNC_APISERVER_APF": "true", "WAVESYNC_APISERVER_WATCH_CACHE": "true"}
 
 
 def wait_until(what, check, timeout=60, interval=0.2):
@@ -62,6 +62,7 @@ class FaultCluster:
         self.kubeconfig_token = paths["WAVESYNC_KUBECONFIG_TOKEN"]
         self.kubeconfig_limited = paths["WAVESYNC_KUBECONFIG_LIMITED"]
         self.audit_log = paths["WAVESYNC_AUDIT_LOG"]
+        self.apiserver_log = pathlib.Path(paths["WAVESYNC_CLUSTER_LOGS"]) / "kube-apiserver.log"
         self.server = paths["WAVESYNC_APISERVER"]
         self.state = pathlib.Path(FAULT_CLUSTER_ENV["WAVESYNC_CLUSTER_STATE"])
         self.kubectl = Kubectl(paths["WAVESYNC_KUBECTL"], self.kubeconfig)
@@ -69,19 +70,9 @@ class FaultCluster:
     def audit(self):
         return Audit(self.audit_log)
 
-    def restart_apiserver(self, extra_flags=(), **settings):
-        """Restarts the apiserver with the saved flags, `settings` (WAVESYNC_MAX_* etc.) and
-        `extra_flags` (replacing any saved flag of the same name)."""
-        args_file = self.state / "kube-apiserver.args"
-        if extra_flags:
-            if not args_file.exists():
-                saved = subprocess.run(["bash", "-c", f"source {CLUSTER}/lib.sh && apiserver_flags"], env=self.env,
-                                       capture_output=True, text=True, check=True).stdout
-                args_file.write_text(saved)
-            flags = args_file.read_text().splitlines()
-            names = {f.split("=", 1)[0] for f in extra_flags}
-            flags = [f for f in flags if f.split("=", 1)[0] not in names] + list(extra_flags)
-            args_file.write_text("\n".join(flags) + "\n")
+    def restart_apiserver(self, **settings):
+        """Restarts the apiserver with the saved flags and `settings` (WAVESYNC_MAX_*,
+        WAVESYNC_APISERVER_APF, WAVESYNC_APISERVER_WATCH_CACHE: test/cluster/restart-apiserver)."""
         done = subprocess.run(["bash", str(CLUSTER / "restart-apiserver")], env={**self.env, **settings},
                               capture_output=True, text=True, timeout=300)
         if done.returncode != 0:
@@ -90,12 +81,9 @@ class FaultCluster:
     def restore(self):
         """Back to normal flags, as `up` starts the apiserver."""
         args_file = self.state / "kube-apiserver.args"
-        flags = args_file.read_text().splitlines() if args_file.exists() else []
-        odd = [f for f in flags if f.startswith("--watch-cache")]
-        if odd:
-            args_file.write_text("\n".join(f for f in flags if f not in odd) + "\n")
-        current = "\n".join(flags)
-        if odd or "--max-requests-inflight=400" not in current or "--enable-priority-and-fairness=true" not in current:
+        current = args_file.read_text() if args_file.exists() else ""
+        if any(f"--{flag}" not in current for flag in ("max-requests-inflight=400", "enable-priority-and-fairness=true",
+                                                       "watch-cache=true")):
             self.restart_apiserver(**NORMAL_LIMITS)
 
     def etcd_compact(self):
@@ -116,6 +104,20 @@ class FaultCluster:
     def down(self):
         if self.started:
             subprocess.run(["bash", str(CLUSTER / "down")], env=self.env, capture_output=True, timeout=300)
+
+
+class LogWindow:
+    """The lines a log file gains from the moment this is made (the file is only appended to,
+    restarts included), e.g. the apiserver's own account of a fault."""
+
+    def __init__(self, path):
+        self.path = pathlib.Path(path)
+        self.start = self.path.stat().st_size if self.path.exists() else 0
+
+    def lines(self):
+        with open(self.path, "rb") as f:
+            f.seek(self.start)
+            return f.read().decode(errors="replace").splitlines()
 
 
 class FaultProxy:

@@ -11,10 +11,15 @@ import struct
 import subprocess
 import tempfile
 import time
+import uuid
 import zlib
+from xml.etree import ElementTree
 
 import jsonschema
 import pytest
+import yaml
+
+from conftest import schema_events
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 SCHEMA = REPO / "test" / "output" / "events.schema.json"
@@ -65,10 +70,7 @@ def no_secret(*texts):
 def test_json_events_of_a_real_run_follow_the_documented_schema(apply, namespace):
     done = apply("-o", "json", documents=documents(namespace))
     assert done.returncode == 0, done.stderr
-    validator = jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text()))
-    events = [json.loads(line) for line in done.stdout.splitlines()]
-    for event in events:
-        validator.validate(event)
+    events = schema_events(done.stdout)
     names = [e["event"] for e in events]
     assert names[0] == "sync-started" and names[-1] == "sync-done"
     assert events[-1]["result"] == "succeeded" and events[-1]["exitCode"] == 0
@@ -239,3 +241,113 @@ def test_the_timeline_of_a_real_run_renders_in_chromium(apply, namespace, kubect
     assert green > 100, "no green bar for the ready objects"
     if os.environ.get("WAVESYNC_UPDATE_GOLDEN"):
         shutil.copy(png, REPO / "test" / "golden" / "timeline-example.png")
+
+
+def gizmo_crd(group):
+    """A namespaced CRD with a status subresource, as a convention-following controller's."""
+    return {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+            "metadata": {"name": f"gizmos.{group}"},
+            "spec": {"group": group, "scope": "Namespaced",
+                     "names": {"kind": "Gizmo", "plural": "gizmos", "singular": "gizmo", "listKind": "GizmoList"},
+                     "versions": [{"name": "v1", "served": True, "storage": True, "subresources": {"status": {}},
+                                   "schema": {"openAPIV3Schema": {"type": "object",
+                                                                  "x-kubernetes-preserve-unknown-fields": True}}}]}}
+
+
+def test_a_custom_resource_judged_by_conditions_is_waited_on_in_the_live_view_junit_and_timeline(
+        apply, audit, kubectl, namespace, tmp_path):
+    """The engine waits on a Gizmo annotated `wavesync.dev/health: conditions` until its Ready
+    condition is True, which this test writes (status subresource) seconds after the apply. The
+    live view must list it as waiting and not count it healthy meanwhile; JUnit and the timeline
+    must record it ready when the condition was written, not at its apply."""
+    group = f"e{uuid.uuid4().hex[:8]}.e2e.wavesync.dev"
+    kubectl("apply", "-f", "-", input=yaml.safe_dump(gizmo_crd(group)))
+    junit = tmp_path / "junit.xml"
+    svg = tmp_path / "timeline.svg"
+    session = f"wavesync-{namespace}"
+    try:
+        kubectl("wait", "--for=condition=Established", f"crd/gizmos.{group}", "--timeout=60s")
+        apply.write([
+            {"apiVersion": "v1", "kind": "Namespace",
+             "metadata": {"name": namespace, "annotations": {"argocd.argoproj.io/sync-wave": "-1"}}},
+            {"apiVersion": f"{group}/v1", "kind": "Gizmo",
+             "metadata": {"name": "g1", "namespace": namespace,
+                          "annotations": {"argocd.argoproj.io/sync-wave": "0", "wavesync.dev/health": "conditions"}},
+             "spec": {"size": 1}},
+            {"apiVersion": "v1", "kind": "ConfigMap",
+             "metadata": {"name": "beside", "namespace": namespace, "annotations": {"argocd.argoproj.io/sync-wave": "0"}},
+             "data": {"k": "v"}},
+            {"apiVersion": "v1", "kind": "ConfigMap",
+             "metadata": {"name": "after", "namespace": namespace, "annotations": {"argocd.argoproj.io/sync-wave": "1"}},
+             "data": {"k": "v"}},
+        ])
+        exit_file = tmp_path / "exit"
+        command = (f"{shlex.quote(str(apply.binary))} apply {shlex.quote(str(apply.directory))} "
+                   f"--kubeconfig {shlex.quote(apply.kubeconfig)} --timeout 120s --color never "
+                   f"--junit {shlex.quote(str(junit))} --timeline {shlex.quote(str(svg))}; "
+                   f"echo $? > {shlex.quote(str(exit_file))}; sleep 600")
+        subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "100", "-y", "30",
+                        "env", "LANG=C.UTF-8", "TERM=xterm-256color", "bash", "-c", command], check=True)
+        deadline = time.time() + 60
+        while kubectl.get(f"gizmos.{group}", "g1", "-n", namespace) is None:
+            assert time.time() < deadline, "the gizmo was never created:\n" + capture(session)
+            assert not exit_file.exists(), capture(session)
+            time.sleep(0.2)
+        # Five seconds of the running step while the gizmo has no conditions yet.
+        screens = []
+        until = time.time() + 5
+        while time.time() < until:
+            screens.append(capture(session))
+            time.sleep(0.2)
+        assert not exit_file.exists(), screens[-1]
+        assert kubectl.get("configmap", "after", "-n", namespace) is None
+        live = [s for s in screens if "Sync wave 0  applied 2/2  healthy 1/2" in s]
+        assert live, "never saw wave 0 waiting on the gizmo:\n" + screens[-1]
+        assert any(f"    Gizmo {namespace}/g1  Progressing: waiting for status conditions" in s for s in live), live[-1]
+        assert not any("Sync wave 0  applied 2/2  healthy 2/2" in s for s in screens), screens[-1]
+        kubectl("patch", f"gizmos.{group}", "g1", "-n", namespace, "--subresource=status", "--type", "merge", "-p",
+                json.dumps({"status": {"conditions": [{"type": "Ready", "status": "True", "reason": "Reconciled",
+                                                       "message": "gizmo is up"}]}}))
+        deadline = time.time() + 90
+        while not exit_file.exists():
+            assert time.time() < deadline, capture(session)
+            time.sleep(0.2)
+        final = capture(session)
+        assert exit_file.read_text().strip() == "0", final
+        assert "✓ Sync wave 0  2 objects  healthy" in final
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+        kubectl("delete", "crd", f"gizmos.{group}", "--ignore-not-found", "--wait=false", check=False)
+
+    # From the API server's clock: wavesync's apply of the gizmo and the Ready condition written.
+    applied = [e for e in audit.events(namespace=namespace, resource="gizmos", name="g1", verbs={"patch"},
+                                       dry_run=False)
+               if not e.get("userAgent", "").startswith("kubectl")]
+    ready = audit.events(namespace=namespace, resource="gizmos", name="g1", verbs={"patch"}, subresource="status")
+    assert applied and ready
+    waited = (ready[-1]["done"] - applied[0]["time"]).total_seconds()
+    assert waited > 4
+
+    checked = subprocess.run(["xmllint", "--noout", "--schema", str(JUNIT_XSD), str(junit)], capture_output=True,
+                             text=True)
+    assert checked.returncode == 0, checked.stderr
+    cases = {c.get("name"): c for c in ElementTree.parse(junit).getroot().iter("testcase")}
+    gizmo = cases[f"{group}/v1 Gizmo {namespace}/g1"]
+    assert gizmo.find("failure") is None
+    assert waited - 1.5 <= float(gizmo.get("time")) <= waited + 1.5, (gizmo.get("time"), waited)
+    assert gizmo.findtext("system-out") == "Healthy: Reconciled: gizmo is up"
+    assert float(cases[f"v1 ConfigMap {namespace}/beside"].get("time")) < 1
+
+    titles = [t.text for t in ElementTree.parse(svg).getroot().iter("{http://www.w3.org/2000/svg}title")]
+    title = next(t for t in titles if t.startswith(f"{group}/v1 Gizmo {namespace}/g1\n"))
+    outcome = title.splitlines()[1]
+    assert outcome.startswith("ready after "), title
+    assert waited - 1.5 <= seconds_of(outcome.removeprefix("ready after ")) <= waited + 1.5, (title, waited)
+
+
+def seconds_of(duration):
+    """Seconds in wavesync's duration text: `850ms`, `4.2s`, `1m05s`."""
+    if duration.endswith("ms"):
+        return int(duration[:-2]) / 1000
+    minutes, _, rest = duration.rpartition("m")
+    return (int(minutes) * 60 if minutes else 0) + float(rest.rstrip("s") or 0)

@@ -164,7 +164,7 @@ def test_delete_keeps_an_object_marked_delete_false_on_the_live_object(
     audit = applied_then_annotated(apply, audit, kubectl, ns, "stays", "goes", "Delete=false")
     done = delete(wavesync, kubeconfig, apply.directory, "--timeout", "60s")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "keep v1 ConfigMap " + ns + "/stays (Delete=false on the live object)" in done.stdout
+    assert "v1 ConfigMap " + ns + "/stays: kept: Delete=false on the live object" in done.stderr
     assert kubectl.get("configmap", "stays", "-n", ns) is not None
     assert kubectl.get("configmap", "goes", "-n", ns) is None
     names = [name for verb, _, name, _ in writes(audit, ns, wavesync_user, verbs=("delete",))]

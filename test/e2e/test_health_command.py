@@ -1,6 +1,7 @@
 """`wavesync health -f`: live objects saved from a cluster in, one verdict per object out.
 Needs only the built binary, no cluster."""
 import json
+import os
 import subprocess
 
 LIVE = """\
@@ -103,8 +104,8 @@ def test_health_on_malformed_yaml_names_the_position_and_exits_2(wavesync, tmp_p
 def test_health_on_a_document_that_is_not_an_object_exits_2(wavesync):
     done = run(wavesync, "-f", "-", input="apiVersion: v1\nkind: List\nitems:\n- 7\n")
     assert done.returncode == 2
-    assert done.stderr == ("wavesync: error: <stdin>:1:1: list item items[0] is a number, "
-                           "expected a Kubernetes object\n")
+    assert done.stderr == ("wavesync: error: <stdin>:1:1: items[0] is a number, "
+                           "expected a Kubernetes object (a mapping)\n")
 
 
 def test_health_warns_about_an_unknown_health_annotation(wavesync):
@@ -130,3 +131,54 @@ def test_health_on_a_missing_file_exits_2(wavesync, tmp_path):
     done = run(wavesync, "-f", str(tmp_path / "nope.yaml"))
     assert done.returncode == 2
     assert done.stderr == f"wavesync: error: {tmp_path / 'nope.yaml'}: cannot read: No such file or directory\n"
+
+
+def test_health_refuses_a_huge_stdin_at_the_limit_without_reading_it_all(wavesync):
+    """Stdin that never ends: wavesync must stop reading at 10 MiB, say so once and exit 2, not
+    buffer everything (the writer sees the pipe closed long before it is done)."""
+    proc = subprocess.Popen([str(wavesync), "health", "-f", "-"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    chunk = b"# " + b"x" * (1024 * 1024 - 3) + b"\n"
+    written = 0
+    try:
+        for _ in range(200):  # 200 MiB offered
+            proc.stdin.write(chunk)
+            written += len(chunk)
+    except BrokenPipeError:
+        pass
+    try:
+        proc.stdin.close()
+    except BrokenPipeError:
+        pass
+    stdout = proc.stdout.read()
+    stderr = proc.stderr.read().decode()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    assert proc.returncode == 2
+    assert stdout == b""
+    assert stderr == ("wavesync: error: <stdin>: input is too large: expected at most 10485760 bytes "
+                      "(10 MiB) per manifest file\n")
+    assert written < 20 * 1024 * 1024, "wavesync read far past the limit"
+    assert usage.ru_maxrss < 100 * 1024, f"peak memory {usage.ru_maxrss} KiB"
+
+
+def test_health_refuses_a_file_over_the_limit_by_its_size(wavesync, tmp_path):
+    big = tmp_path / "big.yaml"
+    with open(big, "wb") as f:
+        f.truncate(11 * 1024 * 1024)
+    done = run(wavesync, "-f", str(big))
+    assert done.returncode == 2
+    assert done.stderr == (f"wavesync: error: {big}: 11534336 bytes is too large: expected at most 10485760 "
+                           "bytes (10 MiB) per manifest file\n")
+
+
+def test_health_reads_a_pipe_named_as_a_file(wavesync, tmp_path):
+    fifo = tmp_path / "live.fifo"
+    os.mkfifo(fifo)
+    proc = subprocess.Popen([str(wavesync), "health", "-f", str(fifo)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    with open(fifo, "w") as f:
+        f.write(LIVE)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 0, stderr
+    assert stdout.splitlines()[-1] == "ConfigMap app/settings: None: no health rule"

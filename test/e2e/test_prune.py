@@ -11,6 +11,7 @@ import threading
 import time
 import uuid
 
+from conftest import schema_events
 from manifests import config_map, deployment, meta, namespace
 
 HOLD = "wavesync.dev/e2e-hold"
@@ -122,6 +123,31 @@ def test_without_prune_the_objects_that_would_go_are_listed_and_kept(apply, kube
     assert done.returncode == 0, done.stderr
     assert "--prune would delete them" in done.stderr
     assert f"v1 ConfigMap {ns}/b (wave 2)" in done.stderr
+    assert kubectl.get("configmap", "b", "-n", ns) is not None
+
+
+def test_applyset_warnings_are_events_in_json_output_and_lines_on_stderr(apply, kubectl, namespace):
+    ns = namespace
+    flags = ["--applyset", "set", "--applyset-namespace", ns]
+    documents = [namespace_manifest(ns), config_map("a", ns, 1), config_map("b", ns, 2),
+                 config_map("by-hand", ns, 1)]
+    assert apply(*flags, documents=documents).returncode == 0
+    kubectl("delete", "configmap", "by-hand", "-n", ns)
+    kubectl("create", "configmap", "by-hand", "-n", ns, "--from-literal=k=mine")
+    done = apply(*flags, "-o", "json", documents=without(documents, "b", "by-hand"))
+    assert done.returncode == 0, done.stderr
+    events = schema_events(done.stdout)
+    names = [e["event"] for e in events]
+    not_pruned = (f"v1 ConfigMap {ns}/by-hand: not pruned: it exists without the {PART_OF} label, "
+                  "so wavesync did not create it")
+    would_go = f"these objects are no longer in the manifests; --prune would delete them:\n  v1 ConfigMap {ns}/b (wave 2)"
+    # Before the sync what is left alone, after it what --prune would delete.
+    assert names[0] == "warning" and events[0]["message"] == not_pruned
+    assert names[-1] == "warning" and events[-1]["message"] == would_go
+    assert names[1:-1].count("warning") == 0 and names[1] == "sync-started" and names[-2] == "sync-done"
+    # stderr says the same as in text mode.
+    assert f"wavesync: warning: {not_pruned}\n" in done.stderr
+    assert f"wavesync: warning:   v1 ConfigMap {ns}/b (wave 2)\n" in done.stderr
     assert kubectl.get("configmap", "b", "-n", ns) is not None
 
 

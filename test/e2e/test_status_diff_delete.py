@@ -1,9 +1,13 @@
 """`wavesync status`, `diff` and `delete` against the local control plane: exit codes, what they
 say, redaction of Secret values, reverse-order deletion (checked in the audit log) and the
 Delete=false / resource-policy keep annotations (checked through the API)."""
+import json
 import subprocess
 
 import pytest
+
+from conftest import schema_events
+
 
 SECRET_VALUE = "hunter2-do-not-print"
 SECRET_VALUE_2 = "correct-horse-battery"
@@ -141,7 +145,8 @@ def test_delete_goes_in_reverse_wave_order_and_keeps_protected_objects(wavesync,
     assert ("configmaps", "kept") not in deletes and ("configmaps", "stays") not in deletes
     again = run(wavesync, kubeconfig, "delete", apply.directory)
     assert again.returncode == 0
-    assert "not found" in again.stdout
+    # Progress is reported like apply's: event lines on stderr.
+    assert f"v1 ConfigMap {namespace}/settings: not found" in again.stderr
 
 
 def test_delete_reports_the_finalizer_of_an_object_that_does_not_go(wavesync, kubeconfig, apply, namespace, kubectl):
@@ -171,4 +176,49 @@ def test_delete_timeout_takes_go_durations_and_rejects_others_with_exit_code_2(w
     assert bad.returncode == 2
     assert bad.stderr == ('wavesync: error: --timeout: invalid duration "5x": unknown unit "x" '
                           '(expected e.g. 10m, 90s, 1m30s or 500ms)\n')
+    assert kubectl.get("deployment", "web", "-n", namespace) is not None
+
+
+def test_delete_json_output_is_ndjson_events_of_the_schema_and_the_objects_are_gone(
+        wavesync, kubeconfig, apply, namespace, kubectl, audit, wavesync_user):
+    docs = documents(namespace, keep=True)
+    kubectl("create", "namespace", namespace)
+    assert apply(documents=docs[1:]).returncode == 0
+    audit = type(audit)(audit.path)
+    done = run(wavesync, kubeconfig, "delete", apply.directory, "--timeout", "120s", "-o", "json")
+    assert done.returncode == 0, done.stdout + done.stderr
+    no_secret(done, SECRET_VALUE)
+    events = schema_events(done.stdout)
+    names = [e["event"] for e in events]
+    assert names[0] == "sync-started" and names[-1] == "sync-done"
+    assert events[0]["deletion"] is True
+    assert events[-1]["result"] == "succeeded" and events[-1]["exitCode"] == 0 and events[-1]["objects"] == 3
+    deleting = [(e["resource"]["kind"], e["resource"]["name"], e["message"]) for e in events if e["event"] == "deleting"]
+    assert ("Deployment", "web", "deleting (foreground)") in deleting
+    assert ("Deployment", "web", "gone") in deleting
+    assert ("ConfigMap", "kept", "kept: helm.sh/resource-policy: keep") in deleting
+    # The summary goes to stderr, so stdout stays pure NDJSON.
+    assert "delete succeeded" in done.stderr
+    # Judged by the API and the audit log: the objects are gone, in reverse wave order, the kept ones stay.
+    assert kubectl.get("deployment", "web", "-n", namespace) is None
+    assert kubectl.get("configmap", "settings", "-n", namespace) is None
+    assert kubectl.get("secret", "db", "-n", namespace) is None
+    assert kubectl.get("configmap", "kept", "-n", namespace) is not None
+    deletes = [(e["objectRef"]["resource"], e["objectRef"]["name"])
+               for e in audit.events(namespace=namespace, verbs=["delete"], user=wavesync_user)]
+    assert sorted(deletes) == sorted([("deployments", "web"), ("configmaps", "settings"), ("secrets", "db")])
+    assert deletes.index(("deployments", "web")) < deletes.index(("configmaps", "settings"))
+
+
+def test_delete_dry_run_with_json_output_is_events_and_deletes_nothing(wavesync, kubeconfig, apply, namespace,
+                                                                       kubectl, audit, wavesync_user):
+    assert apply(documents=documents(namespace)).returncode == 0
+    audit = type(audit)(audit.path)
+    done = run(wavesync, kubeconfig, "delete", apply.directory, "--dry-run", "-o", "json")
+    assert done.returncode == 0, done.stderr
+    events = schema_events(done.stdout)
+    assert events and all(event.get("dryRun") is True for event in events)
+    assert ("Deployment", "web") in [(e["resource"]["kind"], e["resource"]["name"]) for e in events
+                                     if e["event"] == "deleting" and e["message"] == "would be deleted"]
+    assert audit.events(namespace=namespace, verbs=["delete"], user=wavesync_user) == []
     assert kubectl.get("deployment", "web", "-n", namespace) is not None

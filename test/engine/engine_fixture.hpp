@@ -39,6 +39,13 @@ inline json job(const std::string& ns, const std::string& name) {
                                                     {"containers", json::array({{{"name", "run"}, {"image", "busybox"}}})}}}}}}}});
 }
 
+// A hook Job Argo CD left behind: it still carries Argo CD's hook finalizer.
+inline json job_with_hook_finalizer(const std::string& ns, const std::string& name) {
+  json left = job(ns, name);
+  left["metadata"]["finalizers"] = json::array({"argocd.argoproj.io/hook-finalizer"});
+  return left;
+}
+
 inline json config_map(const std::string& ns, const std::string& name) {
   return object("v1", "ConfigMap", ns, name, {{"data", {{"k", "v"}}}});
 }

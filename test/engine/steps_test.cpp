@@ -48,6 +48,12 @@ TEST_CASE("within a step objects are applied in runs of the same kind, one apply
                                  "apply v1 ServiceAccount default/sa", "apply v1 ConfigMap default/a",
                                  "apply v1 ConfigMap default/b", "apply v1 Service default/svc",
                                  "apply apps/v1 Deployment default/web"});
+  // The two ConfigMaps go in one call; each other kind in a call of its own.
+  CHECK(c.client.apply_batches() ==
+        std::vector<std::vector<std::string>>{{"v1 ServiceAccount default/sa"},
+                                              {"v1 ConfigMap default/a", "v1 ConfigMap default/b"},
+                                              {"v1 Service default/svc"},
+                                              {"apps/v1 Deployment default/web"}});
   // One multiplexed watch per widening, opened before the writes it covers.
   auto calls = c.client.calls();
   auto first_watch = std::find_if(calls.begin(), calls.end(), [](const std::string& s) { return s.rfind("watch", 0) == 0; });

@@ -10,5 +10,9 @@ list(APPEND WAVESYNC_TEST_SOURCES
   engine/grace_retry_test.cpp
   engine/failure_policy_test.cpp
   engine/sync_options_test.cpp
-  engine/live_objects_test.cpp)
+  engine/live_objects_test.cpp
+  engine/delete_wait_test.cpp
+  engine/delete_run_test.cpp
+  engine/status_test.cpp
+  engine/item_verdict_test.cpp)
 list(APPEND WAVESYNC_TEST_LIBS wavesync_engine)

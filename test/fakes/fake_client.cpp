@@ -148,6 +148,7 @@ struct FakeClient::State {
   long uid = 0;
   long generated = 0;
   std::vector<std::string> calls;
+  std::vector<std::vector<std::string>> apply_batches;  // the objects of each writing apply() call
   std::vector<Fault> faults;
   std::vector<FakeClient::FakeWatch*> watchers;
   std::vector<Scheduled> scheduled;
@@ -394,6 +395,11 @@ std::vector<Result<kube::WriteResult>> FakeClient::apply(const std::vector<json>
   std::lock_guard lock(s_->mutex);
   std::vector<Result<kube::WriteResult>> out;
   const bool dry = options.dry_run == kube::DryRun::all;
+  if (!dry) {
+    std::vector<std::string> batch;
+    for (const json& body : objects) batch.push_back(id_str(ref_of_json(body)));
+    s_->apply_batches.push_back(std::move(batch));
+  }
   for (const json& body : objects) {
     kube::ObjectRef r = ref_of_json(body);
     std::string context = "apply " + id_str(r);
@@ -728,9 +734,15 @@ std::vector<std::string> FakeClient::writes() const {
   return out;
 }
 
+std::vector<std::vector<std::string>> FakeClient::apply_batches() const {
+  std::lock_guard lock(s_->mutex);
+  return s_->apply_batches;
+}
+
 void FakeClient::clear_calls() {
   std::lock_guard lock(s_->mutex);
   s_->calls.clear();
+  s_->apply_batches.clear();
 }
 
 std::optional<json> FakeClient::object(const kube::ObjectRef& r) const {

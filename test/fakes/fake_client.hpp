@@ -99,7 +99,11 @@ class FakeClient final : public kube::Client {
   std::vector<std::string> calls() const;
   // Only the calls that write: apply (not dry-run), create, update, patch, delete.
   std::vector<std::string> writes() const;
-  void clear_calls();
+  // One entry per apply() call that writes (not dry-run), listing the objects sent together in
+  // it (`apps/v1 Deployment shop/web`): calls() logs each object on its own line, so only this
+  // shows how objects were batched into calls.
+  std::vector<std::vector<std::string>> apply_batches() const;
+  void clear_calls();  // also clears apply_batches()
   std::optional<nlohmann::json> object(const kube::ObjectRef& ref) const;
   std::vector<nlohmann::json> objects() const;
 

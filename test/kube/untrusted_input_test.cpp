@@ -160,8 +160,8 @@ TEST_CASE("JSON nested beyond the limit is refused before parsing", "[kube][untr
   CHECK(parse_json(std::string(600, '[') + std::string(600, ']')) == std::nullopt);
   CHECK(parse_json(std::string(100, '[') + std::string(100, ']')).has_value());
   CHECK(parse_json(R"({"a":"[[[[[[[[[["})", 3).has_value());  // brackets in strings do not count
-  CHECK(text_at(nlohmann::json::parse(R"({"a":null})"), "a").empty());
-  CHECK(integer_at(nlohmann::json::parse(R"({"a":"7"})"), "a", -1) == -1);
+  CHECK(string_at(nlohmann::json::parse(R"({"a":null})"), {"a"}).empty());
+  CHECK(optional_int_at(nlohmann::json::parse(R"({"a":"7"})"), {"a"}).value_or(-1) == -1);
 }
 
 TEST_CASE("Proxies are chosen by client-go's rules, not libcurl's", "[kube][proxy]") {

@@ -31,3 +31,9 @@ TEST_CASE("colour is used on a terminal unless NO_COLOR or TERM=dumb, or when fo
   CHECK(use_color(ColorMode::always, false, "1", "dumb"));
   CHECK_FALSE(use_color(ColorMode::never, true, nullptr, "xterm"));
 }
+
+TEST_CASE("a warning's lines each start with the CLI's warning prefix", "[output]") {
+  CHECK(warning_lines("one") == "wavesync: warning: one\n");
+  CHECK(warning_lines("head:\n  a\n  b") ==
+        "wavesync: warning: head:\nwavesync: warning:   a\nwavesync: warning:   b\n");
+}

@@ -25,9 +25,19 @@ TEST_CASE("every JSON event is one line with its name and an RFC 3339 UTC time",
   e.time = std::chrono::sys_days{std::chrono::year{2026} / 3 / 4} + 5h + 6min + 7s + 89ms;
   e.phase = Phase::pre_sync;
   e.wave = -2;
-  e.resource = engine::ObjectId{"v1", "Namespace", "", "shop"};
+  e.resource = ObjectRef{"v1", "Namespace", "", "shop"};
   e.message = "line one\nline two";
   CHECK(output::event_to_json(e).dump() ==
         R"({"event":"apply-failed","hook":false,"message":"line one\nline two","phase":"PreSync",)"
         R"("resource":{"apiVersion":"v1","kind":"Namespace","name":"shop"},"time":"2026-03-04T05:06:07.089Z","wave":-2})");
+}
+
+TEST_CASE("a warning is an event with its message and no step", "[output]") {
+  engine::Event e;
+  e.type = engine::EventType::warning;
+  e.time = std::chrono::sys_days{std::chrono::year{2026} / 3 / 4};
+  e.message = "these objects are no longer in the manifests; --prune would delete them:\n  v1 ConfigMap shop/b (wave 2)";
+  CHECK(output::event_to_json(e).dump() ==
+        R"x({"event":"warning","message":"these objects are no longer in the manifests; --prune would delete them:\n)x"
+        R"x(  v1 ConfigMap shop/b (wave 2)","time":"2026-03-04T00:00:00.000Z"})x");
 }

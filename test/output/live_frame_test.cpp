@@ -13,7 +13,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-engine::Event at(engine::EventType type, engine::TimePoint t, std::optional<engine::ObjectId> id = std::nullopt) {
+engine::Event at(engine::EventType type, engine::TimePoint t, std::optional<ObjectRef> id = std::nullopt) {
   engine::Event e;
   e.type = type;
   e.time = t;
@@ -28,13 +28,15 @@ engine::Event at(engine::EventType type, engine::TimePoint t, std::optional<engi
 TEST_CASE("the running step shows counts, elapsed time and the objects not ready with their reason", "[output]") {
   const engine::TimePoint t0{};
   output::Recorder recorder;
-  const engine::ObjectId web{"apps/v1", "Deployment", "shop", "web"};
-  const engine::ObjectId cm{"v1", "ConfigMap", "shop", "settings"};
+  const ObjectRef web{"apps/v1", "Deployment", "shop", "web"};
+  const ObjectRef cm{"v1", "ConfigMap", "shop", "settings"};
   auto started = at(engine::EventType::step_started, t0);
   started.count = 2;
   recorder.emit(started);
   recorder.emit(at(engine::EventType::resource_applied, t0, cm));
-  recorder.emit(at(engine::EventType::resource_applied, t0, web));
+  auto web_applied = at(engine::EventType::resource_applied, t0, web);
+  web_applied.waited = true;
+  recorder.emit(web_applied);
   auto progressing = at(engine::EventType::health_changed, t0 + 1s, web);
   progressing.health = health::Health{health::Status::progressing,
                                       "Waiting for rollout to finish: 0 of 3 updated replicas are available..."};
@@ -79,9 +81,11 @@ TEST_CASE("a finished step collapses to one line and the view ends with the summ
 TEST_CASE("under a waiting object the live view shows why it is blocked", "[output][policy]") {
   const engine::TimePoint t0{};
   output::Recorder recorder;
-  const engine::ObjectId app{"apps/v1", "Deployment", "shop", "app"};
+  const ObjectRef app{"apps/v1", "Deployment", "shop", "app"};
   recorder.emit(at(engine::EventType::step_started, t0));
-  recorder.emit(at(engine::EventType::resource_applied, t0, app));
+  auto applied = at(engine::EventType::resource_applied, t0, app);
+  applied.waited = true;
+  recorder.emit(applied);
   auto blocked = at(engine::EventType::blocked, t0 + 1s, app);
   blocked.message = R"(pod app-6cb4-x2k: CreateContainerConfigError: secret "app-pg-credentials" not found)";
   blocked.block_reason = "CreateContainerConfigError";

@@ -26,7 +26,7 @@ TEST_CASE("a health status is printed once however often the engine reports it",
   engine::Event e;
   e.type = engine::EventType::health_changed;
   e.phase = Phase::sync;
-  e.resource = engine::ObjectId{"apps/v1", "Deployment", "shop", "web"};
+  e.resource = ObjectRef{"apps/v1", "Deployment", "shop", "web"};
   e.health = health::Health{health::Status::progressing, "Waiting for rollout"};
   reporter.emit(e);
   reporter.emit(e);
@@ -52,7 +52,7 @@ TEST_CASE("annotation properties escape colons and commas, messages escape newli
   output::RunRecord record;
   output::StepRecord step;
   output::ResourceRecord r;
-  r.id = engine::ObjectId{"v1", "ConfigMap", "a", "b"};
+  r.id = ObjectRef{"v1", "ConfigMap", "a", "b"};
   r.source = SourceLocation{"dir,x/c:d.yaml", 7, 0};
   r.outcome = output::Outcome::failed;
   r.message = "100% broken\nsecond line\r";
@@ -60,4 +60,16 @@ TEST_CASE("annotation properties escape colons and commas, messages escape newli
   record.steps.push_back(step);
   CHECK(output::github_annotations(record) ==
         "::error file=dir%2Cx/c%3Ad.yaml,line=7,title=v1 ConfigMap a/b failed::100%25 broken%0Asecond line%0D\n");
+}
+
+TEST_CASE("a warning event is printed as the CLI prints warnings, a prefix on every line", "[output]") {
+  output::StringTerminal out;
+  output::LogReporter reporter(out, output::LogStyle::plain);
+  engine::Event e;
+  e.type = engine::EventType::warning;
+  e.message = "these objects are no longer in the manifests; --prune would delete them:\n  v1 ConfigMap shop/b (wave 2)";
+  reporter.emit(e);
+  CHECK(out.text() ==
+        "wavesync: warning: these objects are no longer in the manifests; --prune would delete them:\n"
+        "wavesync: warning:   v1 ConfigMap shop/b (wave 2)\n");
 }

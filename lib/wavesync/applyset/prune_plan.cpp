@@ -1,4 +1,5 @@
 #include "wavesync/applyset/prune_plan.hpp"
+#include "wavesync/model/json_fields.hpp"
 
 #include "wavesync/plan/object_policy.hpp"
 
@@ -11,13 +12,6 @@
 namespace wavesync::applyset {
 
 namespace {
-
-std::string string_at(const nlohmann::json& object, const char* a, const char* b) {
-  auto outer = object.find(a);
-  if (outer == object.end() || !outer->is_object()) return {};
-  auto inner = outer->find(b);
-  return inner != outer->end() && inner->is_string() ? inner->get<std::string>() : std::string();
-}
 
 // A live object seen through the same readers as a manifest; its "source" names it.
 Resource as_resource(const nlohmann::json& live) {
@@ -61,7 +55,7 @@ std::vector<PruneTarget> PrunePlan::in_wave(Wave wave) const {
 
 ResourceKey live_key(const nlohmann::json& object) {
   return ResourceKey{group_of(object.value("apiVersion", "")), object.value("kind", ""),
-                     string_at(object, "metadata", "namespace"), string_at(object, "metadata", "name")};
+                     string_at(object, {"metadata", "namespace"}), string_at(object, {"metadata", "name"})};
 }
 
 PrunePlan plan_prunes(const PruneInput& input) {

@@ -1,4 +1,5 @@
 #include "wavesync/engine/adoption.hpp"
+#include "wavesync/model/json_fields.hpp"
 
 #include <set>
 #include <vector>
@@ -11,12 +12,7 @@ using nlohmann::json;
 
 const char* const k_last_applied_key = "f:kubectl.kubernetes.io/last-applied-configuration";
 
-std::string text(const json& entry, const char* key) {
-  auto it = entry.find(key);
-  return it != entry.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-bool main_resource(const json& entry) { return text(entry, "subresource").empty(); }
+bool main_resource(const json& entry) { return field(entry, "subresource").empty(); }
 
 bool owns_last_applied(const json& entry) {
   auto fields = entry.find("fieldsV1");
@@ -39,7 +35,7 @@ void union_into(json& into, const json& from) {
 }
 
 bool is_csa(const json& entry, const std::string& manager) {
-  return entry.is_object() && text(entry, "manager") == manager && text(entry, "operation") == "Update" &&
+  return entry.is_object() && field(entry, "manager") == manager && field(entry, "operation") == "Update" &&
          main_resource(entry);
 }
 
@@ -48,7 +44,7 @@ void migrate(json& entries, const std::string& csa_manager, const std::string& f
   std::optional<std::size_t> target;
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const json& e = entries[i];
-    if (e.is_object() && text(e, "manager") == field_manager && text(e, "operation") == "Apply" && main_resource(e)) {
+    if (e.is_object() && field(e, "manager") == field_manager && field(e, "operation") == "Apply" && main_resource(e)) {
       target = i;
       break;
     }
@@ -65,9 +61,9 @@ void migrate(json& entries, const std::string& csa_manager, const std::string& f
     entries[*target]["manager"] = field_manager;
     entries[*target]["operation"] = "Apply";
   }
-  const std::string api_version = text(entries[*target], "apiVersion");
+  const std::string api_version = field(entries[*target], "apiVersion");
   for (const json& e : entries) {
-    if (is_csa(e, csa_manager) && text(e, "apiVersion") == api_version) {
+    if (is_csa(e, csa_manager) && field(e, "apiVersion") == api_version) {
       json& fields = entries[*target]["fieldsV1"];
       union_into(fields, e.value("fieldsV1", json::object()));
       entries[*target]["fieldsType"] = "FieldsV1";
@@ -89,8 +85,8 @@ std::optional<json> client_side_apply_migration(const json& live, const std::str
   if (found == meta.end() || !found->is_array()) return std::nullopt;
   std::set<std::string> csa_managers;
   for (const json& e : *found) {
-    if (!e.is_object() || text(e, "operation") != "Update" || !main_resource(e)) continue;
-    const std::string manager = text(e, "manager");
+    if (!e.is_object() || field(e, "operation") != "Update" || !main_resource(e)) continue;
+    const std::string manager = field(e, "manager");
     // wavesync's own Update entry is from writes that were not server-side applies (a
     // Validate=false create or merge patch, a Replace=true PUT): once the object is applied
     // again, those fields are the manifest's too, so a field dropped from it must go.
@@ -105,7 +101,7 @@ std::optional<json> client_side_apply_migration(const json& live, const std::str
       {{"op", "replace"}, {"path", "/metadata/managedFields"}, {"value", entries}},
       // `replace`, not `test`: a stale version is then etcd's 409, not the API server's 422
       // (the reason csaupgrade gives).
-      {{"op", "replace"}, {"path", "/metadata/resourceVersion"}, {"value", text(meta, "resourceVersion")}},
+      {{"op", "replace"}, {"path", "/metadata/resourceVersion"}, {"value", field(meta, "resourceVersion")}},
   });
 }
 

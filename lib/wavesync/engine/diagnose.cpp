@@ -55,7 +55,7 @@ std::vector<std::string> tail_lines(const std::string& text, int n) {
 
 // The pods of a workload (or the pod itself). Jobs are found by their `job-name` label, the
 // rest by matchLabels; health::select_pods then keeps the ones really owned.
-std::vector<nlohmann::json> pods_of(kube::Client& client, const ObjectId& id, const nlohmann::json& live,
+std::vector<nlohmann::json> pods_of(kube::Client& client, const ObjectRef& id, const nlohmann::json& live,
                                     std::vector<nlohmann::json>* replica_sets) {
   if (id.kind == "Pod") return {live};
   static const std::set<std::string> k_workloads = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"};
@@ -89,13 +89,13 @@ std::vector<std::string> relevant_conditions(const nlohmann::json& live) {
   return out;
 }
 
-Diagnostic diagnose(kube::Client& client, const ObjectId& id, const SourceLocation& source,
+Diagnostic diagnose(kube::Client& client, const ObjectRef& id, const SourceLocation& source,
                     const nlohmann::json* live, std::optional<health::Health> health, LogTail logs) {
   Diagnostic d;
   d.resource = id;
   d.source = source;
   d.health = std::move(health);
-  kube::ObjectRef ref{id.api_version, id.kind, id.namespace_name, id.name};
+  const ObjectRef& ref = id;
   if (live != nullptr && live->is_object()) {
     d.conditions = relevant_conditions(*live);
     std::vector<nlohmann::json> replica_sets;
@@ -131,6 +131,31 @@ Diagnostic diagnose(kube::Client& client, const ObjectId& id, const SourceLocati
     }
   }
   return d;
+}
+
+namespace {
+bool names_object(const std::string& reason, const std::string& id) {
+  for (std::size_t at = reason.find(id); at != std::string::npos; at = reason.find(id, at + 1)) {
+    const std::size_t end = at + id.size();
+    const bool starts = at == 0 || reason[at - 1] == ' ';
+    const bool ends = end == reason.size() || reason[end] == ' ' || reason[end] == ':' || reason[end] == ',' ||
+                      reason[end] == ')';
+    if (starts && ends) return true;
+  }
+  return false;
+}
+}  // namespace
+
+void name_missing_references(std::vector<std::string>& reasons, const std::vector<Diagnostic>& diagnostics) {
+  for (const Diagnostic& d : diagnostics) {
+    if (d.missing.empty()) continue;
+    std::string missing;
+    for (const std::string& m : d.missing) missing += (missing.empty() ? "" : ", ") + m;
+    const std::string id = d.resource.str();
+    for (std::string& reason : reasons) {
+      if (names_object(reason, id)) reason += " (" + missing + ")";
+    }
+  }
 }
 
 }  // namespace wavesync::engine

@@ -2,12 +2,6 @@
 
 namespace wavesync::engine {
 
-std::string ObjectId::str() const {
-  std::string out = api_version + " " + kind + " ";
-  if (!namespace_name.empty()) out += namespace_name + "/";
-  return out + name;
-}
-
 std::string_view event_name(EventType type) {
   switch (type) {
     case EventType::sync_started: return "sync-started";
@@ -25,6 +19,7 @@ std::string_view event_name(EventType type) {
     case EventType::sync_done: return "sync-done";
     case EventType::blocked: return "blocked";
     case EventType::retrying: return "retrying";
+    case EventType::warning: return "warning";
   }
   return "unknown";
 }

@@ -6,6 +6,7 @@
 
 #include "wavesync/health/health.hpp"
 #include "wavesync/hooks/hook.hpp"
+#include "wavesync/model/object_ref.hpp"
 #include "wavesync/model/resource.hpp"
 
 #include <chrono>
@@ -16,44 +17,39 @@
 
 namespace wavesync::engine {
 
-// Identity of one object as the API server knows it.
-struct ObjectId {
-  std::string api_version;
-  std::string kind;
-  std::string namespace_name;  // empty for cluster-scoped objects
-  std::string name;
-
-  // `apps/v1 Deployment shop/web`, `v1 Namespace shop`.
-  [[nodiscard]] std::string str() const;
-  auto operator<=>(const ObjectId&) const = default;
-};
 
 enum class EventType {
   sync_started,      // message: run id; count: number of steps
   step_started,      // phase, wave; count: resources in the step
-  resource_applied,  // resource, source, apply_result, warnings (also for dry runs)
+  resource_applied,  // resource, source, apply_result, warnings, waited (also for dry runs)
   apply_failed,      // resource, source, message: the server's rejection (+ hint)
   health_changed,    // resource, health: new status and message
-  deleting,          // resource, message: deleted before (re)creation (BeforeHookCreation, Replace, Force)
+  // resource, message: deleted before (re)creation (BeforeHookCreation, Replace, Force), pruned,
+  // or deleted by `wavesync delete` (engine/delete_run.hpp lists its messages)
+  deleting,
   hook_started,      // resource: hook created (applied), now running
   hook_completed,    // resource, health: the hook finished successfully
   hook_failed,       // resource, health/message: the hook failed
   hook_deleted,      // resource, message: HookSucceeded / HookFailed deletion at sync end
   step_done,         // phase, wave, duration, step_result
   diagnostics,       // diagnostics: one block per resource that blocked the step
-  sync_done,         // sync_result, duration, reasons
+  sync_done,         // sync_result, duration, reasons (deletion: count, the objects deleted)
   // resource, message: why it is not ready yet, once per change (`pod web-1: ImagePullBackOff:
   // ...`, `waiting for v1 Secret rook/rgw-user (wavesync.dev/wait-for)`); block_reason: the
   // kubelet's reason or `WaitFor`; missing: `missing Secret app/db` when the message names one
   blocked,
   // attempt: the attempt about to start; delay; reasons: why the previous one failed
   retrying,
+  // message: something the user should know that does not stop the sync (a member of the
+  // ApplySet that is not pruned, and why); may have several lines. Not from the engine: the CLI
+  // emits these before sync-started and after sync-done.
+  warning,
 };
 
 // `sync-started`, `step-started`, `resource-applied`, `apply-failed`, `health-changed`,
 // `deleting`, `hook-started`, `hook-completed`, `hook-failed`, `hook-deleted`,
-// `step-done`, `diagnostics`, `sync-done`, `blocked`, `retrying` (the names documented in the
-// README).
+// `step-done`, `diagnostics`, `sync-done`, `blocked`, `retrying`, `warning` (the names
+// documented in the README).
 std::string_view event_name(EventType type);
 
 // What an apply did, as far as the server's answer shows it.
@@ -72,7 +68,7 @@ std::string_view sync_outcome_name(SyncOutcome outcome);
 
 // Why one resource blocks a step: the few lines a person needs, not a dump.
 struct Diagnostic {
-  ObjectId resource;
+  ObjectRef resource;
   SourceLocation source;
   std::optional<health::Health> health;  // last observed; nullopt: never observed
   std::vector<std::string> conditions;   // `Available=False MinimumReplicasUnavailable: ...`
@@ -89,12 +85,21 @@ struct Event {
   // and hook deletions at sync end).
   std::optional<Phase> phase;
   Wave wave = 0;
-  std::optional<ObjectId> resource;
+  std::optional<ObjectRef> resource;
   SourceLocation source;                 // the manifest the resource came from
   std::optional<health::Health> health;  // health-changed, hook-completed, hook-failed
   std::string message;                   // one line; may be empty
   bool hook = false;                     // the resource is a hook
+  // resource-applied: the step waits for this object's health, and a later health-changed says
+  // when it is ready. False: no health rule applies, nothing more is said about it, and it counts
+  // as ready once applied. Decided by the engine with the run's health options
+  // (--health-conditions, scripts, wavesync.dev/health). A hook is always waited on: its end is
+  // always reported (hook-completed, hook-failed).
+  bool waited = false;
   bool dry_run = false;                  // the sync is a --dry-run
+  // The run is `wavesync delete`'s (engine/delete_run.hpp), not a sync; its sync-done `count`
+  // is the number of objects deleted.
+  bool deletion = false;
   // deleting / apply_failed about an object removed from the manifests (`--prune`): message is
   // `pruning (foreground)` (+ `; finalizers: ...`), `pruned`, `would be pruned` or the error.
   bool prune = false;

@@ -1,6 +1,7 @@
 #include "wavesync/engine/live_view.hpp"
 
-#include "wavesync/model/resource.hpp"
+#include "wavesync/model/json_fields.hpp"
+#include "wavesync/model/object_ref.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -9,17 +10,10 @@ namespace wavesync::engine {
 
 namespace {
 
-std::string str_at(const nlohmann::json& j, const char* a, const char* b) {
-  auto x = j.find(a);
-  if (x == j.end() || !x->is_object()) return {};
-  auto y = x->find(b);
-  return y != x->end() && y->is_string() ? y->get<std::string>() : std::string();
-}
-
 // Resource versions are opaque to clients, but every etcd-backed server hands out increasing
 // integers; they are only compared to drop a re-listed snapshot older than a write we saw.
 std::optional<long long> rv_of(const nlohmann::json& object) {
-  std::string rv = str_at(object, "metadata", "resourceVersion");
+  const std::string rv = string_at(object, {"metadata", "resourceVersion"});
   long long value = 0;
   auto [end, ec] = std::from_chars(rv.data(), rv.data() + rv.size(), value);
   if (ec != std::errc() || end != rv.data() + rv.size() || rv.empty()) return std::nullopt;
@@ -36,7 +30,7 @@ nlohmann::json without_managed_fields(nlohmann::json object) {
 
 }  // namespace
 
-kube::WatchRequest collection_of(const ObjectId& id) {
+kube::WatchRequest collection_of(const ObjectRef& id) {
   kube::WatchRequest r;
   r.api_version = id.api_version;
   r.kind = id.kind;
@@ -44,14 +38,12 @@ kube::WatchRequest collection_of(const ObjectId& id) {
   return r;
 }
 
-LiveView::Key LiveView::key_of(const ObjectId& id) {
-  return Key{group_of(id.api_version), id.kind, id.namespace_name, id.name};
-}
+LiveView::Key LiveView::key_of(const ObjectRef& id) { return id.key(); }
 
-Result<void> LiveView::cover(const std::vector<ObjectId>& ids) {
+Result<void> LiveView::cover(const std::vector<ObjectRef>& ids) {
   std::vector<kube::WatchRequest> requests = requests_;
   std::vector<std::tuple<std::string, std::string, std::string>> added;
-  for (const ObjectId& id : ids) {
+  for (const ObjectRef& id : ids) {
     ids_[key_of(id)] = id;
     auto collection = std::make_tuple(group_of(id.api_version), id.kind, id.namespace_name);
     if (covered_.count(collection) != 0 ||
@@ -78,21 +70,21 @@ bool LiveView::newer(const Key& key, const nlohmann::json& object) const {
   return !known || !incoming || *incoming >= *known;
 }
 
-void LiveView::record(const ObjectId& id, const nlohmann::json& object) {
+void LiveView::record(const ObjectRef& id, const nlohmann::json& object) {
   Key key = key_of(id);
   ids_[key] = id;
   if (!newer(key, object)) return;
   objects_[key] = Observed{without_managed_fields(object), false};
 }
 
-void LiveView::record_gone(const ObjectId& id) {
+void LiveView::record_gone(const ObjectRef& id) {
   Key key = key_of(id);
   ids_[key] = id;
   auto& o = objects_[key];
   o.deleted = true;
 }
 
-Result<std::optional<ObjectId>> LiveView::next(std::chrono::milliseconds timeout) {
+Result<std::optional<ObjectRef>> LiveView::next(std::chrono::milliseconds timeout) {
   if (!watch_) {
     // Nothing is watched (every object so far has no health rule) but the caller waits, e.g.
     // for --wave-delay: waiting is what a watch does, so an empty one waits out the timeout.
@@ -102,21 +94,34 @@ Result<std::optional<ObjectId>> LiveView::next(std::chrono::milliseconds timeout
   }
   auto event = watch_->next(timeout);
   if (!event) return event.error();
-  if (!event->has_value()) return std::optional<ObjectId>();
+  if (!event->has_value()) return std::optional<ObjectRef>();
   const kube::WatchEvent& e = **event;
-  Key key{group_of(e.object.value("apiVersion", "")), e.object.value("kind", ""),
-          str_at(e.object, "metadata", "namespace"), str_at(e.object, "metadata", "name")};
+  // Null-safe: a watch event whose object has a mistyped apiVersion or name matches nothing.
+  const Key key = object_ref_of(e.object).key();
   auto id = ids_.find(key);
-  if (id == ids_.end()) return std::optional<ObjectId>();
-  if (!newer(key, e.object)) return std::optional<ObjectId>();
+  if (id == ids_.end()) return std::optional<ObjectRef>();
+  if (!newer(key, e.object)) return std::optional<ObjectRef>();
   objects_[key] = Observed{without_managed_fields(e.object), e.type == kube::WatchEvent::Type::deleted};
-  return std::optional<ObjectId>(id->second);
+  return std::optional<ObjectRef>(id->second);
 }
 
-const Observed* LiveView::find(const ObjectId& id) const {
+const Observed* LiveView::find(const ObjectRef& id) const {
   auto it = objects_.find(key_of(id));
   return it == objects_.end() ? nullptr : &it->second;
 }
 
-}  // namespace wavesync::engine
+Result<WaitEnd> wait_on(LiveView& view, Clock& clock, const WaitLimits& limits, const std::function<bool()>& satisfied,
+                        const std::function<void(const ObjectRef&)>& changed) {
+  for (;;) {
+    if (satisfied()) return WaitEnd::satisfied;
+    if (limits.interrupt != nullptr && limits.interrupt->load() != 0) return WaitEnd::interrupted;
+    const TimePoint now = clock.now();
+    if (now >= limits.deadline) return WaitEnd::timed_out;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(limits.deadline - now);
+    auto id = view.next(std::min(left + std::chrono::milliseconds(1), limits.check_interval));
+    if (!id) return id.error();
+    if (id->has_value()) changed(**id);
+  }
+}
 
+}  // namespace wavesync::engine

@@ -4,13 +4,16 @@
 // Not a cache for anything else; it never polls.
 #pragma once
 
+#include "wavesync/engine/clock.hpp"
 #include "wavesync/engine/events.hpp"
 #include "wavesync/kube/client.hpp"
 #include "wavesync/model/result.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -21,7 +24,7 @@
 namespace wavesync::engine {
 
 // The collection an object lives in, as a watch request (namespace empty when cluster-scoped).
-kube::WatchRequest collection_of(const ObjectId& id);
+kube::WatchRequest collection_of(const ObjectRef& id);
 
 struct Observed {
   nlohmann::json object;  // last state seen (for a deleted object: its last state)
@@ -34,21 +37,21 @@ class LiveView {
 
   // Makes sure the collections holding `ids` are watched; opens a wider watch when needed.
   // Call it before writing to those objects so no change after the write is missed.
-  Result<void> cover(const std::vector<ObjectId>& ids);
+  Result<void> cover(const std::vector<ObjectRef>& ids);
   // Records what a write returned (newer than anything the watch delivered so far).
-  void record(const ObjectId& id, const nlohmann::json& object);
+  void record(const ObjectRef& id, const nlohmann::json& object);
   // Marks an object as gone (a GET found nothing).
-  void record_gone(const ObjectId& id);
+  void record_gone(const ObjectRef& id);
   // Waits up to `timeout` for one event; returns the object it was about, or nullopt when
   // nothing arrived (or the event was stale or about an object nobody asked for).
-  Result<std::optional<ObjectId>> next(std::chrono::milliseconds timeout);
+  Result<std::optional<ObjectRef>> next(std::chrono::milliseconds timeout);
 
   // nullopt: never seen.
-  [[nodiscard]] const Observed* find(const ObjectId& id) const;
+  [[nodiscard]] const Observed* find(const ObjectRef& id) const;
 
  private:
-  using Key = std::tuple<std::string, std::string, std::string, std::string>;  // group kind ns name
-  static Key key_of(const ObjectId& id);
+  using Key = ResourceKey;  // version-free: group, kind, namespace, name
+  static Key key_of(const ObjectRef& id);
   bool newer(const Key& key, const nlohmann::json& object) const;
 
   kube::Client& client_;
@@ -56,7 +59,23 @@ class LiveView {
   std::set<std::tuple<std::string, std::string, std::string>> covered_;  // group kind ns
   std::vector<kube::WatchRequest> requests_;
   std::map<Key, Observed> objects_;
-  std::map<Key, ObjectId> ids_;  // key -> id as the engine spells it
+  std::map<Key, ObjectRef> ids_;  // key -> id as the engine spells it
 };
+
+// How a wait on the LiveView ended (wait_on).
+enum class WaitEnd { satisfied, timed_out, interrupted };
+
+struct WaitLimits {
+  TimePoint deadline;
+  std::chrono::milliseconds check_interval{200};  // the longest wait for one event
+  const std::atomic<int>* interrupt = nullptr;    // nonzero: stop waiting (a signal)
+};
+
+// The one wait loop of the engine: asks `satisfied` first and after every event, hands each
+// event about a known object to `changed`, and ends when satisfied, interrupted or past the
+// deadline. Blocks at most `check_interval` per event, so an interrupt is seen that often. An
+// error when the watch breaks.
+Result<WaitEnd> wait_on(LiveView& view, Clock& clock, const WaitLimits& limits, const std::function<bool()>& satisfied,
+                        const std::function<void(const ObjectRef&)>& changed);
 
 }  // namespace wavesync::engine

@@ -16,7 +16,7 @@ constexpr int k_max_pod_looks = 4;
 // A crash loop's last log line is read up to this many bytes.
 constexpr std::int64_t k_log_line_bytes = 512;
 
-bool has_pods(const ObjectId& id) {
+bool has_pods(const ObjectRef& id) {
   const std::string group = group_of(id.api_version);
   if (group.empty()) return id.kind == "Pod";
   if (group == "apps")

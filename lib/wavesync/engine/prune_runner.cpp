@@ -5,36 +5,16 @@
 // in one wave creates the new object before the old one has finished going.
 #include "wavesync/engine/syncer.hpp"
 
+#include "wavesync/engine/delete_wait.hpp"
+
 #include <algorithm>
 
 namespace wavesync::engine::detail {
 
 namespace {
 
-ObjectId id_of(const applyset::PruneTarget& target) {
-  return ObjectId{target.api_version, target.key.kind, target.key.namespace_name, target.key.name};
-}
-
-kube::ObjectRef ref_of(const ObjectId& id) {
-  return kube::ObjectRef{id.api_version, id.kind, id.namespace_name, id.name};
-}
-
-std::string finalizers_of(const nlohmann::json& object) {
-  std::string out;
-  const auto meta = object.value("metadata", nlohmann::json::object());
-  for (const auto& f : meta.value("finalizers", nlohmann::json::array())) {
-    if (f.is_string()) out += (out.empty() ? "" : ", ") + f.get<std::string>();
-  }
-  return out;
-}
-
-const char* propagation_name(kube::Propagation p) {
-  switch (p) {
-    case kube::Propagation::foreground: return "foreground";
-    case kube::Propagation::background: return "background";
-    case kube::Propagation::orphan: return "orphan";
-  }
-  return "foreground";
+ObjectRef id_of(const applyset::PruneTarget& target) {
+  return ObjectRef{target.api_version, target.key.kind, target.key.namespace_name, target.key.name};
 }
 
 }  // namespace
@@ -69,7 +49,7 @@ void Syncer::rewave_prunes(std::size_t done) {
   add_prune_steps(done + 1);
 }
 
-Event Syncer::prune_event(EventType type, const StepItems& step, const ObjectId& id, std::string message) {
+Event Syncer::prune_event(EventType type, const StepItems& step, const ObjectRef& id, std::string message) {
   Event e = event(type, &step);
   e.resource = id;
   e.prune = true;
@@ -84,85 +64,63 @@ void Syncer::announce_prunes(const StepItems& step) {
   }
 }
 
-Stop Syncer::start_prunes(StepItems& step, std::vector<ObjectId>& waiting) {
+Stop Syncer::start_prunes(StepItems& step, std::vector<ObjectRef>& waiting) {
   if (step.phase != Phase::sync) return Stop::none;
-  std::vector<ObjectId> ids;
+  std::vector<DeleteRequest> requests;
   for (auto it = pending_prunes_.begin(); it != pending_prunes_.end();) {
     if (it->wave != step.wave) {
       ++it;
       continue;
     }
-    ids.push_back(id_of(*it));
+    requests.push_back(DeleteRequest{id_of(*it), options_.prune_propagation, HookFinalizer::keep, LiveKeep::ignore});
     it = pending_prunes_.erase(it);
   }
-  if (ids.empty()) return Stop::none;
-  // Watch first, then delete: a deletion that finishes at once cannot be missed.
-  if (auto covered = view_.cover(ids); !covered) {
-    reasons_.push_back(covered.error().message);
+  if (requests.empty()) return Stop::none;
+  auto started = start_deletions(client_, view_, requests, options_.interrupt);
+  if (!started) {
+    reasons_.push_back(started.error().message);
     return Stop::failed;
   }
-  const char* propagation = propagation_name(options_.prune_propagation);
+  const std::string propagation(propagation_name(options_.prune_propagation));
   bool failed = false;
-  for (const ObjectId& id : ids) {
-    if (interrupted()) return Stop::interrupted;
-    auto live = client_.get(ref_of(id));
-    if (live && !live->has_value()) {
-      view_.record_gone(id);
-      events_.emit(prune_event(EventType::deleting, step, id, "pruned (already gone)"));
-      continue;
-    }
-    Result<void> removed;
+  for (const DeleteStarted& d : started->objects) {
     std::string message;
-    if (live) {
-      view_.record(id, **live);
-      const auto meta = (**live).value("metadata", nlohmann::json::object());
-      const bool deleting = meta.contains("deletionTimestamp") && !meta["deletionTimestamp"].is_null();
-      // Argo CD issues no second DELETE for an object that is already being deleted.
-      if (!deleting) removed = client_.remove(ref_of(id), options_.prune_propagation);
-      message = deleting ? "pruning: already being deleted" : std::string("pruning (") + propagation + ")";
-      const std::string finalizers = finalizers_of(**live);
-      if (!finalizers.empty()) message += "; finalizers: " + finalizers;
+    switch (d.state) {
+      case DeleteStart::gone:
+        events_.emit(prune_event(EventType::deleting, step, d.id, "pruned (already gone)"));
+        continue;
+      case DeleteStart::failed:
+      case DeleteStart::refused:
+        if (d.error.exit_code == exit_code::k_cluster) cluster_error_exit_ = exit_code::k_cluster;
+        reasons_.push_back("prune " + d.id.str() + ": " + d.error.message);
+        events_.emit(prune_event(EventType::apply_failed, step, d.id, "prune: " + d.error.message));
+        failed = true;
+        continue;
+      case DeleteStart::kept: continue;
+      case DeleteStart::deleting: message = "pruning (" + propagation + ")"; break;
+      case DeleteStart::already_deleting: message = "pruning: already being deleted"; break;
     }
-    if (!live || !removed) {
-      const Error& error = live ? removed.error() : live.error();
-      if (error.exit_code == exit_code::k_cluster) cluster_error_exit_ = exit_code::k_cluster;
-      reasons_.push_back("prune " + id.str() + ": " + error.message);
-      events_.emit(prune_event(EventType::apply_failed, step, id, "prune: " + error.message));
-      failed = true;
-      continue;
-    }
-    events_.emit(prune_event(EventType::deleting, step, id, message));
-    waiting.push_back(id);
+    if (!d.finalizers.empty()) message += "; finalizers: " + finalizers_text(d.finalizers);
+    events_.emit(prune_event(EventType::deleting, step, d.id, message));
+    waiting.push_back(d.id);
   }
+  if (started->interrupted) return Stop::interrupted;
   // A failed prune fails the wave before anything of it is applied (runTasks returns before
   // its applies when a prune task failed).
   return failed ? Stop::failed : Stop::none;
 }
 
-Stop Syncer::wait_prunes(StepItems& step, const std::vector<ObjectId>& waiting, TimePoint deadline) {
+Stop Syncer::wait_prunes(StepItems& step, const std::vector<ObjectRef>& waiting, TimePoint deadline) {
   if (waiting.empty()) return Stop::none;
-  std::vector<ObjectId> reported;
-  auto gone = [&](const ObjectId& id) {
-    const Observed* o = view_.find(id);
-    return o == nullptr || o->deleted;
-  };
-  auto report_gone = [&](const ObjectId& id) {
-    if (!gone(id) || std::find(reported.begin(), reported.end(), id) != reported.end()) return;
-    reported.push_back(id);
+  Stop stop = wait_gone(waiting, deadline, [&](const ObjectRef& id) {
     events_.emit(prune_event(EventType::deleting, step, id, "pruned"));
-  };
-  Stop stop = wait_until(
-      deadline, [&] { return std::all_of(waiting.begin(), waiting.end(), gone); },
-      [&](const ObjectId& changed) {
-        if (std::find(waiting.begin(), waiting.end(), changed) != waiting.end()) report_gone(changed);
-      });
-  for (const ObjectId& id : waiting) report_gone(id);
+  });
   if (stop == Stop::timed_out && timeout_reason_.empty()) {
     std::string held;
-    for (const ObjectId& id : waiting) {
-      if (gone(id)) continue;
+    for (const ObjectRef& id : waiting) {
       const Observed* o = view_.find(id);
-      const std::string finalizers = o != nullptr ? finalizers_of(o->object) : "";
+      if (o == nullptr || o->deleted) continue;
+      const std::string finalizers = finalizers_text(blocking_finalizers(o->object));
       held += (held.empty() ? "" : ", ") + id.str() + (finalizers.empty() ? "" : " (finalizers: " + finalizers + ")");
     }
     timeout_reason_ = "timed out waiting for the deletion of " + held;

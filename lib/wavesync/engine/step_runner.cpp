@@ -4,8 +4,10 @@
 // re-entrant Sync() calls.
 #include "wavesync/engine/syncer.hpp"
 
+#include "wavesync/engine/item_verdict.hpp"
+
 #include "wavesync/engine/adoption.hpp"
-#include "wavesync/engine/hook_finalizer.hpp"
+#include "wavesync/engine/delete_wait.hpp"
 #include "wavesync/plan/object_policy.hpp"
 
 #include <algorithm>
@@ -14,7 +16,7 @@ namespace wavesync::engine::detail {
 
 namespace {
 
-bool is_kind(const ObjectId& id, const char* group, const char* kind) {
+bool is_kind(const ObjectRef& id, const char* group, const char* kind) {
   return id.kind == kind && group_of(id.api_version) == group;
 }
 
@@ -45,10 +47,6 @@ std::string conditions_text(const nlohmann::json& live) {
   return out;
 }
 
-kube::ObjectRef ref_of(const ObjectId& id) {
-  return kube::ObjectRef{id.api_version, id.kind, id.namespace_name, id.name};
-}
-
 // apiVersion, kind and the metadata health::assess reads (identity, resourceVersion,
 // generation, deletion, finalizers and the hook and health annotations): enough to know that
 // no rule applies, without keeping 10,000 labels, uids and timestamps.
@@ -72,13 +70,22 @@ nlohmann::json identity_of(const nlohmann::json& object) {
 
 }  // namespace
 
+namespace {
+bool has_health_rule(const Item& item, health::ConditionsRule conditions, const health::Scripts* scripts) {
+  health::Options options{conditions, item.hook ? health::Role::hook : health::Role::resource, scripts};
+  return health::assess(item.planned->resource.object, options).has_value();
+}
+}  // namespace
+
+bool waits_on_health(const Item& item, health::ConditionsRule conditions, const health::Scripts* scripts) {
+  // A hook without a health rule still ends with hook-completed (evaluate), so it is waited on.
+  return item.hook || has_health_rule(item, conditions, scripts);
+}
+
 bool needs_watch(const Item& item, health::ConditionsRule conditions, const health::Scripts* scripts) {
   if (is_kind(item.id, "", "Namespace") || is_kind(item.id, "apiextensions.k8s.io", "CustomResourceDefinition"))
     return true;
-  // Health rules are chosen by kind and annotations, which the manifest already has: no rule
-  // for the manifest means no rule for the live object either.
-  health::Options options{conditions, item.hook ? health::Role::hook : health::Role::resource, scripts};
-  return health::assess(item.planned->resource.object, options).has_value();
+  return has_health_rule(item, conditions, scripts);
 }
 
 void Syncer::fail_item(StepItems& step, Item& item, std::string message, EventType type) {
@@ -129,80 +136,82 @@ bool Syncer::prepare(StepItems& step, Item& item) {
   return true;
 }
 
-Stop Syncer::wait_until(TimePoint deadline, const std::function<bool()>& satisfied,
-                        const std::function<void(const ObjectId&)>& changed) {
-  for (;;) {
-    if (satisfied()) return Stop::none;
-    if (interrupted()) return Stop::interrupted;
-    TimePoint now = clock_.now();
-    if (now >= deadline) return Stop::timed_out;
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
-    auto id = view_.next(std::min(left + std::chrono::milliseconds(1), options_.check_interval));
-    if (!id) {
-      if (id.error().exit_code == exit_code::k_cluster) cluster_error_exit_ = exit_code::k_cluster;
-      reasons_.push_back("watch: " + id.error().message);
-      return Stop::failed;
-    }
-    if (id->has_value()) changed(**id);
+Stop Syncer::stop_of(const Result<WaitEnd>& end) {
+  if (!end) {
+    if (end.error().exit_code == exit_code::k_cluster) cluster_error_exit_ = exit_code::k_cluster;
+    reasons_.push_back("watch: " + end.error().message);
+    return Stop::failed;
   }
+  switch (*end) {
+    case WaitEnd::satisfied: return Stop::none;
+    case WaitEnd::timed_out: return Stop::timed_out;
+    case WaitEnd::interrupted: return Stop::interrupted;
+  }
+  return Stop::failed;
+}
+
+Stop Syncer::wait_until(TimePoint deadline, const std::function<bool()>& satisfied,
+                        const std::function<void(const ObjectRef&)>& changed) {
+  return stop_of(wait_on(view_, clock_, WaitLimits{deadline, options_.check_interval, options_.interrupt}, satisfied,
+                         changed));
+}
+
+Stop Syncer::wait_gone(const std::vector<ObjectRef>& ids, TimePoint deadline,
+                       const std::function<void(const ObjectRef&)>& on_gone) {
+  auto gone = wait_until_gone(view_, clock_, ids, WaitLimits{deadline, options_.check_interval, options_.interrupt},
+                              on_gone);
+  if (!gone) return stop_of(gone.error());
+  return stop_of(gone->end);
 }
 
 Stop Syncer::delete_before_create(StepItems& step, std::vector<Item*> targets, TimePoint deadline) {
-  std::vector<ObjectId> ids;
-  for (Item* item : targets) ids.push_back(item->id);
-  // Watch first, then look: a deletion finishing between the GET and the watch cannot be missed.
-  if (auto covered = view_.cover(ids); !covered) {
-    reasons_.push_back(covered.error().message);
+  // Argo CD deletes hooks as it prunes, with the prune propagation policy (deleteResource),
+  // first taking its hook finalizer off a hook it left behind (runTasks); a recreate is kubectl's
+  // `replace --force` or `apply --force`, whose delete cascades in the background (kubectl's
+  // default): nothing but the object itself is waited for, and no finalizer is left for the
+  // garbage collector.
+  std::vector<DeleteRequest> requests;
+  for (Item* item : targets) {
+    requests.push_back(DeleteRequest{item->id,
+                                     item->hook ? options_.prune_propagation : kube::Propagation::background,
+                                     item->hook ? HookFinalizer::release : HookFinalizer::keep, LiveKeep::ignore});
+  }
+  auto started = start_deletions(client_, view_, requests, options_.interrupt);
+  if (!started) {
+    reasons_.push_back(started.error().message);
     return Stop::failed;
   }
-  std::vector<Item*> waiting;
-  for (Item* item : targets) {
-    auto live = client_.get(ref_of(item->id));
-    if (!live) {
-      fail_item(step, *item, live.error().message, EventType::apply_failed);
-      continue;
-    }
-    if (!live->has_value()) {
-      view_.record_gone(item->id);
-      continue;
-    }
-    view_.record(item->id, **live);
-    // A hook Argo CD left behind carries its hook finalizer, which would hold this deletion;
-    // Argo CD takes it off every existing hook before it runs them again (runTasks).
-    if (item->hook) {
-      if (auto released = remove_hook_finalizer(client_, ref_of(item->id), **live); !released) {
-        fail_item(step, *item, released.error().message, EventType::apply_failed);
+  if (started->interrupted) return Stop::interrupted;
+  std::vector<ObjectRef> waiting;
+  for (std::size_t i = 0; i < started->objects.size(); ++i) {
+    const DeleteStarted& d = started->objects[i];
+    Item& item = *targets[i];
+    const std::string policy = item.hook ? "BeforeHookCreation" : "Replace=true,Force=true";
+    switch (d.state) {
+      case DeleteStart::gone:
+      case DeleteStart::kept: continue;
+      case DeleteStart::failed: fail_item(step, item, d.error.message, EventType::apply_failed); continue;
+      case DeleteStart::refused: {
+        Event e = event(EventType::deleting, &step, &item);
+        e.message = d.error.message;
+        events_.emit(e);
+        fail_item(step, item, d.error.message, EventType::apply_failed);
+        continue;
+      }
+      case DeleteStart::deleting:
+      case DeleteStart::already_deleting: {
+        Event e = event(EventType::deleting, &step, &item);
+        e.message = d.state == DeleteStart::deleting ? policy : policy + ": already being deleted";
+        events_.emit(e);
+        waiting.push_back(item.id);
         continue;
       }
     }
-    const auto& policy = item->hook ? "BeforeHookCreation" : "Replace=true,Force=true";
-    // Argo CD deletes hooks as it prunes, with the prune propagation policy (deleteResource); a
-    // recreate is kubectl's `replace --force` or `apply --force`, whose delete cascades in the
-    // background (kubectl's default): nothing but the object itself is waited for, and no
-    // finalizer is left for the garbage collector.
-    const auto propagation = item->hook ? options_.prune_propagation : kube::Propagation::background;
-    auto removed = client_.remove(ref_of(item->id), propagation);
-    Event e = event(EventType::deleting, &step, item);
-    e.message = removed ? std::string(policy) : removed.error().message;
-    events_.emit(e);
-    if (!removed) {
-      fail_item(step, *item, removed.error().message, EventType::apply_failed);
-      continue;
-    }
-    waiting.push_back(item);
   }
-  // Foreground deletion: the object stays (with deletionTimestamp) until its dependents are
+  // A foreground deletion keeps the object (with deletionTimestamp) until its dependents are
   // gone; the hook is created only once it has really disappeared (pkg/sync/hook delete
   // policies, sync_context.go).
-  return wait_until(
-      deadline,
-      [&] {
-        return std::all_of(waiting.begin(), waiting.end(), [&](Item* item) {
-          const Observed* o = view_.find(item->id);
-          return o == nullptr || o->deleted;
-        });
-      },
-      [](const ObjectId&) {});
+  return wait_gone(waiting, deadline, {});
 }
 
 Stop Syncer::recreate(StepItems& step, Item& item, TimePoint deadline) {
@@ -238,7 +247,7 @@ Stop Syncer::apply_run(StepItems& step, std::vector<Item*> run, TimePoint deadli
   for (Item* item : run)
     if (prepare(step, *item)) prepared.push_back(item);
   if (prepared.empty()) return Stop::none;
-  std::vector<ObjectId> ids;
+  std::vector<ObjectRef> ids;
   for (Item* item : prepared)
     if (item->watched) ids.push_back(item->id);
   if (auto covered = ids.empty() ? Result<void>{} : view_.cover(ids); !covered) {
@@ -393,7 +402,7 @@ Stop Syncer::wait_ready_prerequisites(StepItems& step, const std::vector<Item*>&
         }
         return true;
       },
-      [](const ObjectId&) {});
+      [](const ObjectRef&) {});
   const bool crd_time_up = stop == Stop::timed_out && crd_deadline < deadline;
   if (rejected != nullptr || crd_time_up) {
     for (Item* item : crds) {
@@ -424,51 +433,25 @@ void Syncer::evaluate(StepItems& step, Item& item) {
   if (item.state != ItemState::running) return;
   const Observed* o = view_.find(item.id);
   if (o == nullptr) return;  // not observed yet
-  if (o->deleted) {
-    // A hook removed by its TTL controller after completing was already marked done; one that
-    // disappears before finishing is a failure, never an endless wait (Argo CD users saw syncs
-    // hang on "waiting for completion of hook" when a Job's TTL removed it unseen).
-    fail_item(step, item,
-              item.hook ? "deleted before it completed" : "missing: it was deleted while waiting for it to be healthy",
-              item.hook ? EventType::hook_failed : EventType::health_changed);
-    return;
+  std::optional<health::Health> h;
+  if (!o->deleted) {
+    health::Options options{options_.conditions, item.hook ? health::Role::hook : health::Role::resource,
+                            options_.health_scripts};
+    h = health::assess(o->object, options);
+    if (h && (!item.health || *item.health != *h)) {
+      item.health = h;
+      events_.emit(event(EventType::health_changed, &step, &item));
+    }
   }
-  health::Options options{options_.conditions, item.hook ? health::Role::hook : health::Role::resource,
-                          options_.health_scripts};
-  std::optional<health::Health> h = health::assess(o->object, options);
-  if (!h) {
-    item.state = ItemState::done;
-    if (item.hook) events_.emit(event(EventType::hook_completed, &step, &item));
-    return;
-  }
-  if (!item.health || *item.health != *h) {
-    item.health = h;
-    events_.emit(event(EventType::health_changed, &step, &item));
-  }
-  switch (h->status) {
-    case health::Status::healthy:
+  const ItemVerdict verdict = judge_running(item.hook, o->deleted, h);
+  switch (verdict.verdict) {
+    case Verdict::waiting: return;
+    case Verdict::done:
       item.state = ItemState::done;
       if (item.hook) events_.emit(event(EventType::hook_completed, &step, &item));
       return;
-    case health::Status::degraded:
-      fail_item(step, item, std::string("Degraded") + (h->message.empty() ? "" : ": " + h->message),
-                item.hook ? EventType::hook_failed : EventType::health_changed);
-      return;
-    case health::Status::unknown:
-      // sync_context.go getOperationPhase: a hook whose health is Unknown has failed; a resource
-      // keeps being waited for.
-      if (item.hook)
-        fail_item(step, item, std::string("Unknown") + (h->message.empty() ? "" : ": " + h->message),
-                  EventType::hook_failed);
-      return;
-    case health::Status::missing:
-      if (item.hook) {
-        item.state = ItemState::done;
-        events_.emit(event(EventType::hook_completed, &step, &item));
-      }
-      return;
-    case health::Status::progressing:
-    case health::Status::suspended:
+    case Verdict::failed:
+      fail_item(step, item, verdict.failure, item.hook ? EventType::hook_failed : EventType::health_changed);
       return;
   }
 }
@@ -490,7 +473,7 @@ void Syncer::object_timed_out(const Item& item) {
 }
 
 Stop Syncer::wait_healthy(StepItems& step, TimePoint deadline) {
-  std::map<ObjectId, Item*> by_id;
+  std::map<ObjectRef, Item*> by_id;
   std::vector<Item*> running;
   for (Item& item : step.items) {
     if (item.state != ItemState::running) continue;
@@ -515,7 +498,7 @@ Stop Syncer::wait_healthy(StepItems& step, TimePoint deadline) {
           return std::none_of(step.items.begin(), step.items.end(),
                               [](const Item& i) { return i.state == ItemState::running; });
         },
-        [&](const ObjectId& id) {
+        [&](const ObjectRef& id) {
           auto it = by_id.find(id);
           if (it != by_id.end()) evaluate(step, *it->second);
         });
@@ -564,7 +547,7 @@ Stop Syncer::run_step(StepItems& step, bool final) {
     if (item.planned->policy.timeout) item.deadline = step_start + *item.planned->policy.timeout;
 
   // 0. Prunes are deleted first in their wave, and waited for only after its applies.
-  std::vector<ObjectId> pruning;
+  std::vector<ObjectRef> pruning;
   if (Stop stop = start_prunes(step, pruning); stop != Stop::none) return finish(result_of(stop), stop);
 
   // 1. Deletions before creation: BeforeHookCreation hooks and Replace=true,Force=true objects
@@ -617,7 +600,7 @@ Stop Syncer::run_step(StepItems& step, bool final) {
   if (!final && options_.wave_delay.count() > 0) {
     // Other controllers get time to publish status; the watch keeps the picture current.
     const TimePoint until = std::min(deadline, clock_.now() + options_.wave_delay);
-    Stop stop = wait_until(until, [] { return false; }, [](const ObjectId&) {});
+    Stop stop = wait_until(until, [] { return false; }, [](const ObjectRef&) {});
     if (stop == Stop::interrupted || stop == Stop::failed) return finish(result_of(stop), stop);
   }
   Stop stop = wait_healthy(step, deadline);

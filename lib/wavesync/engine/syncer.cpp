@@ -41,7 +41,8 @@ void Syncer::build_items() {
       item.hook = r.hook.has_value();
       // generateName-only hooks were named by the plan, as Argo CD names them before sorting.
       std::string name = r.generated_name.empty() ? r.resource.name() : r.generated_name;
-      item.id = ObjectId{r.resource.api_version(), r.resource.kind(), r.resource.namespace_name(), name};
+      item.id = ObjectRef{r.resource.api_version(), r.resource.kind(), r.resource.namespace_name(), name};
+      item.waited = waits_on_health(item, options_.conditions, options_.health_scripts);
       item.watched = needs_watch(item, options_.conditions, options_.health_scripts);
       // The body (a copy of the manifest) is made when its step prepares it: a 10,000-object
       // plan is not held twice.
@@ -66,7 +67,7 @@ void Syncer::add_namespace_step() {
   if (live && live->has_value() && !has_metadata) return;
   Item item;
   item.planned = &managed_namespace_;
-  item.id = ObjectId{"v1", "Namespace", "", name};
+  item.id = ObjectRef{"v1", "Namespace", "", name};
   item.watched = true;
   steps_.insert(steps_.begin(), StepItems{Phase::pre_sync, 0, {}});
   steps_.front().items.push_back(std::move(item));
@@ -85,6 +86,7 @@ Event Syncer::event(EventType type, const StepItems* step, const Item* item) {
     e.resource = item->id;
     e.source = item->planned->resource.source;
     e.hook = item->hook;
+    e.waited = item->waited;
     e.health = item->health;
   }
   return e;
@@ -99,7 +101,7 @@ void Syncer::watch_everything_known() {
   // from one step to the next then needs no new watch (no re-list on the critical path). Kinds
   // not served yet (their CRD comes with this sync) are added when their step comes.
   std::map<std::pair<std::string, std::string>, bool> namespaced;  // (apiVersion, kind)
-  std::vector<ObjectId> ids;
+  std::vector<ObjectRef> ids;
   auto consider = [&](const StepItems& step) {
     for (const Item& item : step.items) {
       if (!item.watched) continue;
@@ -110,7 +112,7 @@ void Syncer::watch_everything_known() {
         if (!type) continue;
         it = namespaced.emplace(key, type->namespaced).first;
       }
-      ObjectId id = item.id;
+      ObjectRef id = item.id;
       if (!it->second) id.namespace_name.clear();
       ids.push_back(id);
     }
@@ -217,18 +219,6 @@ SyncResult Syncer::finish_success() {
 
 namespace {
 // `...: Degraded: ... (missing Secret shop/db)`: the one fact a person needs, in the reason itself.
-void name_missing_references(std::vector<std::string>& reasons, const std::vector<Diagnostic>& diagnostics) {
-  for (const Diagnostic& d : diagnostics) {
-    if (d.missing.empty()) continue;
-    std::string missing;
-    for (const std::string& m : d.missing) missing += (missing.empty() ? "" : ", ") + m;
-    const std::string id = d.resource.str();
-    for (std::string& reason : reasons) {
-      if (reason.find(id) != std::string::npos) reason += " (" + missing + ")";
-    }
-  }
-}
-
 std::vector<Diagnostic> diagnose_items(kube::Client& client, LiveView& view, const std::vector<Item*>& items) {
   std::vector<Diagnostic> out;
   for (Item* item : items) {
@@ -342,7 +332,7 @@ void Syncer::delete_hooks(DeletePolicy policy) {
   auto consider = [&](StepItems& step) {
     for (Item& item : step.items) {
       if (!item.hook || !item.applied || item.state == ItemState::running) continue;
-      const kube::ObjectRef ref{item.id.api_version, item.id.kind, item.id.namespace_name, item.id.name};
+      const ObjectRef& ref = item.id;
       const bool remove = item.planned->hook->has_policy(policy);
       // A hook that still carries Argo CD's hook finalizer (it was Argo CD's before this sync)
       // loses it once it completed, as Argo CD's Sync() removes it from every completed hook;

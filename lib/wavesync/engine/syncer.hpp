@@ -25,8 +25,12 @@ enum class ItemState { pending, running, done, failed };
 struct Item {
   const PlannedResource* planned = nullptr;
   nlohmann::json body;  // what is sent: hook names filled in, namespace dropped when cluster-scoped
-  ObjectId id;
+  ObjectRef id;
   bool hook = false;
+  // The step waits for its health (a health rule applies, or it is a hook, whose completion is
+  // always reported); decided once from the manifest by waits_on_health() and told in its
+  // resource-applied / hook-started event.
+  bool waited = false;
   bool watched = false;   // needs_watch(), decided once from the manifest
   bool prepared = false;  // kind resolved and body normalised
   ItemState state = ItemState::pending;
@@ -102,7 +106,13 @@ class Syncer {
   Stop wait_ready_prerequisites(StepItems& step, const std::vector<Item*>& run, TimePoint deadline);
   Stop wait_healthy(StepItems& step, TimePoint deadline);
   Stop wait_until(TimePoint deadline, const std::function<bool()>& satisfied,
-                  const std::function<void(const ObjectId&)>& changed);
+                  const std::function<void(const ObjectRef&)>& changed);
+  // wait_until_gone (delete_wait.hpp) on the run's view, interval and interrupt.
+  Stop wait_gone(const std::vector<ObjectRef>& ids, TimePoint deadline,
+                 const std::function<void(const ObjectRef&)>& on_gone);
+  // How a wait ended, as a Stop; a broken watch becomes a reason (and exit 4 when the API
+  // server could not be reached).
+  Stop stop_of(const Result<WaitEnd>& end);
   void evaluate(StepItems& step, Item& item);
   bool prepare(StepItems& step, Item& item);
   void fail_item(StepItems& step, Item& item, std::string message, EventType type);
@@ -127,10 +137,10 @@ class Syncer {
   // prune_runner.cpp
   void add_prune_steps(std::size_t from);
   void rewave_prunes(std::size_t done);
-  Stop start_prunes(StepItems& step, std::vector<ObjectId>& waiting);
-  Stop wait_prunes(StepItems& step, const std::vector<ObjectId>& waiting, TimePoint deadline);
+  Stop start_prunes(StepItems& step, std::vector<ObjectRef>& waiting);
+  Stop wait_prunes(StepItems& step, const std::vector<ObjectRef>& waiting, TimePoint deadline);
   void announce_prunes(const StepItems& step);
-  Event prune_event(EventType type, const StepItems& step, const ObjectId& id, std::string message);
+  Event prune_event(EventType type, const StepItems& step, const ObjectRef& id, std::string message);
 
   const Plan& plan_;
   int attempt_ = 1;
@@ -155,6 +165,11 @@ class Syncer {
 
 // `10m`, `5s`, `1.5s`, `250ms`.
 std::string format_duration(std::chrono::milliseconds d);
+
+// Whether the item's step waits for its health: it is a hook, or a health rule applies to it.
+// Health rules are chosen by kind and annotations, which the manifest already has: no rule for
+// the manifest means no rule for the live object either.
+bool waits_on_health(const Item& item, health::ConditionsRule conditions, const health::Scripts* scripts);
 
 // Whether anything waits on the item's live state: it has a health rule, or is a Namespace or
 // CRD (waited for before its contents). Objects with neither are done once applied, so their

@@ -26,11 +26,6 @@ void remove_dropped(const nlohmann::json& owned, const nlohmann::json& manifest,
   }
 }
 
-std::string resource_version(const nlohmann::json& object) {
-  const nlohmann::json* meta = kube::object_at(object, "metadata");
-  return meta != nullptr ? kube::text_at(*meta, "resourceVersion") : "";
-}
-
 }  // namespace
 
 nlohmann::json unvalidated_merge_patch(const nlohmann::json& manifest, const nlohmann::json& live,
@@ -54,7 +49,7 @@ nlohmann::json unvalidated_merge_patch(const nlohmann::json& manifest, const nlo
 
 Result<UnvalidatedWrite> write_unvalidated(kube::Client& client, const nlohmann::json& object, kube::DryRun dry_run,
                                            const std::string& field_manager) {
-  const kube::ObjectRef ref = kube::ref_of(object);
+  const kube::ObjectRef ref = object_ref_of(object);
   auto live = client.get(ref);
   if (!live) return live.error();
   UnvalidatedWrite out;
@@ -69,7 +64,7 @@ Result<UnvalidatedWrite> write_unvalidated(kube::Client& client, const nlohmann:
   kube::ApplyOptions options{dry_run, kube::ForceConflicts::no, field_manager, kube::FieldValidation::ignore};
   auto patched = client.merge_patch(ref, unvalidated_merge_patch(object, **live, field_manager), options);
   if (!patched) return patched.error();
-  out.changed = resource_version(patched->object) != resource_version(**live);
+  out.changed = string_at(patched->object, {"metadata", "resourceVersion"}) != string_at(**live, {"metadata", "resourceVersion"});
   out.written = std::move(*patched);
   return out;
 }

@@ -16,12 +16,25 @@ namespace wavesync::engine {
 
 namespace {
 
+// Bodies are built when their dry run is sent, not kept for the whole plan: a plan of 100,000
+// objects would otherwise hold every manifest twice more, and every answer, at once.
 struct Candidate {
   const PlannedResource* planned = nullptr;
-  ObjectId id;
-  nlohmann::json body;
-  bool create = false;  // generateName only: a dry-run create
+  ObjectRef id;
+  bool create = false;          // generateName only: a dry-run create
+  bool drop_namespace = false;  // cluster-scoped: sent without metadata.namespace
 };
+
+nlohmann::json body_of(const Candidate& c) {
+  nlohmann::json body = c.planned->resource.object;
+  if (!c.drop_namespace) return body;
+  if (auto meta = body.find("metadata"); meta != body.end() && meta->is_object()) meta->erase("namespace");
+  return body;
+}
+
+// Dry runs sent in one concurrent call: enough to keep the connection's streams busy, few
+// enough that the bodies and answers in memory stay small whatever the plan's size.
+constexpr std::size_t k_dry_run_chunk = 500;
 
 // The kinds and namespaces this plan brings itself.
 struct Brought {
@@ -82,7 +95,7 @@ ValidationReport validate_plan(const Plan& plan, kube::Client& client, const Val
   ValidationReport report;
   Brought brought = brought_by(plan);
   if (!options.created_namespace.empty()) brought.namespaces.insert(options.created_namespace);
-  auto fail = [&](const PlannedResource& r, ObjectId id, const Error& error) {
+  auto fail = [&](const PlannedResource& r, ObjectRef id, const Error& error) {
     if (error.exit_code == exit_code::k_cluster) report.exit_code = exit_code::k_cluster;
     std::string message = error.message;
     if (auto hint = immutable_hint(message)) message += "; hint: " + *hint;
@@ -94,7 +107,7 @@ ValidationReport validate_plan(const Plan& plan, kube::Client& client, const Val
   std::vector<Candidate> candidates;
   for (const Step& step : plan.steps) {
     for (const PlannedResource& r : step.resources) {
-      ObjectId id{r.resource.api_version(), r.resource.kind(), r.resource.namespace_name(), r.resource.name()};
+      ObjectRef id{r.resource.api_version(), r.resource.kind(), r.resource.namespace_name(), r.resource.name()};
       auto key = std::make_pair(id.api_version, id.kind);
       auto found = kinds.find(key);
       if (found == kinds.end()) found = kinds.emplace(key, client.resolve(id.api_version, id.kind)).first;
@@ -111,9 +124,7 @@ ValidationReport validate_plan(const Plan& plan, kube::Client& client, const Val
         continue;
       }
       if (!type->namespaced) id.namespace_name.clear();
-      Candidate c{&r, id, r.resource.object, false};
-      if (id.name.empty()) c.create = true;
-      if (!type->namespaced && c.body.contains("metadata")) c.body["metadata"].erase("namespace");
+      Candidate c{&r, id, id.name.empty(), !type->namespaced};
       candidates.push_back(std::move(c));
     }
   }
@@ -138,7 +149,7 @@ ValidationReport validate_plan(const Plan& plan, kube::Client& client, const Val
   }
   std::vector<std::optional<Error>> errors(candidates.size());
   for (std::size_t i : unvalidated) {
-    auto written = write_unvalidated(client, candidates[i].body, kube::DryRun::all, options.field_manager);
+    auto written = write_unvalidated(client, body_of(candidates[i]), kube::DryRun::all, options.field_manager);
     if (written) {
       note_live_options(answers, *candidates[i].planned, written->written.object);
     } else {
@@ -148,21 +159,25 @@ ValidationReport validate_plan(const Plan& plan, kube::Client& client, const Val
   for (const auto& [force, members] : batches) {
     kube::ApplyOptions apply{kube::DryRun::all, force ? kube::ForceConflicts::yes : kube::ForceConflicts::no,
                              options.field_manager, kube::FieldValidation::strict};
-    std::vector<nlohmann::json> bodies;
-    bodies.reserve(members.size());
-    for (std::size_t i : members) bodies.push_back(candidates[i].body);
-    auto results = client.apply(bodies, apply);
-    for (std::size_t k = 0; k < members.size(); ++k) {
-      if (results[k]) {
-        note_live_options(answers, *candidates[members[k]].planned, results[k]->object);
-      } else {
-        errors[members[k]] = results[k].error();
+    for (std::size_t first = 0; first < members.size(); first += k_dry_run_chunk) {
+      const std::size_t end = std::min(members.size(), first + k_dry_run_chunk);
+      std::vector<nlohmann::json> bodies;
+      bodies.reserve(end - first);
+      for (std::size_t k = first; k < end; ++k) bodies.push_back(body_of(candidates[members[k]]));
+      auto results = client.apply(bodies, apply);
+      for (std::size_t k = first; k < end; ++k) {
+        auto& result = results[k - first];
+        if (result) {
+          note_live_options(answers, *candidates[members[k]].planned, result->object);
+        } else {
+          errors[members[k]] = result.error();
+        }
       }
     }
   }
   for (std::size_t i = 0; i < candidates.size(); ++i) {
     if (!candidates[i].create) continue;
-    auto created = client.create(candidates[i].body, kube::DryRun::all);
+    auto created = client.create(body_of(candidates[i]), kube::DryRun::all);
     if (!created) errors[i] = created.error();
   }
 
@@ -181,7 +196,7 @@ ValidationReport validate_plan(const Plan& plan, kube::Client& client, const Val
       // A rejection carries no answer: the live object (if any) says whether it is Force=true.
       SyncOptions live;
       if (!c.create) {
-        auto read = client.get(kube::ObjectRef{c.id.api_version, c.id.kind, c.id.namespace_name, c.id.name});
+        auto read = client.get(c.id);
         if (read && *read) {
           note_live_options(answers, *c.planned, **read);
           live = live_sync_options(**read);
@@ -194,6 +209,7 @@ ValidationReport validate_plan(const Plan& plan, kube::Client& client, const Val
     }
     fail(*c.planned, c.id, error);
   }
+  if (report.failures.empty() && report.unchecked.empty()) return report;
   // Discovery failures were found first; list everything in plan order.
   std::map<const PlannedResource*, std::size_t> position;
   for (const Step& step : plan.steps)

@@ -28,13 +28,13 @@ struct ValidationOptions {
 // One object the server would reject, or would not serve.
 struct ValidationFailure {
   const PlannedResource* planned = nullptr;
-  ObjectId id;
+  ObjectRef id;
   std::string message;  // the server's message (+ an immutable-field hint)
 };
 
 struct Unchecked {
   const PlannedResource* planned = nullptr;
-  ObjectId id;
+  ObjectRef id;
   std::string why;  // `its CustomResourceDefinition is created by this sync`, ...
 };
 

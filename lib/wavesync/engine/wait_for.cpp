@@ -14,7 +14,7 @@ constexpr std::chrono::milliseconds k_rediscover_interval{3000};
 struct Dependency {
   Item* item = nullptr;
   ExternalObject named;  // as written
-  ObjectId id;           // as the server names it, once the kind is known
+  ObjectRef id;           // as the server names it, once the kind is known
   bool resolved = false;
 };
 
@@ -33,7 +33,7 @@ Stop Syncer::wait_for_external(StepItems& step, const std::vector<Item*>& held, 
 
   TimePoint next_discovery{};
   auto resolve = [&]() -> Result<void> {
-    std::vector<ObjectId> ids;
+    std::vector<ObjectRef> ids;
     bool refreshed = false;
     for (Dependency& d : deps) {
       if (d.resolved) continue;
@@ -46,7 +46,7 @@ Stop Syncer::wait_for_external(StepItems& step, const std::vector<Item*>& held, 
         if (type.error().exit_code == exit_code::k_cluster) return type.error();
         continue;  // not served yet
       }
-      d.id = ObjectId{d.named.api_version, d.named.kind, d.named.namespace_name, d.named.name};
+      d.id = ObjectRef{d.named.api_version, d.named.kind, d.named.namespace_name, d.named.name};
       if (!type->namespaced) d.id.namespace_name.clear();
       else if (d.id.namespace_name.empty()) d.id.namespace_name = d.item->id.namespace_name;
       d.resolved = true;
@@ -99,7 +99,7 @@ Stop Syncer::wait_for_external(StepItems& step, const std::vector<Item*>& held, 
           report();
           return std::all_of(deps.begin(), deps.end(), ready);
         },
-        [](const ObjectId&) {});
+        [](const ObjectRef&) {});
     if (lookup_failed) return Stop::failed;
     if (stop == Stop::timed_out && first != nullptr) {
       if (first->state != ItemState::pending) continue;

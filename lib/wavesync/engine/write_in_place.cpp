@@ -7,22 +7,12 @@
 
 #include "wavesync/engine/adoption.hpp"
 #include "wavesync/engine/unvalidated_write.hpp"
+#include "wavesync/model/json_fields.hpp"
 #include "wavesync/plan/object_policy.hpp"
 
 namespace wavesync::engine::detail {
 
 namespace {
-
-kube::ObjectRef ref_of(const ObjectId& id) {
-  return kube::ObjectRef{id.api_version, id.kind, id.namespace_name, id.name};
-}
-
-std::string resource_version(const nlohmann::json& object) {
-  const auto meta = object.find("metadata");
-  if (meta == object.end() || !meta->is_object()) return "";
-  const auto rv = meta->find("resourceVersion");
-  return rv != meta->end() && rv->is_string() ? rv->get<std::string>() : "";
-}
 
 // kubectl's maxPatchRetry: a migration patch that keeps meeting newer versions gives up.
 constexpr int k_migration_attempts = 5;
@@ -30,7 +20,7 @@ constexpr int k_migration_attempts = 5;
 }  // namespace
 
 void Syncer::write_in_place(StepItems& step, Item& item) {
-  auto live = client_.get(ref_of(item.id));
+  auto live = client_.get(item.id);
   if (!live) {
     fail_write(step, item, live.error());
     return;
@@ -45,11 +35,11 @@ void Syncer::write_in_place(StepItems& step, Item& item) {
   if (request == WriteRequest::update) {
     // `kubectl replace`: the whole object, conditional on the version just read.
     nlohmann::json body = item.body;
-    const std::string before = resource_version(**live);
+    const std::string before = string_at(**live, {"metadata", "resourceVersion"});
     body["metadata"]["resourceVersion"] = before;
     kube::ApplyOptions options{options_.dry_run, kube::ForceConflicts::no, options_.field_manager, validation};
     written = client_.update(body, options);
-    if (written) result = resource_version(written->object) == before ? ApplyResult::unchanged : ApplyResult::configured;
+    if (written) result = string_at(written->object, {"metadata", "resourceVersion"}) == before ? ApplyResult::unchanged : ApplyResult::configured;
   } else {
     // Missing (or deleted just before, under Force=true): created, as `kubectl create`.
     written = client_.create(item.body, options_.dry_run, validation);
@@ -86,7 +76,7 @@ Stop Syncer::write_unvalidated(StepItems& step, Item& item, TimePoint deadline) 
 bool Syncer::adopt(Item& item, Result<kube::WriteResult>& result, const kube::ApplyOptions& options) {
   std::optional<nlohmann::json> patch = client_side_apply_migration(result->object, options_.field_manager);
   if (!patch) return false;
-  const kube::ObjectRef ref = ref_of(item.id);
+  const kube::ObjectRef ref = item.id;
   for (int attempt = 0; attempt < k_migration_attempts; ++attempt) {
     auto patched = client_.patch(ref, *patch);
     if (patched) {

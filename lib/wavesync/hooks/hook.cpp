@@ -10,6 +10,8 @@ std::string_view phase_name(Phase phase) {
     case Phase::sync: return "Sync";
     case Phase::post_sync: return "PostSync";
     case Phase::sync_fail: return "SyncFail";
+    case Phase::pre_delete: return "PreDelete";
+    case Phase::post_delete: return "PostDelete";
   }
   return "Sync";
 }

@@ -10,10 +10,12 @@
 
 namespace wavesync {
 
-// Sync phases in the order they run. SyncFail runs only when the sync failed.
-enum class Phase { pre_sync, sync, post_sync, sync_fail };
+// Sync phases in the order they run. SyncFail runs only when the sync failed. PreDelete and
+// PostDelete are never in a sync's plan: `wavesync delete` runs them before and after it deletes
+// (Argo CD's PreDelete and PostDelete hook types).
+enum class Phase { pre_sync, sync, post_sync, sync_fail, pre_delete, post_delete };
 
-// `PreSync`, `Sync`, `PostSync`, `SyncFail`.
+// `PreSync`, `Sync`, `PostSync`, `SyncFail`, `PreDelete`, `PostDelete`.
 std::string_view phase_name(Phase phase);
 
 enum class DeletePolicy { before_hook_creation, hook_succeeded, hook_failed };

@@ -3,6 +3,7 @@
 // that includes curl or OpenSSL); an in-memory fake lives in test/fakes/.
 #pragma once
 
+#include "wavesync/model/object_ref.hpp"
 #include "wavesync/model/result.hpp"
 
 #include <nlohmann/json.hpp>
@@ -25,16 +26,8 @@ struct ResourceType {
   bool namespaced = true;
 };
 
-// Names one object (or, with an empty name, a collection).
-struct ObjectRef {
-  std::string api_version;
-  std::string kind;
-  std::string namespace_name;  // empty for cluster-scoped
-  std::string name;
-};
-
-// Builds a reference from an object's apiVersion, kind, metadata.namespace and metadata.name.
-ObjectRef ref_of(const nlohmann::json& object);
+// Names one object (or, with an empty name, a collection): model/object_ref.hpp's one type.
+using wavesync::ObjectRef;
 
 enum class Propagation { foreground, background, orphan };
 enum class DryRun { none, all };

@@ -132,12 +132,12 @@ Result<ExecCredential> parse_exec_credential(const std::string& output, const Ex
       return exec_error(exec, std::string("returned an ExecCredential whose ") + key + " is not a string");
     }
   }
-  const std::string api_version = text_at(*doc, "apiVersion");
+  const std::string api_version = string_at(*doc, {"apiVersion"});
   if (api_version != exec.api_version) {
     return exec_error(exec, "returned apiVersion \"" + neutralize_text(api_version) + "\", expected \"" +
                                 exec.api_version + "\"");
   }
-  const nlohmann::json* status = object_at(*doc, "status");
+  const nlohmann::json* status = object_at(*doc, {"status"});
   if (status == nullptr) {
     return exec_error(exec, "returned an ExecCredential without status");
   }
@@ -149,16 +149,16 @@ Result<ExecCredential> parse_exec_credential(const std::string& output, const Ex
     }
   }
   ExecCredential c;
-  c.token = text_at(*status, "token");
-  c.client_certificate_pem = text_at(*status, "clientCertificateData");
-  c.client_key_pem = text_at(*status, "clientKeyData");
+  c.token = string_at(*status, {"token"});
+  c.client_certificate_pem = string_at(*status, {"clientCertificateData"});
+  c.client_key_pem = string_at(*status, {"clientKeyData"});
   if (c.client_certificate_pem.empty() != c.client_key_pem.empty()) {
     return exec_error(exec, "returned only one of clientCertificateData and clientKeyData");
   }
   if (c.token.empty() && c.client_certificate_pem.empty()) {
     return exec_error(exec, "returned neither a token nor a client certificate");
   }
-  const std::string expiry = text_at(*status, "expirationTimestamp");
+  const std::string expiry = string_at(*status, {"expirationTimestamp"});
   if (!expiry.empty()) {
     c.expiry = parse_rfc3339(expiry);
     if (!c.expiry) {

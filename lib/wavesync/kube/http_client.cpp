@@ -236,7 +236,7 @@ std::vector<Result<WriteResult>> HttpClient::apply(const std::vector<nlohmann::j
   // Every request is submitted before any answer is awaited: the transport multiplexes them.
   for (std::size_t i = 0; i < objects.size(); ++i) {
     const nlohmann::json& object = objects[i];
-    const ObjectRef ref = ref_of(object);
+    const ObjectRef ref = object_ref_of(object);
     auto where = locate(ref.api_version, ref.kind, ref.namespace_name);
     const std::string context =
         "apply " + describe(ref.api_version, ref.kind, where ? where->second : ref.namespace_name,
@@ -270,7 +270,7 @@ std::vector<Result<WriteResult>> HttpClient::apply(const std::vector<nlohmann::j
 }
 
 Result<WriteResult> HttpClient::create(const nlohmann::json& object, DryRun dry_run, FieldValidation validation) {
-  const ObjectRef ref = ref_of(object);
+  const ObjectRef ref = object_ref_of(object);
   auto where = locate(ref.api_version, ref.kind, ref.namespace_name);
   std::string name = ref.name;
   if (name.empty()) name = object["metadata"].value("generateName", "") + "*";
@@ -293,7 +293,7 @@ Result<WriteResult> HttpClient::create(const nlohmann::json& object, DryRun dry_
 }
 
 Result<WriteResult> HttpClient::update(const nlohmann::json& object, const ApplyOptions& options) {
-  const ObjectRef ref = ref_of(object);
+  const ObjectRef ref = object_ref_of(object);
   auto where = locate(ref.api_version, ref.kind, ref.namespace_name);
   const std::string context =
       "replace " + describe(ref.api_version, ref.kind, where ? where->second : ref.namespace_name, ref.name);
@@ -410,17 +410,17 @@ Result<nlohmann::json> HttpClient::list_pages(const std::string& context, const 
       return make_error(context + ": the API server answered with a body that is not a JSON list",
                         exit_code::k_cluster);
     }
-    const auto* items = array_at(*body, "items");
+    const auto* items = array_at(*body, {"items"});
     if (result.is_null()) {
       result = std::move(*body);
       if (items == nullptr) result["items"] = nlohmann::json::array();
     } else if (items != nullptr) {
       auto& all = result["items"];
       for (const auto& item : *items) all.push_back(item);
-      if (const auto* meta = object_at(*body, "metadata")) result["metadata"] = *meta;
+      if (const auto* meta = object_at(*body, {"metadata"})) result["metadata"] = *meta;
     }
-    const auto* meta = object_at(result, "metadata");
-    token = meta != nullptr ? text_at(*meta, "continue") : std::string();
+    const auto* meta = object_at(result, {"metadata"});
+    token = meta != nullptr ? string_at(*meta, {"continue"}) : std::string();
     if (token.empty()) break;
   }
   if (auto* meta = result.contains("metadata") && result["metadata"].is_object() ? &result["metadata"] : nullptr) {
@@ -486,17 +486,17 @@ Result<std::vector<nlohmann::json>> HttpClient::events_for(const ObjectRef& ref)
   if (!success(*r)) return response_error(context, *r);
   std::vector<nlohmann::json> events;
   const auto body = parse_body(*r);
-  if (const auto* items = array_at(body, "items")) {
+  if (const auto* items = array_at(body, {"items"})) {
     for (const auto& e : *items) {
       if (e.is_object()) events.push_back(e);
     }
   }
   auto when = [](const nlohmann::json& e) {
     for (const char* key : {"lastTimestamp", "eventTime", "firstTimestamp"}) {
-      if (std::string t = text_at(e, key); !t.empty()) return t;
+      if (std::string t = string_at(e, {key}); !t.empty()) return t;
     }
-    const auto* meta = object_at(e, "metadata");
-    return meta != nullptr ? text_at(*meta, "creationTimestamp") : std::string();
+    const auto* meta = object_at(e, {"metadata"});
+    return meta != nullptr ? string_at(*meta, {"creationTimestamp"}) : std::string();
   };
   // RFC 3339 UTC timestamps sort lexicographically.
   std::stable_sort(events.begin(), events.end(),

@@ -45,18 +45,18 @@ Result<void> HttpClient::load_discovery() {
     if (is_aggregated_discovery(r.content_type)) {
       map.add(parse_aggregated_discovery(*parsed));
     } else if (is_core) {
-      if (const auto* versions = array_at(*parsed, "versions")) {
+      if (const auto* versions = array_at(*parsed, {"versions"})) {
         for (const auto& v : *versions) {
           if (v.is_string()) legacy_paths.push_back("/api/" + v.get<std::string>());
         }
       }
     } else {
-      if (const auto* groups = array_at(*parsed, "groups")) {
+      if (const auto* groups = array_at(*parsed, {"groups"})) {
         for (const auto& g : *groups) {
-          const auto* versions = array_at(g, "versions");
+          const auto* versions = array_at(g, {"versions"});
           if (versions == nullptr) continue;
           for (const auto& v : *versions) {
-            if (const std::string gv = text_at(v, "groupVersion"); !gv.empty()) legacy_paths.push_back("/apis/" + gv);
+            if (const std::string gv = string_at(v, {"groupVersion"}); !gv.empty()) legacy_paths.push_back("/apis/" + gv);
           }
         }
       }

@@ -29,10 +29,10 @@ void redact_value_dumps(std::string& text) {
 }  // namespace
 
 std::string redact_secret_values(std::string text, const nlohmann::json& object) {
-  if (text_at(object, "kind") != "Secret" || text_at(object, "apiVersion") != "v1") return text;
+  if (string_at(object, {"kind"}) != "Secret" || string_at(object, {"apiVersion"}) != "v1") return text;
   std::vector<std::string> values;
   for (const char* field : {"data", "stringData"}) {
-    const auto* map = object_at(object, field);
+    const auto* map = object_at(object, {field});
     if (map == nullptr) continue;
     for (const auto& v : *map) {
       const std::string written = v.is_string() ? v.get<std::string>() : v.dump();

@@ -43,30 +43,4 @@ std::optional<nlohmann::json> parse_server_json(std::string_view text) {
   return j;
 }
 
-std::string text_at(const nlohmann::json& object, const char* key) {
-  if (!object.is_object()) return {};
-  const auto it = object.find(key);
-  if (it == object.end() || !it->is_string()) return {};
-  return it->get<std::string>();
-}
-
-const nlohmann::json* object_at(const nlohmann::json& object, const char* key) {
-  if (!object.is_object()) return nullptr;
-  const auto it = object.find(key);
-  return it != object.end() && it->is_object() ? &*it : nullptr;
-}
-
-const nlohmann::json* array_at(const nlohmann::json& object, const char* key) {
-  if (!object.is_object()) return nullptr;
-  const auto it = object.find(key);
-  return it != object.end() && it->is_array() ? &*it : nullptr;
-}
-
-std::int64_t integer_at(const nlohmann::json& object, const char* key, std::int64_t fallback) {
-  if (!object.is_object()) return fallback;
-  const auto it = object.find(key);
-  if (it == object.end() || !it->is_number_integer()) return fallback;
-  return it->get<std::int64_t>();
-}
-
 }  // namespace wavesync::kube

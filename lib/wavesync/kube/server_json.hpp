@@ -1,8 +1,10 @@
 // JSON from outside the process (API server answers, watch lines, exec plugin output): parsed
-// with a nesting limit, read with accessors that treat null or a value of another type as
-// absent, so a hostile or broken peer produces a clear error, never an uncaught exception.
+// with a nesting limit, read with model/json_fields.hpp, whose readers treat null or a value of another type
+// as absent, so a hostile or broken peer produces a clear error, never an uncaught exception.
 // Strings from the API server are also neutralised for terminals and CI logs (cluster_text).
 #pragma once
+
+#include "wavesync/model/json_fields.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -23,12 +25,5 @@ std::optional<nlohmann::json> parse_json(std::string_view text, int max_depth = 
 // answers from the API server, whose strings may reach a terminal or a CI log.
 std::optional<nlohmann::json> parse_server_json(std::string_view text);
 
-// `object[key]` when `object` is an object holding a string there, else empty.
-std::string text_at(const nlohmann::json& object, const char* key);
-// `object[key]` when it is an object (or an array, for array_at), else nullptr.
-const nlohmann::json* object_at(const nlohmann::json& object, const char* key);
-const nlohmann::json* array_at(const nlohmann::json& object, const char* key);
-// `object[key]` when it is an integer number, else `fallback`.
-std::int64_t integer_at(const nlohmann::json& object, const char* key, std::int64_t fallback);
 
 }  // namespace wavesync::kube

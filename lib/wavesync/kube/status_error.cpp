@@ -42,7 +42,7 @@ std::string lower_first(std::string s) {
 }
 
 std::string detail_of(const nlohmann::json& status) {
-  const std::string message = text_at(status, "message");
+  const std::string message = string_at(status, {"message"});
   const auto details = status.find("details");
   if (details == status.end() || !details->is_object()) return message;
   const auto causes = details->find("causes");
@@ -52,9 +52,9 @@ std::string detail_of(const nlohmann::json& status) {
   std::string invalid;
   for (const auto& cause : *causes) {
     if (!cause.is_object()) continue;  // value() would throw on a malformed body
-    const std::string reason = text_at(cause, "reason");
-    const std::string field = text_at(cause, "field");
-    const std::string text = text_at(cause, "message");
+    const std::string reason = string_at(cause, {"reason"});
+    const std::string field = string_at(cause, {"field"});
+    const std::string text = string_at(cause, {"message"});
     if (reason == "FieldManagerConflict") {
       // `conflict with "mgr" using apps/v1` -> `.spec.replicas (owned by "mgr" using apps/v1)`
       std::string owner = text;
@@ -81,7 +81,7 @@ bool namespace_terminating(const nlohmann::json& status) {
   const auto causes = details->find("causes");
   if (causes == details->end() || !causes->is_array()) return false;
   for (const auto& cause : *causes) {
-    if (cause.is_object() && text_at(cause, "reason") == "NamespaceTerminating") return true;
+    if (cause.is_object() && string_at(cause, {"reason"}) == "NamespaceTerminating") return true;
   }
   return false;
 }
@@ -90,7 +90,7 @@ bool namespace_terminating(const nlohmann::json& status) {
 // with 500 "failed to create typed patch object" (apiserver fieldmanager, structured-merge-diff):
 // the server rejected the object, it is not unreachable.
 bool rejects_object(const nlohmann::json& status) {
-  const std::string message = text_at(status, "message");
+  const std::string message = string_at(status, {"message"});
   return message.find("failed to create typed patch object") != std::string::npos ||
          message.find("failed to create typed live object") != std::string::npos;
 }
@@ -110,7 +110,7 @@ Error response_error(const std::string& context, const HttpResponse& response) {
   bool rejected = false;
   const auto parsed = parse_server_json(response.body);
   const nlohmann::json body = parsed ? *parsed : nlohmann::json();
-  if (body.is_object() && text_at(body, "kind") == "Status") {
+  if (body.is_object() && string_at(body, {"kind"}) == "Status") {
     detail = lower_first(detail_of(body));
     terminating = response.status == 403 && namespace_terminating(body);
     rejected = response.status == 500 && rejects_object(body);

@@ -75,9 +75,9 @@ struct Stream {
 };
 
 std::string key_of(const nlohmann::json& object) {
-  const auto* meta = object_at(object, "metadata");
+  const auto* meta = object_at(object, {"metadata"});
   if (meta == nullptr) return "/";
-  return text_at(*meta, "namespace") + "/" + text_at(*meta, "name");
+  return string_at(*meta, {"namespace"}) + "/" + string_at(*meta, {"name"});
 }
 
 class HttpWatch final : public Watch {
@@ -204,8 +204,8 @@ class HttpWatch final : public Watch {
       if (!now.count(key)) ready_.push_back(WatchEvent{WatchEvent::Type::deleted, object});
     }
     s.known = std::move(now);
-    const auto* meta = object_at(list, "metadata");
-    s.resource_version = meta != nullptr ? text_at(*meta, "resourceVersion") : std::string();
+    const auto* meta = object_at(list, {"metadata"});
+    s.resource_version = meta != nullptr ? string_at(*meta, {"resourceVersion"}) : std::string();
     s.failures = 0;
     return start(i);
   }
@@ -307,10 +307,10 @@ class HttpWatch final : public Watch {
     auto parsed = parse_server_json(m.line);
     if (!parsed || !parsed->is_object()) return {};
     nlohmann::json& event = *parsed;
-    const std::string type = text_at(event, "type");
-    nlohmann::json object = object_at(event, "object") != nullptr ? event["object"] : nlohmann::json::object();
+    const std::string type = string_at(event, {"type"});
+    nlohmann::json object = object_at(event, {"object"}) != nullptr ? event["object"] : nlohmann::json::object();
     if (type == "ERROR") {
-      const auto code = integer_at(object, "code", 0);
+      const auto code = optional_int_at(object, {"code"}).value_or(0);
       if (s.id) client_.cancel_stream(*s.id);
       s.id.reset();
       ++s.generation;
@@ -318,17 +318,17 @@ class HttpWatch final : public Watch {
         schedule(m.stream, true, std::chrono::milliseconds(0));
         return {};
       }
-      const auto* details = object_at(object, "details");
-      const long after = details != nullptr ? static_cast<long>(integer_at(*details, "retryAfterSeconds", -1)) : -1;
-      const std::string message = text_at(object, "message");
+      const auto* details = object_at(object, {"details"});
+      const long after = details != nullptr ? static_cast<long>(optional_int_at(*details, {"retryAfterSeconds"}).value_or(-1)) : -1;
+      const std::string message = string_at(object, {"message"});
       return fail(m.stream,
                   make_error(context(s) + ": " + (message.empty() ? "watch error" : message), exit_code::k_cluster),
                   after);
     }
     s.delivered = true;
     s.refreshed_after_401 = false;
-    const auto* meta = object_at(object, "metadata");
-    if (const std::string rv = meta != nullptr ? text_at(*meta, "resourceVersion") : ""; !rv.empty()) {
+    const auto* meta = object_at(object, {"metadata"});
+    if (const std::string rv = meta != nullptr ? string_at(*meta, {"resourceVersion"}) : ""; !rv.empty()) {
       s.resource_version = rv;
     }
     s.failures = 0;

@@ -1,5 +1,6 @@
 #include "wavesync/manifest/loader.hpp"
 
+#include "wavesync/manifest/input_text.hpp"
 #include "wavesync/manifest/limits.hpp"
 #include "wavesync/manifest/objects.hpp"
 #include "wavesync/manifest/manifest_stream.hpp"
@@ -20,11 +21,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string too_large(const std::string& name, std::uintmax_t bytes) {
-  return name + ": " + (bytes == 0 ? std::string("input") : std::to_string(bytes) + " bytes") +
-         " is too large: expected at most " + std::to_string(k_max_file_bytes) + " bytes (10 MiB) per manifest file";
-}
-
 // One file (or stdin) to read, in load order.
 struct Input {
   std::string name;
@@ -39,20 +35,9 @@ bool ends_with(const std::string& name, std::string_view suffix) {
 // Reads and parses one input; pure apart from reading `input.path`, so inputs can be
 // parsed on several threads.
 Result<std::vector<Resource>> load_input(const Input& input) {
-  std::string read;
-  const std::string* text = input.text ? &*input.text : &read;
-  if (!input.text) {
-    std::error_code ec;
-    std::uintmax_t size = fs::file_size(input.path, ec);
-    if (ec) return make_error(input.name + ": cannot read: " + ec.message());
-    // Checked before reading, so a huge file costs one stat, not a slow parse.
-    if (size > k_max_file_bytes) return make_error(too_large(input.name, size));
-    std::ifstream in(input.path, std::ios::binary);
-    if (!in) return make_error(input.name + ": cannot open for reading");
-    read.assign(static_cast<std::size_t>(size), '\0');
-    in.read(read.data(), static_cast<std::streamsize>(size));
-    read.resize(static_cast<std::size_t>(in.gcount()));
-  }
+  Result<std::string> read = input.text ? Result<std::string>(std::string()) : read_file_text(input.path, input.name);
+  if (!read) return read.error();
+  const std::string* text = input.text ? &*input.text : &*read;
   auto documents = read_documents(*text, input.name);
   if (!documents) return documents.error();
   std::vector<Resource> resources;
@@ -101,13 +86,9 @@ class Loader {
 
  private:
   Result<void> load_stdin() {
-    std::string text;
-    char buffer[65536];
-    while (stdin_.read(buffer, sizeof buffer) || stdin_.gcount() > 0) {
-      text.append(buffer, static_cast<std::size_t>(stdin_.gcount()));
-      if (text.size() > k_max_file_bytes) return make_error(too_large(k_stdin_name, 0));
-    }
-    add_text(text, k_stdin_name);
+    auto text = read_stream_text(stdin_, k_stdin_name);
+    if (!text) return text.error();
+    add_text(*text, k_stdin_name);
     return {};
   }
 

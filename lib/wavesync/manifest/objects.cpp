@@ -75,22 +75,24 @@ Result<void> check_identity(const Resource& r) {
   return {};
 }
 
+using Visit = std::function<Result<void>(DocumentObject)>;
+
 Result<void> flatten(nlohmann::json object, const std::string& path, const SourceLocation& fallback,
-                     YamlDocument& doc, std::vector<Resource>& out) {
-  Resource r;
+                     YamlDocument& doc, const Visit& visit) {
+  DocumentObject found;
   auto marks = doc.objects.find(path);
   if (marks != doc.objects.end()) {
-    r.source = marks->second.start;
-    r.annotation_sources = std::move(marks->second.annotations);
+    found.source = marks->second.start;
+    found.annotation_sources = std::move(marks->second.annotations);
   } else {
-    r.source = fallback;
+    found.source = fallback;
   }
   auto items = object.find("items");
   if (items != object.end() && !items->is_null()) {
     // kubectl treats any object with a top-level `items` as a list and flattens it
     // recursively; every item must carry its own apiVersion and kind.
     if (!items->is_array()) {
-      return make_error(r.source.str() + ": items is " + describe_json_type(*items) +
+      return make_error(found.source.str() + ": items is " + describe_json_type(*items) +
                         ", expected a list of Kubernetes objects");
     }
     nlohmann::json list = std::move(*items);
@@ -98,30 +100,41 @@ Result<void> flatten(nlohmann::json object, const std::string& path, const Sourc
       std::string item_path = path + "/items/" + std::to_string(i);
       if (!list[i].is_object()) {
         auto m = doc.objects.find(item_path);
-        const SourceLocation& where = m != doc.objects.end() ? m->second.start : r.source;
+        const SourceLocation& where = m != doc.objects.end() ? m->second.start : found.source;
         return make_error(where.str() + ": items[" + std::to_string(i) + "] is " + describe_json_type(list[i]) +
                           ", expected a Kubernetes object (a mapping)");
       }
-      if (auto ok = flatten(std::move(list[i]), item_path, r.source, doc, out); !ok) return ok;
+      if (auto ok = flatten(std::move(list[i]), item_path, found.source, doc, visit); !ok) return ok;
     }
     return {};
   }
-  r.object = std::move(object);
-  if (auto ok = check_identity(r); !ok) return ok;
-  out.push_back(std::move(r));
-  return {};
+  found.object = std::move(object);
+  return visit(std::move(found));
 }
 
 }  // namespace
 
-Result<void> append_objects(YamlDocument document, std::vector<Resource>& out) {
+Result<void> for_each_object(YamlDocument document, const Visit& visit) {
   if (document.root.is_null()) return {};  // empty document, as kubectl skips it
   if (!document.root.is_object()) {
     return make_error(document.start.str() + ": document is " + describe_json_type(document.root) +
                       ", expected a Kubernetes object (a mapping)");
   }
   nlohmann::json root = std::move(document.root);
-  return flatten(std::move(root), "", document.start, document, out);
+  const SourceLocation start = document.start;
+  return flatten(std::move(root), "", start, document, visit);
+}
+
+Result<void> append_objects(YamlDocument document, std::vector<Resource>& out) {
+  return for_each_object(std::move(document), [&out](DocumentObject found) -> Result<void> {
+    Resource r;
+    r.object = std::move(found.object);
+    r.source = std::move(found.source);
+    r.annotation_sources = std::move(found.annotation_sources);
+    if (auto ok = check_identity(r); !ok) return ok;
+    out.push_back(std::move(r));
+    return {};
+  });
 }
 
 }  // namespace wavesync::manifest

@@ -1,4 +1,5 @@
 #include "wavesync/manifest/scope.hpp"
+#include "wavesync/model/json_fields.hpp"
 
 #include <array>
 #include <string_view>
@@ -52,25 +53,14 @@ constexpr std::array<GroupKind, 37> k_cluster_scoped = {{
     {"storagemigration.k8s.io", "StorageVersionMigration"},
 }};
 
-std::string nested_string(const nlohmann::json& o, std::initializer_list<const char*> path) {
-  const nlohmann::json* node = &o;
-  for (const char* key : path) {
-    if (!node->is_object()) return {};
-    auto it = node->find(key);
-    if (it == node->end()) return {};
-    node = &*it;
-  }
-  return node->is_string() ? node->get<std::string>() : std::string();
-}
-
 }  // namespace
 
 ScopeTable::ScopeTable(const std::vector<Resource>& resources) {
   for (const Resource& r : resources) {
     if (r.kind() != "CustomResourceDefinition" || group_of(r.api_version()) != "apiextensions.k8s.io") continue;
-    if (nested_string(r.object, {"spec", "scope"}) != "Cluster") continue;
-    custom_cluster_kinds_.emplace(nested_string(r.object, {"spec", "group"}),
-                                  nested_string(r.object, {"spec", "names", "kind"}));
+    if (string_at(r.object, {"spec", "scope"}) != "Cluster") continue;
+    custom_cluster_kinds_.emplace(string_at(r.object, {"spec", "group"}),
+                                  string_at(r.object, {"spec", "names", "kind"}));
   }
 }
 

@@ -1,5 +1,8 @@
 #include "wavesync/model/resource.hpp"
 
+#include "wavesync/model/json_fields.hpp"
+#include "wavesync/model/object_ref.hpp"
+
 namespace wavesync {
 
 std::string SourceLocation::str() const {
@@ -32,44 +35,27 @@ std::string version_of(const std::string& api_version) {
 }
 
 namespace {
-std::string string_at(const nlohmann::json& object, const char* a, const char* b = nullptr) {
-  const nlohmann::json* node = &object;
-  for (const char* k : {a, b}) {
-    if (k == nullptr) break;
-    if (!node->is_object()) return {};
-    auto it = node->find(k);
-    if (it == node->end()) return {};
-    node = &*it;
-  }
-  return node->is_string() ? node->get<std::string>() : std::string();
+const std::string k_empty;
+
+const std::string& string_ref(const nlohmann::json& object, std::initializer_list<std::string_view> path) {
+  const std::string* s = string_ptr_at(object, path);
+  return s != nullptr ? *s : k_empty;
 }
 }  // namespace
 
-std::string Resource::api_version() const { return string_at(object, "apiVersion"); }
-std::string Resource::kind() const { return string_at(object, "kind"); }
-std::string Resource::name() const { return string_at(object, "metadata", "name"); }
-std::string Resource::generate_name() const { return string_at(object, "metadata", "generateName"); }
-std::string Resource::namespace_name() const { return string_at(object, "metadata", "namespace"); }
+const std::string& Resource::api_version() const { return string_ref(object, {"apiVersion"}); }
+const std::string& Resource::kind() const { return string_ref(object, {"kind"}); }
+const std::string& Resource::name() const { return string_ref(object, {"metadata", "name"}); }
+const std::string& Resource::generate_name() const { return string_ref(object, {"metadata", "generateName"}); }
+const std::string& Resource::namespace_name() const { return string_ref(object, {"metadata", "namespace"}); }
 
-const std::string* Resource::annotation(const std::string& key) const {
-  auto meta = object.find("metadata");
-  if (meta == object.end() || !meta->is_object()) return nullptr;
-  auto ann = meta->find("annotations");
-  if (ann == meta->end() || !ann->is_object()) return nullptr;
-  auto it = ann->find(key);
-  if (it == ann->end() || !it->is_string()) return nullptr;
-  return it->get_ptr<const std::string*>();
-}
+const std::string* Resource::annotation(const std::string& key) const { return wavesync::annotation(object, key); }
 
 const SourceLocation& Resource::annotation_source(const std::string& key) const {
   auto it = annotation_sources.find(key);
   return it == annotation_sources.end() ? source : it->second;
 }
 
-ResourceKey Resource::key() const {
-  std::string n = name();
-  if (n.empty()) n = generate_name();
-  return ResourceKey{group_of(api_version()), kind(), namespace_name(), n};
-}
+ResourceKey Resource::key() const { return object_ref_of(*this).key(); }
 
 }  // namespace wavesync

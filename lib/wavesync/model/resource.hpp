@@ -53,11 +53,13 @@ struct Resource {
   // Where each `metadata.annotations` key was written, when the loader knows it.
   std::map<std::string, SourceLocation> annotation_sources;
 
-  [[nodiscard]] std::string api_version() const;
-  [[nodiscard]] std::string kind() const;
-  [[nodiscard]] std::string name() const;           // empty when only generateName is set
-  [[nodiscard]] std::string generate_name() const;  // empty when not set
-  [[nodiscard]] std::string namespace_name() const; // empty for cluster-scoped objects
+  // References into `object` (no copy; planning reads these for every object several times),
+  // valid until `object` changes; an empty string when the field is absent or not a string.
+  [[nodiscard]] const std::string& api_version() const;
+  [[nodiscard]] const std::string& kind() const;
+  [[nodiscard]] const std::string& name() const;           // empty when only generateName is set
+  [[nodiscard]] const std::string& generate_name() const;  // empty when not set
+  [[nodiscard]] const std::string& namespace_name() const; // empty for cluster-scoped objects
   // An annotation's value, or nullptr when absent or not a string.
   [[nodiscard]] const std::string* annotation(const std::string& key) const;
   // Where annotation `key` was written, else where the object starts (for messages).

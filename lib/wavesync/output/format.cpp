@@ -35,7 +35,7 @@ std::string step_label(Phase phase, Wave wave) {
   return fmt::format("{} wave {}", phase_name(phase), wave);
 }
 
-std::string short_name(const engine::ObjectId& id) {
+std::string short_name(const ObjectRef& id) {
   return id.kind + " " + (id.namespace_name.empty() ? "" : id.namespace_name + "/") + id.name;
 }
 
@@ -68,6 +68,18 @@ std::string truncate_columns(std::string_view text, std::size_t columns, bool un
     }
   }
   return std::string(text.substr(0, i)) + std::string(ellipsis);
+}
+
+std::string warning_lines(std::string_view message) {
+  std::string out;
+  for (std::size_t start = 0;;) {
+    const std::size_t end = message.find('\n', start);
+    out += "wavesync: warning: ";
+    out += message.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    out += '\n';
+    if (end == std::string_view::npos) return out;
+    start = end + 1;
+  }
 }
 
 std::string github_escape_data(std::string_view text) {

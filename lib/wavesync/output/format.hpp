@@ -21,7 +21,7 @@ std::string format_rfc3339(std::chrono::system_clock::time_point t);
 // `PreSync wave 0`, `Sync wave 2`.
 std::string step_label(Phase phase, Wave wave);
 // `Deployment shop/web`, `Namespace shop` (kind and name, no apiVersion).
-std::string short_name(const engine::ObjectId& id);
+std::string short_name(const ObjectRef& id);
 // `Degraded: Back-off pulling image`, `Healthy`.
 std::string health_text(const health::Health& h);
 
@@ -30,6 +30,10 @@ std::size_t display_width(std::string_view text);
 // Cuts `text` to at most `columns` display columns, ending in `…` (or `...` when `unicode`
 // is false) when something was cut.
 std::string truncate_columns(std::string_view text, std::size_t columns, bool unicode = true);
+
+// A `warning` event's message as the terminal shows it: `wavesync: warning: ` before each
+// line, each line ending in `\n`.
+std::string warning_lines(std::string_view message);
 
 // GitHub workflow commands: data escapes % CR LF; property values also : and ,.
 std::string github_escape_data(std::string_view text);

@@ -7,7 +7,7 @@ namespace wavesync::output {
 using engine::EventType;
 using nlohmann::json;
 
-json object_id_json(const engine::ObjectId& id) {
+json object_id_json(const ObjectRef& id) {
   json o{{"apiVersion", id.api_version}, {"kind", id.kind}, {"name", id.name}};
   if (!id.namespace_name.empty()) o["namespace"] = id.namespace_name;
   return o;
@@ -43,6 +43,7 @@ json event_to_json(const engine::Event& e) {
     o["wave"] = e.wave;
   }
   if (e.dry_run) o["dryRun"] = true;
+  if (e.deletion && (e.type == EventType::sync_started || e.type == EventType::sync_done)) o["deletion"] = true;
   if (e.resource) {
     o["resource"] = object_id_json(*e.resource);
     o["hook"] = e.hook;
@@ -58,6 +59,7 @@ json event_to_json(const engine::Event& e) {
     case EventType::resource_applied:
       if (e.apply_result) o["applyResult"] = std::string(engine::apply_result_name(*e.apply_result));
       o["warnings"] = e.warnings;
+      o["waited"] = e.waited;
       return o;
     case EventType::health_changed:
     case EventType::hook_completed:
@@ -81,6 +83,7 @@ json event_to_json(const engine::Event& e) {
       o["durationMs"] = e.duration.count();
       o["reasons"] = e.reasons;
       o["attempt"] = e.attempt;
+      if (e.deletion) o["objects"] = e.count;
       return o;
     case EventType::blocked:
       o["reason"] = e.block_reason;
@@ -93,6 +96,7 @@ json event_to_json(const engine::Event& e) {
       o["durationMs"] = e.duration.count();
       o["reasons"] = e.reasons;
       return o;
+    case EventType::warning: o["message"] = e.message; return o;
     case EventType::apply_failed:
     case EventType::deleting:
     case EventType::hook_started:

@@ -13,7 +13,7 @@ namespace wavesync::output {
 // `{"event":"resource-applied","time":"...","phase":"Sync","wave":0,"resource":{...},...}`.
 // Fields that do not apply to the event type are omitted.
 nlohmann::json event_to_json(const engine::Event& event);
-nlohmann::json object_id_json(const engine::ObjectId& id);
+nlohmann::json object_id_json(const ObjectRef& id);
 nlohmann::json diagnostic_json(const engine::Diagnostic& diagnostic);
 
 class JsonEventReporter final : public engine::EventSink {

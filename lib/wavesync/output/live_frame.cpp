@@ -38,7 +38,11 @@ std::string object_line(const ResourceRecord& r, const std::string& reason, cons
   return dim(fit("    " + std::string(r.hook ? "hook " : "") + short_name(r.id) + "  " + reason, style), style);
 }
 
-std::string waiting_reason(const ResourceRecord& r) {
+std::string waiting_reason(const ResourceRecord& r, bool deletion) {
+  if (deletion) {
+    if (r.outcome == Outcome::failed) return "failed: " + r.message;
+    return r.notes.empty() ? "waiting to be deleted" : r.notes.back();
+  }
   if (!r.applied) return r.outcome == Outcome::failed ? "failed: " + r.message : "waiting to be applied";
   if (r.outcome == Outcome::failed) return "failed: " + r.message;
   if (r.health) return health_text(*r.health);
@@ -60,7 +64,7 @@ std::vector<std::string> render_finished_step(const StepRecord& step, const Live
     for (const ResourceRecord& r : step.resources) {
       if (r.outcome == Outcome::failed || r.outcome == Outcome::timed_out)
         out.push_back(object_line(r, r.outcome == Outcome::failed ? "failed: " + r.message
-                                                                  : "not ready: " + waiting_reason(r),
+                                                                  : "not ready: " + waiting_reason(r, false),
                                   style));
     }
   }
@@ -82,9 +86,12 @@ std::vector<std::string> render_active(const RunRecord& record, TimePoint now, i
   }
   const std::size_t total = step->resources.size();
   const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now - *step->started);
-  std::string head = fmt::format("{} {}  applied {}/{}  healthy {}/{}  {}", spinner,
-                                 step_label(step->phase, step->wave), applied, total, ready, total,
-                                 format_duration(elapsed));
+  std::string head = record.deletion
+                         ? fmt::format("{} {}  done {}/{}  {}", spinner, step_label(step->phase, step->wave), ready,
+                                       total, format_duration(elapsed))
+                         : fmt::format("{} {}  applied {}/{}  healthy {}/{}  {}", spinner,
+                                       step_label(step->phase, step->wave), applied, total, ready, total,
+                                       format_duration(elapsed));
   std::vector<std::string> out{color_mark(fit(head, style), k_cyan, style)};
   std::size_t listed = 0;
   std::size_t hidden = 0;
@@ -94,7 +101,7 @@ std::vector<std::string> render_active(const RunRecord& record, TimePoint now, i
       ++hidden;
       continue;
     }
-    out.push_back(object_line(r, waiting_reason(r), style));
+    out.push_back(object_line(r, waiting_reason(r, record.deletion), style));
     // What holds it: its pod's waiting reason or the object it waits for.
     if (!r.blocked.empty() && r.outcome != Outcome::failed) out.push_back(dim(fit("      " + r.blocked, style), style));
     ++listed;

@@ -81,6 +81,14 @@ void LiveReporter::emit(const engine::Event& event) {
         }
       }
       break;
+    case engine::EventType::warning:
+      // Also after the final report, which is where the objects --prune would delete are named.
+      if (finished_) {
+        out_.write(warning_lines(event.message));
+        return;
+      }
+      prefix = warning_lines(event.message);
+      break;
     case engine::EventType::sync_done: {
       finished_ = true;
       prefix = "\n" + format_final_report(recorder_.record());

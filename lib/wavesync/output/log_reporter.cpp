@@ -33,7 +33,7 @@ void LogReporter::emit(const engine::Event& e) {
   const std::string dry = e.dry_run ? " (dry run)" : "";
   switch (e.type) {
     case EventType::sync_started:
-      line(e, fmt::format("sync started{}: {}{}", dry, count_text(e.count, "step"),
+      line(e, fmt::format("{} started{}: {}{}", e.deletion ? "delete" : "sync", dry, count_text(e.count, "step"),
                           e.attempt > 1 ? fmt::format(" (attempt {})", e.attempt) : std::string()));
       return;
     case EventType::step_started: {
@@ -42,7 +42,7 @@ void LogReporter::emit(const engine::Event& e) {
         out_.write(fmt::format("::group::{} ({})\n", github_escape_data(label), count_text(e.count, "object")));
         in_group_ = true;
       }
-      line(e, fmt::format("{}: applying {}", label, count_text(e.count, "object")));
+      line(e, fmt::format("{}: {} {}", label, e.deletion ? "deleting" : "applying", count_text(e.count, "object")));
       return;
     }
     case EventType::resource_applied: {
@@ -52,7 +52,9 @@ void LogReporter::emit(const engine::Event& e) {
       for (const std::string& w : e.warnings) line(e, "  " + subject(e) + ": warning: " + w);
       return;
     }
-    case EventType::apply_failed: line(e, with_message("  " + subject(e) + ": apply failed", e.message)); return;
+    case EventType::apply_failed:
+      line(e, with_message("  " + subject(e) + (e.deletion ? ": delete failed" : ": apply failed"), e.message));
+      return;
     case EventType::health_changed: {
       // A hook's Healthy is said by the hook-completed line that follows.
       if (e.hook && e.message.empty() && e.health && e.health->status == health::Status::healthy) return;
@@ -68,7 +70,10 @@ void LogReporter::emit(const engine::Event& e) {
       line(e, "  " + subject(e) + ": " + text);
       return;
     }
-    case EventType::deleting: line(e, with_message("  " + subject(e) + ": deleting", e.message)); return;
+    case EventType::deleting:
+      // A delete run's messages say it all (`deleting (foreground)`, `gone`, `kept: ...`).
+      line(e, e.deletion ? "  " + subject(e) + ": " + e.message : with_message("  " + subject(e) + ": deleting", e.message));
+      return;
     case EventType::hook_started: line(e, "  " + subject(e) + ": started" + dry); return;
     case EventType::hook_completed:
       line(e, with_message("  " + subject(e) + ": completed", e.health ? e.health->message : ""));
@@ -100,6 +105,7 @@ void LogReporter::emit(const engine::Event& e) {
                           format_duration(e.duration), format_duration(e.delay), e.attempt, why));
       return;
     }
+    case EventType::warning: out_.write(warning_lines(e.message)); return;
     case EventType::sync_done: {
       if (in_group_) {
         out_.write("::endgroup::\n");

@@ -33,34 +33,26 @@ const StepRecord* RunRecord::current_step() const {
   return nullptr;
 }
 
-const ResourceRecord* RunRecord::find(const engine::ObjectId& id) const {
+const ResourceRecord* RunRecord::find(const ObjectRef& id) const {
   for (const StepRecord& s : steps)
     for (const ResourceRecord& r : s.resources)
       if (r.id == id) return &r;
   return nullptr;
 }
 
-namespace {
-bool has_health_rule(const engine::ObjectId& id) {
-  const nlohmann::json stub{{"apiVersion", id.api_version},
-                            {"kind", id.kind},
-                            {"metadata", {{"name", id.name}, {"namespace", id.namespace_name}}}};
-  return health::assess(stub, health::Options{}).has_value();
-}
-}  // namespace
+ObjectRef id_of(const PlannedResource& planned) { return object_ref_of(planned.resource); }
 
-engine::ObjectId id_of(const PlannedResource& planned) {
-  const Resource& r = planned.resource;
-  std::string name = r.name();
-  if (name.empty()) name = r.generate_name();
-  return engine::ObjectId{r.api_version(), r.kind(), r.namespace_name(), name};
-}
+Recorder::Recorder(const Plan& plan, bool keep_events) : plan_(&plan), keep_events_(keep_events) { list_plan(); }
 
-Recorder::Recorder(const Plan& plan, bool keep_events) : keep_events_(keep_events) {
-  for (const Step& step : plan.steps) {
+void Recorder::list_plan() {
+  record_.steps.clear();
+  if (plan_ == nullptr) return;
+  record_.steps.reserve(plan_->steps.size());
+  for (const Step& step : plan_->steps) {
     StepRecord s;
     s.phase = step.phase;
     s.wave = step.wave;
+    s.resources.reserve(step.resources.size());
     for (const PlannedResource& p : step.resources) {
       ResourceRecord r;
       r.id = id_of(p);
@@ -70,7 +62,6 @@ Recorder::Recorder(const Plan& plan, bool keep_events) : keep_events_(keep_event
     }
     record_.steps.push_back(std::move(s));
   }
-  planned_ = record_.steps;
 }
 
 StepRecord& Recorder::step_for(const engine::Event& event) {
@@ -80,6 +71,7 @@ StepRecord& Recorder::step_for(const engine::Event& event) {
   StepRecord s;
   s.phase = phase;
   s.wave = event.wave;
+  if (record_.deletion) return record_.steps.emplace_back(std::move(s));
   // Keep plan order: phases in order, waves ascending.
   auto it = std::find_if(record_.steps.begin(), record_.steps.end(), [&](const StepRecord& o) {
     return std::make_pair(static_cast<int>(o.phase), o.wave) > std::make_pair(static_cast<int>(phase), event.wave);
@@ -88,9 +80,23 @@ StepRecord& Recorder::step_for(const engine::Event& event) {
 }
 
 ResourceRecord& Recorder::resource_for(StepRecord& step, const engine::Event& event) {
-  const engine::ObjectId& id = *event.resource;
-  for (ResourceRecord& r : step.resources) {
-    if (r.id == id) return r;
+  const ObjectRef& id = *event.resource;
+  // Events come in plan order: look at the record after the last one found first, so a step of
+  // 5,000 objects costs one comparison per event instead of a scan.
+  if (hint_step_ == &step) {
+    for (std::size_t i = hint_index_; i < std::min(hint_index_ + 2, step.resources.size()); ++i) {
+      if (step.resources[i].id == id) {
+        hint_index_ = i;
+        return step.resources[i];
+      }
+    }
+  }
+  for (std::size_t i = 0; i < step.resources.size(); ++i) {
+    if (step.resources[i].id == id) {
+      hint_step_ = &step;
+      hint_index_ = i;
+      return step.resources[i];
+    }
   }
   // A hook named by generateName in the plan gets its real name from the engine: match the
   // planned prefix once.
@@ -110,7 +116,7 @@ ResourceRecord& Recorder::resource_for(StepRecord& step, const engine::Event& ev
   return step.resources.back();
 }
 
-ResourceRecord* Recorder::find_any(const engine::ObjectId& id) {
+ResourceRecord* Recorder::find_any(const ObjectRef& id) {
   for (StepRecord& s : record_.steps)
     for (ResourceRecord& r : s.resources)
       if (r.id == id) return &r;
@@ -120,11 +126,13 @@ ResourceRecord* Recorder::find_any(const engine::ObjectId& id) {
 void Recorder::emit(const engine::Event& event) {
   if (keep_events_) record_.events.push_back(event);
   if (event.dry_run) record_.dry_run = true;
+  if (event.deletion) record_.deletion = true;
   switch (event.type) {
     case EventType::sync_started:
       if (event.attempt > 1) {
         // --retry: a new attempt starts from the plan again; the record keeps the last one.
-        record_.steps = planned_;
+        list_plan();
+        hint_step_ = nullptr;
         record_.diagnostics.clear();
       }
       record_.attempts = event.attempt;
@@ -137,6 +145,7 @@ void Recorder::emit(const engine::Event& event) {
       record_.exit_code = event.exit_code;
       record_.duration = event.duration;
       record_.reasons = event.reasons;
+      if (event.deletion) record_.deleted = event.count;
       // Whatever was still waiting when the sync ended did not make it.
       for (StepRecord& s : record_.steps)
         for (ResourceRecord& r : s.resources)
@@ -186,9 +195,9 @@ void Recorder::emit(const engine::Event& event) {
       r.apply_result = event.apply_result;
       r.warnings = event.warnings;
       if (r.outcome == Outcome::not_run) r.outcome = event.dry_run ? Outcome::applied : Outcome::running;
-      // The engine says nothing more about an object no health rule applies to (ConfigMap,
-      // RBAC, most custom resources): it is ready once applied.
-      if (r.outcome == Outcome::running && !r.hook && !has_health_rule(r.id)) {
+      // The engine says nothing more about an object it does not wait on (no health rule
+      // applies: ConfigMap, RBAC, most custom resources): it is ready once applied.
+      if (r.outcome == Outcome::running && !r.hook && !event.waited) {
         r.outcome = Outcome::ready;
         r.ended = event.time;
       }
@@ -224,6 +233,16 @@ void Recorder::emit(const engine::Event& event) {
       r.ended = event.time;
       return;
     case EventType::deleting:
+      if (event.deletion) {
+        // `wavesync delete`: the object is done once gone, not there, kept (or listed in a dry
+        // run); until then it is being deleted.
+        r.notes.push_back(event.message);
+        if (!r.applied) r.applied = event.time;
+        const bool in_progress = event.message == "deleting (foreground)" || event.message == "already being deleted";
+        r.outcome = in_progress ? Outcome::running : Outcome::ready;
+        if (!in_progress) r.ended = event.time;
+        return;
+      }
       r.notes.push_back("deleting: " + event.message);
       return;
     case EventType::blocked:

@@ -31,7 +31,7 @@ enum class Outcome {
 std::string_view outcome_name(Outcome outcome);
 
 struct ResourceRecord {
-  engine::ObjectId id;
+  ObjectRef id;
   SourceLocation source;
   bool hook = false;
   std::optional<TimePoint> applied;   // resource-applied / hook-started
@@ -62,6 +62,10 @@ struct RunRecord {
   std::optional<TimePoint> started;
   std::string run_id;
   bool dry_run = false;
+  // `wavesync delete`'s run: steps are listed in the order they ran (last wave first) and
+  // `deleted` counts the objects that went.
+  bool deletion = false;
+  std::size_t deleted = 0;
   std::vector<StepRecord> steps;
   std::vector<engine::Event> events;  // every event, in order (if the Recorder keeps them)
   std::optional<engine::SyncOutcome> outcome;  // nullopt while running
@@ -74,11 +78,11 @@ struct RunRecord {
   // The step currently running (started, not done), or nullptr.
   [[nodiscard]] const StepRecord* current_step() const;
   // The record of `id` in any step, or nullptr.
-  [[nodiscard]] const ResourceRecord* find(const engine::ObjectId& id) const;
+  [[nodiscard]] const ResourceRecord* find(const ObjectRef& id) const;
 };
 
-// ObjectId of a planned resource as the engine names it (name may be empty for generateName).
-engine::ObjectId id_of(const PlannedResource& planned);
+// ObjectRef of a planned resource as its manifest names it (generateName when it has no name).
+ObjectRef id_of(const PlannedResource& planned);
 
 class Recorder final : public engine::EventSink {
  public:
@@ -92,11 +96,17 @@ class Recorder final : public engine::EventSink {
  private:
   StepRecord& step_for(const engine::Event& event);
   ResourceRecord& resource_for(StepRecord& step, const engine::Event& event);
-  ResourceRecord* find_any(const engine::ObjectId& id);
+  ResourceRecord* find_any(const ObjectRef& id);
 
+  // (Re)lists the plan's steps as not run: at the start, and for each --retry attempt.
+  void list_plan();
+
+  const Plan* plan_ = nullptr;  // not owned; outlives the recorder
   RunRecord record_;
-  std::vector<StepRecord> planned_;  // the steps as listed before the first event
   bool keep_events_ = true;
+  // Where resource_for found the last record.
+  const StepRecord* hint_step_ = nullptr;
+  std::size_t hint_index_ = 0;
 };
 
 }  // namespace wavesync::output

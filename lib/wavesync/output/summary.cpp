@@ -29,6 +29,10 @@ std::string format_summary(const RunRecord& record) {
       if (r.applied) ++applied;
   const std::string verdict =
       record.outcome ? std::string(engine::sync_outcome_name(*record.outcome)) : std::string("running");
+  if (record.deletion) {
+    return out + fmt::format("{}delete {} in {} ({} object{} deleted)\n", record.dry_run ? "dry-run " : "", verdict,
+                             format_duration(record.duration), record.deleted, record.deleted == 1 ? "" : "s");
+  }
   out += fmt::format("{}sync {} in {} ({} object{} {})\n", record.dry_run ? "dry-run " : "", verdict,
                      format_duration(record.duration), applied, applied == 1 ? "" : "s",
                      record.dry_run ? "checked" : "applied");

@@ -24,12 +24,13 @@ std::string format_final_report(const RunRecord& record);
 
 }  // namespace wavesync::output
 
+#include "wavesync/output/format.hpp"
 #include "wavesync/output/terminal.hpp"
 
 namespace wavesync::output {
 
-// Prints only the final report (summary and diagnostics) when the sync ends; used next to the
-// JSON event stream, which goes to stdout while this goes to stderr.
+// Prints only the final report (summary and diagnostics) when the sync ends, and the warnings;
+// used next to the JSON event stream, which goes to stdout while this goes to stderr.
 class SummaryReporter final : public engine::EventSink {
  public:
   SummaryReporter(Terminal& out, const Plan* plan = nullptr)
@@ -37,6 +38,7 @@ class SummaryReporter final : public engine::EventSink {
   void emit(const engine::Event& event) override {
     recorder_.emit(event);
     if (event.type == engine::EventType::sync_done) out_.write(format_final_report(recorder_.record()));
+    if (event.type == engine::EventType::warning) out_.write(warning_lines(event.message));
   }
 
  private:

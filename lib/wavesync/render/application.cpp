@@ -1,4 +1,5 @@
 #include "wavesync/render/application.hpp"
+#include "wavesync/model/json_fields.hpp"
 
 #include "wavesync/model/duration.hpp"
 
@@ -51,18 +52,6 @@ std::string envsubst(const std::string& text, const Vars& vars) {
     if (auto it = vars.find(name); it != vars.end()) out += it->second;
   }
   return out;
-}
-
-std::string string_at(const nlohmann::json& object, const char* key) {
-  if (!object.is_object()) return "";
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-bool bool_at(const nlohmann::json& object, const char* key) {
-  if (!object.is_object()) return false;
-  auto it = object.find(key);
-  return it != object.end() && it->is_boolean() && it->get<bool>();
 }
 
 const nlohmann::json& field(const nlohmann::json& object, const char* key) {
@@ -151,7 +140,7 @@ Result<RetrySpec> read_retry(const nlohmann::json& retry, const Context& ctx) {
 Result<std::vector<std::string>> value_files(const nlohmann::json& helm, const std::string& app_path,
                                              const std::string& field_name, const Context& ctx) {
   std::vector<std::string> out;
-  const bool ignore_missing = bool_at(helm, "ignoreMissingValueFiles");
+  const bool ignore_missing = bool_at(helm, {"ignoreMissingValueFiles"});
   for (const std::string& raw : strings_at(helm, "valueFiles")) {
     // `$name/...` names another source's checkout (a `ref`); Argo CD resolves it before envsubst.
     const bool argocd_variable = raw.starts_with("$ARGOCD_") || raw.starts_with("${ARGOCD_");
@@ -188,44 +177,44 @@ Result<std::vector<std::string>> value_files(const nlohmann::json& helm, const s
 Result<void> read_helm(const nlohmann::json& helm, const std::string& app_path, const std::string& field_name,
                        const std::string& app_name, const std::string& destination_namespace, HelmOptions& out,
                        const Context& ctx) {
-  out.release_name = string_at(helm, "releaseName");
+  out.release_name = string_at(helm, {"releaseName"});
   if (out.release_name.empty()) out.release_name = app_name;
-  out.namespace_name = string_at(helm, "namespace");
+  out.namespace_name = string_at(helm, {"namespace"});
   if (out.namespace_name.empty()) out.namespace_name = destination_namespace;
   auto files = value_files(helm, app_path, field_name, ctx);
   if (!files) return files.error();
   out.value_files = std::move(*files);
-  out.ignore_missing_value_files = bool_at(helm, "ignoreMissingValueFiles");
+  out.ignore_missing_value_files = bool_at(helm, {"ignoreMissingValueFiles"});
   // valuesObject wins over values (ApplicationSourceHelm.ValuesYAML); JSON is YAML to helm.
   if (const nlohmann::json& object = field(helm, "valuesObject"); object.is_object() && !object.empty())
     out.values_yaml = object.dump();
-  else out.values_yaml = string_at(helm, "values");
+  else out.values_yaml = string_at(helm, {"values"});
   for (const nlohmann::json& p : field(helm, "parameters")) {
-    const std::string name = string_at(p, "name");
-    const std::string value = envsubst(string_at(p, "value"), ctx.vars);
-    (bool_at(p, "forceString") ? out.set_string : out.set).emplace_back(name, value);
+    const std::string name = string_at(p, {"name"});
+    const std::string value = envsubst(string_at(p, {"value"}), ctx.vars);
+    (bool_at(p, {"forceString"}) ? out.set_string : out.set).emplace_back(name, value);
   }
   for (const nlohmann::json& p : field(helm, "fileParameters")) {
-    auto path = inside_checkout(app_path, ctx.repo_root, envsubst(string_at(p, "path"), ctx.vars),
+    auto path = inside_checkout(app_path, ctx.repo_root, envsubst(string_at(p, {"path"}), ctx.vars),
                                 field_name + ".helm.fileParameters");
     if (!path) return ctx.fail(path.error().message);
-    out.set_file.emplace_back(string_at(p, "name"), *path);
+    out.set_file.emplace_back(string_at(p, {"name"}), *path);
   }
-  out.skip_crds = bool_at(helm, "skipCrds");
-  out.skip_tests = bool_at(helm, "skipTests");
-  out.skip_schema_validation = bool_at(helm, "skipSchemaValidation");
-  out.kube_version = string_at(helm, "kubeVersion");
+  out.skip_crds = bool_at(helm, {"skipCrds"});
+  out.skip_tests = bool_at(helm, {"skipTests"});
+  out.skip_schema_validation = bool_at(helm, {"skipSchemaValidation"});
+  out.kube_version = string_at(helm, {"kubeVersion"});
   out.api_versions = strings_at(helm, "apiVersions");
-  if (!string_at(helm, "version").empty())
+  if (!string_at(helm, {"version"}).empty())
     ctx.notes->push_back(field_name + ".helm.version: the helm on PATH renders the chart");
   return {};
 }
 
 Result<void> read_kustomize(const nlohmann::json& k, const std::string& field_name, KustomizeOptions& out,
                             const Context& ctx) {
-  out.name_prefix = string_at(k, "namePrefix");
-  out.name_suffix = string_at(k, "nameSuffix");
-  out.namespace_name = string_at(k, "namespace");
+  out.name_prefix = string_at(k, {"namePrefix"});
+  out.name_suffix = string_at(k, {"nameSuffix"});
+  out.namespace_name = string_at(k, {"namespace"});
   for (const std::string& image : strings_at(k, "images")) out.images.push_back(envsubst(image, ctx.vars));
   for (const nlohmann::json& r : field(k, "replicas")) {
     const nlohmann::json& count = field(r, "count");
@@ -238,30 +227,30 @@ Result<void> read_kustomize(const nlohmann::json& k, const std::string& field_na
         n = std::stoll(count.is_string() ? count.get<std::string>() : "", &used);
         if (used != count.get<std::string>().size()) throw std::invalid_argument("trailing");
       } catch (const std::exception&) {
-        return ctx.fail(field_name + ".kustomize.replicas " + string_at(r, "name") + ": count " + count.dump() +
+        return ctx.fail(field_name + ".kustomize.replicas " + string_at(r, {"name"}) + ": count " + count.dump() +
                         ": expected an integer");
       }
     }
-    out.replicas.emplace_back(string_at(r, "name"), n);
+    out.replicas.emplace_back(string_at(r, {"name"}), n);
   }
   if (const nlohmann::json& labels = field(k, "commonLabels"); labels.is_object())
     for (const auto& [key, value] : labels.items())
       if (value.is_string()) out.common_labels[key] = envsubst(value.get<std::string>(), ctx.vars);
-  const bool subst_annotations = bool_at(k, "commonAnnotationsEnvsubst");
+  const bool subst_annotations = bool_at(k, {"commonAnnotationsEnvsubst"});
   if (const nlohmann::json& annotations = field(k, "commonAnnotations"); annotations.is_object())
     for (const auto& [key, value] : annotations.items())
       if (value.is_string())
         out.common_annotations[key] = subst_annotations ? envsubst(value.get<std::string>(), ctx.vars) : value.get<std::string>();
-  out.force_common_labels = bool_at(k, "forceCommonLabels");
-  out.force_common_annotations = bool_at(k, "forceCommonAnnotations");
-  out.label_without_selector = bool_at(k, "labelWithoutSelector");
-  out.label_include_templates = bool_at(k, "labelIncludeTemplates");
+  out.force_common_labels = bool_at(k, {"forceCommonLabels"});
+  out.force_common_annotations = bool_at(k, {"forceCommonAnnotations"});
+  out.label_without_selector = bool_at(k, {"labelWithoutSelector"});
+  out.label_include_templates = bool_at(k, {"labelIncludeTemplates"});
   if (const nlohmann::json& patches = field(k, "patches"); patches.is_array()) out.patches = patches;
   out.components = strings_at(k, "components");
-  out.ignore_missing_components = bool_at(k, "ignoreMissingComponents");
-  if (!string_at(k, "version").empty())
+  out.ignore_missing_components = bool_at(k, {"ignoreMissingComponents"});
+  if (!string_at(k, {"version"}).empty())
     ctx.notes->push_back(field_name + ".kustomize.version: the kustomize (or kubectl) on PATH renders it");
-  if (!string_at(k, "kubeVersion").empty() || !strings_at(k, "apiVersions").empty())
+  if (!string_at(k, {"kubeVersion"}).empty() || !strings_at(k, "apiVersions").empty())
     ctx.notes->push_back(field_name + ".kustomize.kubeVersion/apiVersions: used only with --enable-helm build options, which wavesync does not pass");
   return {};
 }
@@ -270,17 +259,17 @@ Result<void> read_kustomize(const nlohmann::json& k, const std::string& field_na
 Result<std::optional<RenderRequest>> read_source(const nlohmann::json& s, const std::string& name, Application& app,
                                                  const std::string& first_repo, Context& ctx) {
   if (!s.is_object()) return ctx.fail(name + ": expected an object");
-  const std::string repo_url = string_at(s, "repoURL");
+  const std::string repo_url = string_at(s, {"repoURL"});
   if (repo_url.empty()) return ctx.fail(name + ".repoURL: missing");
-  if (!string_at(s, "chart").empty())
-    return ctx.fail(name + ".chart " + string_at(s, "chart") + ": a chart from the Helm repository " + repo_url +
+  if (!string_at(s, {"chart"}).empty())
+    return ctx.fail(name + ".chart " + string_at(s, {"chart"}) + ": a chart from the Helm repository " + repo_url +
                     " cannot be rendered from a local checkout: vendor the chart into the repository and use path");
   if (s.contains("plugin"))
     return ctx.fail(name + ".plugin: config management plugins are not supported: render the manifests yourself and pass them to wavesync");
   if (const nlohmann::json& jsonnet = field(field(s, "directory"), "jsonnet"); jsonnet.is_object() && !jsonnet.empty())
     return ctx.fail(name + ".directory.jsonnet: Jsonnet is not supported: render it to YAML and pass that to wavesync");
-  const std::string path = string_at(s, "path");
-  if (!string_at(s, "ref").empty() && path.empty()) return std::optional<RenderRequest>{};
+  const std::string path = string_at(s, {"path"});
+  if (!string_at(s, {"ref"}).empty() && path.empty()) return std::optional<RenderRequest>{};
   if (ctx.repo_root.empty())
     return ctx.fail(name + ".repoURL " + repo_url + ": no local checkout: the Application's file is not inside a git checkout: pass --repo DIR");
   if (!first_repo.empty() && normalize_repo_url(first_repo) != normalize_repo_url(repo_url))
@@ -298,7 +287,7 @@ Result<std::optional<RenderRequest>> read_source(const nlohmann::json& s, const 
   std::error_code ec;
   if (!fs::is_directory(app_path, ec))
     return ctx.fail(name + ".path " + path + ": no such directory in the checkout " + ctx.repo_root);
-  const std::string revision = string_at(s, "targetRevision");
+  const std::string revision = string_at(s, {"targetRevision"});
   if (!revision.empty() && revision != "HEAD")
     ctx.notes->push_back(name + ".targetRevision " + revision +
                          ": rendered from the checkout as it is (wavesync checks out no revision)");
@@ -318,10 +307,10 @@ Result<std::optional<RenderRequest>> read_source(const nlohmann::json& s, const 
   } else if (s.contains("directory")) {
     request.kind = SourceKind::directory;
     const nlohmann::json& d = field(s, "directory");
-    request.directory.recurse = bool_at(d, "recurse");
-    request.directory.include = string_at(d, "include");
-    request.directory.exclude = string_at(d, "exclude");
-    if (bool_at(d, "disableExtensionFilter"))
+    request.directory.recurse = bool_at(d, {"recurse"});
+    request.directory.include = string_at(d, {"include"});
+    request.directory.exclude = string_at(d, {"exclude"});
+    if (bool_at(d, {"disableExtensionFilter"}))
       ctx.notes->push_back(name + ".directory.disableExtensionFilter: only .yaml, .yml and .json files are read");
   }
   // Helm options apply to a detected chart too, as Argo CD reads them whenever the source is Helm.
@@ -363,13 +352,13 @@ Result<Application> read_application(const Resource& resource, const std::string
   if (spec.contains("sourceHydrator"))
     return ctx.fail("spec.sourceHydrator: not supported: point wavesync at the hydrated manifests (--argocd-app with spec.source)");
   const nlohmann::json& destination = field(spec, "destination");
-  app.destination_namespace = string_at(destination, "namespace");
-  const std::string server = string_at(destination, "server");
-  const std::string cluster = string_at(destination, "name");
+  app.destination_namespace = string_at(destination, {"namespace"});
+  const std::string server = string_at(destination, {"server"});
+  const std::string cluster = string_at(destination, {"name"});
   if ((!server.empty() && server != "https://kubernetes.default.svc") || (!cluster.empty() && cluster != "in-cluster"))
     app.notes.push_back("spec.destination " + (server.empty() ? cluster : server) +
                         ": wavesync syncs to the kubeconfig's context (--kubeconfig, --context)");
-  const std::string project = string_at(spec, "project");
+  const std::string project = string_at(spec, {"project"});
   if (!project.empty() && project != "default")
     app.notes.push_back("spec.project " + project + ": AppProject restrictions are not checked");
   ctx.vars = {{"ARGOCD_APP_NAME", app.name},
@@ -389,7 +378,7 @@ Result<Application> read_application(const Resource& resource, const std::string
     auto request = read_source(*source, name, app, first_repo, ctx);
     if (!request) return request.error();
     if (!*request) continue;
-    if (first_repo.empty()) first_repo = string_at(*source, "repoURL");
+    if (first_repo.empty()) first_repo = string_at(*source, {"repoURL"});
     app.sources.push_back(std::move(**request));
   }
   if (app.sources.empty()) return ctx.fail("spec.sources: no source with a path to render");
@@ -397,10 +386,10 @@ Result<Application> read_application(const Resource& resource, const std::string
   const nlohmann::json& policy = field(spec, "syncPolicy");
   const nlohmann::json& automated = field(policy, "automated");
   if (automated.is_object() && !(field(automated, "enabled").is_boolean() && !automated["enabled"].get<bool>())) {
-    app.automated_prune = bool_at(automated, "prune");
-    if (bool_at(automated, "selfHeal"))
+    app.automated_prune = bool_at(automated, {"prune"});
+    if (bool_at(automated, {"selfHeal"}))
       app.notes.push_back("spec.syncPolicy.automated.selfHeal: wavesync syncs once; nothing watches for drift afterwards");
-    if (bool_at(automated, "allowEmpty"))
+    if (bool_at(automated, {"allowEmpty"}))
       app.notes.push_back("spec.syncPolicy.automated.allowEmpty: not checked: an empty render prunes everything with --prune");
   }
   for (const std::string& option : strings_at(policy, "syncOptions")) {

@@ -1,4 +1,5 @@
 #include "wavesync/render/ignore_differences.hpp"
+#include "wavesync/model/json_fields.hpp"
 
 #include "wavesync/model/resource.hpp"
 #include "wavesync/render/directory_source.hpp"
@@ -6,11 +7,6 @@
 namespace wavesync::render {
 
 namespace {
-
-std::string text(const nlohmann::json& object, const char* key) {
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
-}
 
 void remove_pointer(nlohmann::json& object, const std::string& pointer) {
   try {
@@ -28,14 +24,14 @@ void remove_pointer(nlohmann::json& object, const std::string& pointer) {
 
 nlohmann::json without_ignored_fields(nlohmann::json object, const nlohmann::json& ignore_differences) {
   if (!object.is_object() || !ignore_differences.is_array()) return object;
-  const std::string group = group_of(text(object, "apiVersion"));
-  const std::string kind = text(object, "kind");
+  const std::string group = group_of(field(object, "apiVersion"));
+  const std::string kind = field(object, "kind");
   const nlohmann::json metadata = object.value("metadata", nlohmann::json::object());
   for (const nlohmann::json& entry : ignore_differences) {
     if (!entry.is_object()) continue;
-    if (!glob_match(text(entry, "group"), group) || !glob_match(text(entry, "kind"), kind)) continue;
-    if (!text(entry, "name").empty() && text(entry, "name") != text(metadata, "name")) continue;
-    if (!text(entry, "namespace").empty() && text(entry, "namespace") != text(metadata, "namespace")) continue;
+    if (!glob_match(field(entry, "group"), group) || !glob_match(field(entry, "kind"), kind)) continue;
+    if (!field(entry, "name").empty() && field(entry, "name") != field(metadata, "name")) continue;
+    if (!field(entry, "namespace").empty() && field(entry, "namespace") != field(metadata, "namespace")) continue;
     for (const nlohmann::json& pointer : entry.value("jsonPointers", nlohmann::json::array()))
       if (pointer.is_string()) remove_pointer(object, pointer.get<std::string>());
   }

@@ -51,26 +51,26 @@ std::string next_event(kube::Watch& watch) {
 // servers lag further: kubernetes#62725, #63068, #125471). The engine has its own wait; this is
 // the contract's.
 bool crd_ready(kube::Client& client, const json& crd, std::chrono::milliseconds timeout, std::string& missing) {
-  const kube::ObjectRef ref = kube::ref_of(crd);
-  const json* spec = kube::object_at(crd, "spec");
+  const kube::ObjectRef ref = object_ref_of(crd);
+  const json* spec = object_at(crd, {"spec"});
   if (spec == nullptr) return false;
-  const json* names = kube::object_at(*spec, "names");
-  const std::string kind = names != nullptr ? kube::text_at(*names, "kind") : std::string();
+  const json* names = object_at(*spec, {"names"});
+  const std::string kind = names != nullptr ? string_at(*names, {"kind"}) : std::string();
   std::vector<std::string> versions;
-  if (const json* listed = kube::array_at(*spec, "versions")) {
-    for (const json& v : *listed) versions.push_back(kube::text_at(*spec, "group") + "/" + kube::text_at(v, "name"));
+  if (const json* listed = array_at(*spec, {"versions"})) {
+    for (const json& v : *listed) versions.push_back(string_at(*spec, {"group"}) + "/" + string_at(v, {"name"}));
   }
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (true) {
     missing = "condition Established";
     auto live = client.get(ref);
     if (live.ok() && live->has_value()) {
-      const json* status = kube::object_at(**live, "status");
-      const json* conditions = status != nullptr ? kube::array_at(*status, "conditions") : nullptr;
+      const json* status = object_at(**live, {"status"});
+      const json* conditions = status != nullptr ? array_at(*status, {"conditions"}) : nullptr;
       bool established = false;
       if (conditions != nullptr) {
         for (const json& c : *conditions) {
-          if (kube::text_at(c, "type") == "Established" && kube::text_at(c, "status") == "True") established = true;
+          if (string_at(c, {"type"}) == "Established" && string_at(c, {"status"}) == "True") established = true;
         }
       }
       if (established) {

@@ -1,0 +1,168 @@
+#include "wavesync/engine/delete_wait.hpp"
+
+#include "wavesync/engine/hook_finalizer.hpp"
+#include "wavesync/hooks/hook_finalizer.hpp"
+#include "wavesync/plan/live_options.hpp"
+
+#include <algorithm>
+
+namespace wavesync::engine {
+
+namespace {
+
+void add_strings(const nlohmann::json& list, std::vector<std::string>& out) {
+  if (!list.is_array()) return;
+  for (const auto& item : list)
+    if (item.is_string()) out.push_back(item.get<std::string>());
+}
+
+bool being_deleted(const nlohmann::json& live) {
+  const auto meta = live.find("metadata");
+  if (meta == live.end() || !meta->is_object()) return false;
+  const auto ts = meta->find("deletionTimestamp");
+  return ts != meta->end() && !ts->is_null();
+}
+
+}  // namespace
+
+std::vector<std::string> blocking_finalizers(const nlohmann::json& live) {
+  std::vector<std::string> out;
+  if (!live.is_object()) return out;
+  if (const auto meta = live.find("metadata"); meta != live.end() && meta->is_object()) {
+    if (const auto f = meta->find("finalizers"); f != meta->end()) add_strings(*f, out);
+  }
+  if (live.value("kind", "") == "Namespace") {
+    if (const auto spec = live.find("spec"); spec != live.end() && spec->is_object()) {
+      if (const auto f = spec->find("finalizers"); f != spec->end()) add_strings(*f, out);
+    }
+  }
+  return out;
+}
+
+std::string finalizers_text(const std::vector<std::string>& finalizers) {
+  std::string out;
+  for (const std::string& f : finalizers) out += (out.empty() ? "" : ", ") + f;
+  return out;
+}
+
+std::string still_there_reason(const Observed* last) {
+  if (last == nullptr || !last->object.is_object()) return "never observed";
+  if (last->deleted) return "gone";
+  std::string out = "not marked for deletion";
+  if (being_deleted(last->object)) {
+    const auto& ts = last->object["metadata"]["deletionTimestamp"];
+    out = "being deleted since " + (ts.is_string() ? ts.get<std::string>() : ts.dump());
+  }
+  const std::string finalizers = finalizers_text(blocking_finalizers(last->object));
+  if (!finalizers.empty()) out += ", waiting on finalizers: " + finalizers;
+  return out;
+}
+
+std::string_view propagation_name(kube::Propagation propagation) {
+  switch (propagation) {
+    case kube::Propagation::foreground: return "foreground";
+    case kube::Propagation::background: return "background";
+    case kube::Propagation::orphan: return "orphan";
+  }
+  return "foreground";
+}
+
+Result<DeletesStarted> start_deletions(kube::Client& client, LiveView& view, const std::vector<DeleteRequest>& requests,
+                                       const std::atomic<int>* interrupt) {
+  DeletesStarted out;
+  if (requests.empty()) return out;
+  std::vector<ObjectRef> ids;
+  for (const DeleteRequest& r : requests) ids.push_back(r.id);
+  // Watch first, then look and delete: a deletion that finishes at once cannot be missed.
+  if (auto covered = view.cover(ids); !covered) return covered.error();
+  for (const DeleteRequest& request : requests) {
+    if (interrupt != nullptr && interrupt->load() != 0) {
+      out.interrupted = true;
+      return out;
+    }
+    DeleteStarted started;
+    started.id = request.id;
+    const ObjectRef& ref = request.id;
+    auto live = client.get(ref);
+    if (!live) {
+      started.state = DeleteStart::failed;
+      started.error = live.error();
+      out.objects.push_back(std::move(started));
+      continue;
+    }
+    if (!live->has_value()) {
+      view.record_gone(request.id);
+      started.state = DeleteStart::gone;
+      out.objects.push_back(std::move(started));
+      continue;
+    }
+    const nlohmann::json& object = **live;
+    view.record(request.id, object);
+    started.finalizers = blocking_finalizers(object);
+    if (request.live_keep == LiveKeep::honour) {
+      // Argo CD decides on the live object's annotations here (shouldBeDeleted); the manifest's
+      // were read when the deletion was planned.
+      if (auto kept = kept_by_live_object(object)) {
+        started.state = DeleteStart::kept;
+        started.kept = *kept;
+        out.objects.push_back(std::move(started));
+        continue;
+      }
+    }
+    // A hook Argo CD left behind carries its hook finalizer, which would hold the deletion until
+    // the deadline; Argo CD takes it off before it deletes a hook (removeHookFinalizer).
+    if (request.hook_finalizer == HookFinalizer::release && hook_finalizer_removal(object)) {
+      if (auto released = remove_hook_finalizer(client, ref, object); !released) {
+        started.state = DeleteStart::failed;
+        started.error = released.error();
+        out.objects.push_back(std::move(started));
+        continue;
+      }
+      std::erase(started.finalizers, std::string(k_hook_finalizer));
+    }
+    // An object already being deleted gets no second DELETE (Argo CD skips those too): a second
+    // one with another propagation policy would change how the first one cascades.
+    if (being_deleted(object)) {
+      started.state = DeleteStart::already_deleting;
+      out.objects.push_back(std::move(started));
+      continue;
+    }
+    // (kube::Client::remove answers a 404, gone meanwhile, with success.)
+    if (auto removed = client.remove(ref, request.propagation); !removed) {
+      started.state = DeleteStart::refused;
+      started.error = removed.error();
+      out.objects.push_back(std::move(started));
+      continue;
+    }
+    started.state = DeleteStart::deleting;
+    out.objects.push_back(std::move(started));
+  }
+  return out;
+}
+
+Result<GoneWait> wait_until_gone(LiveView& view, Clock& clock, const std::vector<ObjectRef>& ids,
+                                 const WaitLimits& limits, const std::function<void(const ObjectRef&)>& on_gone) {
+  std::vector<ObjectRef> waiting = ids;
+  auto gone = [&](const ObjectRef& id) {
+    const Observed* o = view.find(id);
+    return o == nullptr || o->deleted;
+  };
+  // Reports, in `ids` order, every object that has gone since the last call.
+  auto sweep = [&] {
+    std::erase_if(waiting, [&](const ObjectRef& id) {
+      if (!gone(id)) return false;
+      if (on_gone) on_gone(id);
+      return true;
+    });
+  };
+  sweep();
+  auto end = wait_on(
+      view, clock, limits, [&] { return waiting.empty(); },
+      [&](const ObjectRef& changed) {
+        if (std::find(waiting.begin(), waiting.end(), changed) != waiting.end()) sweep();
+      });
+  if (!end) return end.error();
+  return GoneWait{*end, waiting};
+}
+
+}  // namespace wavesync::engine
