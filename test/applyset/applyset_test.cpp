@@ -12,7 +12,7 @@ namespace {
 
 Resource resource(const char* text) {
   Resource r;
-  r.object = json::parse(text);
+  r.set_object(json::parse(text));
   r.source = SourceLocation{"manifests/app.yaml", 3, 1};
   return r;
 }
@@ -158,7 +158,7 @@ TEST_CASE("every resource but hooks gets the part-of label", "[applyset]") {
   REQUIRE(label_members(*plan, "applyset-abc-v1").ok());
   for (const auto& step : plan->steps) {
     for (const auto& planned : step.resources) {
-      const json labels = planned.resource.object["metadata"].value("labels", json::object());
+      const json labels = planned.resource.object()["metadata"].value("labels", json::object());
       if (planned.hook) {
         CHECK_FALSE(labels.contains("applyset.kubernetes.io/part-of"));
       } else {

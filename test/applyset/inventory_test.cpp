@@ -28,7 +28,7 @@ Plan plan_of(std::vector<json> objects) {
   std::vector<Resource> resources;
   for (auto& o : objects) {
     Resource r;
-    r.object = std::move(o);
+    r.set_object(o);
     r.source = SourceLocation{"manifests/app.yaml", 1, 1};
     resources.push_back(std::move(r));
   }

@@ -52,7 +52,7 @@ std::set<std::string> recorded(fakes::FakeClient& client) {
 std::string part_of_label(const Plan& plan, const std::string& name) {
   for (const Step& step : plan.steps)
     for (const PlannedResource& planned : step.resources)
-      if (planned.resource.name() == name) return applyset::part_of(planned.resource.object);
+      if (planned.resource.name() == name) return applyset::part_of(planned.resource.object());
   return "?";
 }
 

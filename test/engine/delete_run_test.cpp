@@ -16,7 +16,7 @@ Resource delete_hook(json o, const std::string& type, const std::string& policy 
   o["metadata"]["annotations"]["argocd.argoproj.io/hook"] = type;
   if (!policy.empty()) o["metadata"]["annotations"]["argocd.argoproj.io/hook-delete-policy"] = policy;
   Resource r;
-  r.object = std::move(o);
+  r.set_object(o);
   r.source = SourceLocation{"manifests/hooks.yaml", line, 1};
   return r;
 }
@@ -246,8 +246,11 @@ TEST_CASE("delete hooks are read from the plan by type, Helm's included, with th
   plan.unapplied.push_back(delete_hook(job("shop", "backup"), "PreDelete", "HookSucceeded", 1));
   plan.unapplied.push_back(delete_hook(job("shop", "notify"), "PostDelete", "", 5));
   Resource helm;
-  helm.object = job("shop", "helm-pre");
-  helm.object["metadata"]["annotations"]["helm.sh/hook"] = "pre-delete";
+  {
+    json object = job("shop", "helm-pre");
+    object["metadata"]["annotations"]["helm.sh/hook"] = "pre-delete";
+    helm.set_object(object);
+  }
   helm.source = SourceLocation{"manifests/hooks.yaml", 9, 1};
   plan.unapplied.push_back(helm);
   const auto pre = engine::delete_hooks_of(plan, Phase::pre_delete);

@@ -52,7 +52,7 @@ inline json config_map(const std::string& ns, const std::string& name) {
 
 inline PlannedResource resource(json o, int wave = 0, std::map<std::string, std::string> options = {}) {
   PlannedResource r;
-  r.resource.object = std::move(o);
+  r.resource.set_object(o);
   r.resource.source = SourceLocation{"manifests/app.yaml", 1, 1};
   r.wave = wave;
   r.sync_options.values = std::move(options);

@@ -11,7 +11,7 @@ namespace {
 
 Resource with_annotations(nlohmann::json annotations) {
   Resource r;
-  r.object = {{"apiVersion", "batch/v1"}, {"kind", "Job"}, {"metadata", {{"name", "job"}, {"annotations", annotations}}}};
+  r.set_object(nlohmann::json{{"apiVersion", "batch/v1"}, {"kind", "Job"}, {"metadata", {{"name", "job"}, {"annotations", annotations}}}});
   r.source = SourceLocation{"hooks.yaml", 3, 1};
   r.annotation_sources["argocd.argoproj.io/hook"] = SourceLocation{"hooks.yaml", 7, 5};
   return r;
@@ -142,7 +142,7 @@ TEST_CASE("generated hook names follow Argo CD's pattern", "[hooks]") {
 TEST_CASE("the run id is a stable hash of the manifests", "[hooks]") {
   auto config_map = [](const std::string& name) {
     Resource r;
-    r.object = {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", name}}}};
+    r.set_object(nlohmann::json{{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", name}}}});
     return r;
   };
   CHECK(run_id({config_map("a")}) == run_id({config_map("a")}));

@@ -25,7 +25,7 @@ inline nlohmann::json value_of(const std::string& value) {
   auto result = load("apiVersion: v1\nkind: Thing\nmetadata:\n  name: x\nspec:\n  v: " + value + "\n");
   if (!result.ok()) FAIL(result.error().message);
   REQUIRE(result->resources.size() == 1);
-  return result->resources[0].object["spec"]["v"];
+  return result->resources[0].object()["spec"]["v"];
 }
 
 // The error for a `spec.v` written as `value`.
@@ -38,7 +38,7 @@ inline nlohmann::json object_of(const std::string& yaml) {
   auto result = load(yaml);
   if (!result.ok()) FAIL(result.error().message);
   REQUIRE(result->resources.size() == 1);
-  return result->resources[0].object;
+  return result->resources[0].object();
 }
 
 }  // namespace wavesync::manifest::testing

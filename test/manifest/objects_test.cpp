@@ -107,7 +107,7 @@ TEST_CASE("a namespaced object without a namespace gets the default namespace", 
   options.default_namespace = "shop";
   auto r = load("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n", options);
   REQUIRE(r.ok());
-  CHECK(r->resources[0].object["metadata"] == json{{"name", "web"}, {"namespace", "shop"}});
+  CHECK(r->resources[0].object()["metadata"] == json{{"name", "web"}, {"namespace", "shop"}});
   auto d = load("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n");
   CHECK(d->resources[0].namespace_name() == "default");
 }
@@ -145,7 +145,7 @@ metadata: {name: fast}
   REQUIRE(r.ok());
   for (const auto& res : r->resources) {
     INFO(res.kind());
-    CHECK_FALSE(res.object["metadata"].contains("namespace"));
+    CHECK_FALSE(res.object()["metadata"].contains("namespace"));
   }
 }
 
@@ -195,7 +195,7 @@ spec: {replicas: 2}
   REQUIRE(r.ok());
   REQUIRE(r->resources.size() == 2);
   CHECK(r->resources[0].name() == "between");
-  CHECK(r->resources[1].object["spec"]["replicas"] == 2);
+  CHECK(r->resources[1].object()["spec"]["replicas"] == 2);
   CHECK(r->warnings == std::vector<std::string>{"m.yaml:10:1: duplicate object apps/Deployment default/web: also "
                                                 "defined at m.yaml:1:1; the last one is used"});
 }
@@ -206,7 +206,7 @@ TEST_CASE("a third copy is compared with the one kept so far", "[manifest]") {
                 "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {v: '3'}\n");
   REQUIRE(r.ok());
   REQUIRE(r->resources.size() == 1);
-  CHECK(r->resources[0].object["data"]["v"] == "3");
+  CHECK(r->resources[0].object()["data"]["v"] == "3");
   CHECK(r->warnings == std::vector<std::string>{
                            "m.yaml:6:1: duplicate object ConfigMap default/a: also defined at m.yaml:1:1; the last one is used",
                            "m.yaml:11:1: duplicate object ConfigMap default/a: also defined at m.yaml:6:1; the last one is used"});

@@ -129,7 +129,7 @@ TEST_CASE("multi-document files yield one object per document and skip empty one
 TEST_CASE("JSON documents load like YAML", "[manifest][yaml]") {
   auto r = load(R"({"apiVersion": "v1", "kind": "Thing", "metadata": {"name": "j"}, "spec": {"n": 1.0, "s": "yes"}})");
   REQUIRE(r.ok());
-  CHECK(r->resources[0].object["spec"].dump() == R"({"n":1,"s":"yes"})");
+  CHECK(r->resources[0].object()["spec"].dump() == R"({"n":1,"s":"yes"})");
 }
 
 TEST_CASE("malformed YAML is one error with a 1-based position", "[manifest][yaml]") {

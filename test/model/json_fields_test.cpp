@@ -52,6 +52,6 @@ TEST_CASE("One object reference: from a live object or a manifest, with its vers
   CHECK(ref.key() == ObjectRef{"apps/v1beta1", "Deployment", "shop", "web"}.key());
   CHECK(object_ref_of(json::parse(R"({"apiVersion":7,"metadata":null})")) == ObjectRef{});
   Resource generated;
-  generated.object = json::parse(R"({"apiVersion":"batch/v1","kind":"Job","metadata":{"generateName":"migrate-"}})");
+  generated.set_object(json::parse(R"({"apiVersion":"batch/v1","kind":"Job","metadata":{"generateName":"migrate-"}})"));
   CHECK(object_ref_of(generated).name == "migrate-");
 }

@@ -12,14 +12,21 @@ TEST_CASE("the dry-run listing goes in reverse plan order, with hooks left by sy
           "[output]") {
   Cluster c;
   PlannedResource keep = resource(config_map("shop", "kept"), 2);
-  keep.resource.object["metadata"]["annotations"] = {{"helm.sh/resource-policy", "keep"}};
+  {
+    json object = keep.resource.object();
+    object["metadata"]["annotations"] = {{"helm.sh/resource-policy", "keep"}};
+    keep.resource.set_object(object);
+  }
   PlannedResource no_delete = resource(config_map("shop", "stays"), 2, {{"Delete", "false"}});
   Plan plan = plan_of({resource(c.ns("shop"), -1), hook(job("shop", "migrate"), Phase::pre_sync),
                        resource(deployment("shop", "web"), 1), resource(config_map("shop", "a"), 2), keep,
                        no_delete});
   Resource backup;
-  backup.object = job("shop", "backup");
-  backup.object["metadata"]["annotations"]["argocd.argoproj.io/hook"] = "PreDelete";
+  {
+    json object = job("shop", "backup");
+    object["metadata"]["annotations"]["argocd.argoproj.io/hook"] = "PreDelete";
+    backup.set_object(object);
+  }
   backup.source = SourceLocation{"manifests/hooks.yaml", 1, 1};
   plan.unapplied.push_back(backup);
   CHECK(output::format_delete_plan(engine::plan_delete(plan, CrdDeletion::keep)) ==

@@ -81,7 +81,11 @@ metadata:
 )");
   Plan plan = plan_of(resources);
   CHECK(plan.steps.at(0).resources.at(0).policy.timeout == std::optional<std::chrono::milliseconds>(30s));
-  resources[0].object["metadata"]["annotations"]["wavesync.dev/timeout"] = "soon";
+  {
+    nlohmann::json object = resources[0].object();
+    object["metadata"]["annotations"]["wavesync.dev/timeout"] = "soon";
+    resources[0].set_object(object);
+  }
   auto failed = make_plan(resources, {});
   REQUIRE_FALSE(failed.ok());
   CHECK(failed.error().message ==

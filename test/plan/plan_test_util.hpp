@@ -23,7 +23,7 @@ inline std::vector<Resource> resources_from(const std::string& yaml, const std::
 // as in Argo CD's own sort tests.
 inline Resource bare(nlohmann::json object) {
   Resource r;
-  r.object = std::move(object);
+  r.set_object(object);
   r.source = SourceLocation{"bare.yaml", 1, 1};
   return r;
 }

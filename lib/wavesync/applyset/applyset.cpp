@@ -279,8 +279,8 @@ Result<void> label_members(Plan& plan, const std::string& id) {
   for (auto& step : plan.steps) {
     for (auto& planned : step.resources) {
       if (planned.hook) continue;
-      auto& metadata = planned.resource.object["metadata"];
-      auto& labels = metadata["labels"];
+      nlohmann::json object = planned.resource.object();
+      auto& labels = object["metadata"]["labels"];
       if (labels.is_null()) labels = nlohmann::json::object();
       auto it = labels.find(k_part_of_label);
       if (it != labels.end() && !(it->is_string() && it->get<std::string>() == id)) {
@@ -289,6 +289,7 @@ Result<void> label_members(Plan& plan, const std::string& id) {
                           ", remove it from the manifest");
       }
       labels[k_part_of_label] = id;
+      planned.resource.set_object(object);
     }
   }
   return {};

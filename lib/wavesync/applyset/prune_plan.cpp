@@ -16,7 +16,7 @@ namespace {
 // A live object seen through the same readers as a manifest; its "source" names it.
 Resource as_resource(const nlohmann::json& live) {
   Resource resource;
-  resource.object = live;
+  resource.set_object(live);
   const ResourceKey key = live_key(live);
   resource.source.file = "live " + live.value("apiVersion", "") + " " + key.kind + " " +
                          (key.namespace_name.empty() ? "" : key.namespace_name + "/") + key.name;

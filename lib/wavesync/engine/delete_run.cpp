@@ -250,7 +250,7 @@ class DeleteRun {
       return running;
     };
     for (const DeleteHook& hook : hooks) {
-      nlohmann::json body = hook.resource.object;
+      nlohmann::json body = hook.resource.object();
       const std::string label = planned_id(hook).str();
       auto kind = client_.resolve(hook.resource.api_version(), hook.resource.kind());
       if (!kind) return failed_step(kind.error(), label);

@@ -23,7 +23,7 @@ Result<Comparison> compare_with_live(const Plan& plan, kube::Client& client) {
       } else {
         c.live = std::move(*live);
       }
-      auto applied = client.apply({planned.resource.object}, dry_run);
+      auto applied = client.apply({planned.resource.object()}, dry_run);
       if (!applied.empty() && applied[0]) {
         c.desired = std::move(applied[0]->object);
       } else {
@@ -33,7 +33,7 @@ Result<Comparison> compare_with_live(const Plan& plan, kube::Client& client) {
           out.errors.push_back(error);
           continue;
         }
-        c.desired = planned.resource.object;
+        c.desired = planned.resource.object();
         c.note = "compared with the manifest, not a server dry run: " + error.message;
       }
       out.objects.push_back(std::move(c));

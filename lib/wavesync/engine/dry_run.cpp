@@ -21,7 +21,7 @@ SyncResult Syncer::run_dry() {
       if (item.id.kind == "Namespace" && group_of(item.id.api_version).empty())
         planned_namespaces.insert(item.id.name);
       if (item.id.kind == "CustomResourceDefinition") {
-        const auto spec = item.planned->resource.object.value("spec", nlohmann::json::object());
+        const auto spec = item.planned->resource.object().value("spec", nlohmann::json::object());
         const auto names = spec.value("names", nlohmann::json::object());
         planned_crds.insert({spec.value("group", ""), names.value("kind", "")});
       }

@@ -73,7 +73,7 @@ nlohmann::json identity_of(const nlohmann::json& object) {
 namespace {
 bool has_health_rule(const Item& item, health::ConditionsRule conditions, const health::Scripts* scripts) {
   health::Options options{conditions, item.hook ? health::Role::hook : health::Role::resource, scripts};
-  return health::assess(item.planned->resource.object, options).has_value();
+  return health::assess(item.planned->resource.object(), options).has_value();
 }
 }  // namespace
 
@@ -102,7 +102,7 @@ void Syncer::fail_item(StepItems& step, Item& item, std::string message, EventTy
 namespace {
 void materialize(Item& item) {
   if (!item.body.is_null()) return;
-  item.body = item.planned->resource.object;
+  item.body = item.planned->resource.object();
   auto& meta = item.body["metadata"];
   if (item.hook && meta.value("name", "").empty() && !item.id.name.empty()) {
     meta["name"] = item.id.name;

@@ -1,6 +1,7 @@
 #include "wavesync/engine/syncer.hpp"
 
 #include "wavesync/model/duration.hpp"
+#include "wavesync/model/json_fields.hpp"
 
 #include "wavesync/engine/diagnose.hpp"
 #include "wavesync/engine/hook_finalizer.hpp"
@@ -55,12 +56,12 @@ void Syncer::build_items() {
 
 void Syncer::add_namespace_step() {
   if (!options_.managed_namespace) return;
-  managed_namespace_.resource.object = *options_.managed_namespace;
+  managed_namespace_.resource.set_object(*options_.managed_namespace);
   managed_namespace_.resource.source.file = "--create-namespace";
   managed_namespace_.phase = Phase::pre_sync;
   const std::string name = managed_namespace_.resource.name();
-  const auto& meta = managed_namespace_.resource.object["metadata"];
-  const bool has_metadata = meta.contains("labels") || meta.contains("annotations");
+  const auto* meta = object_at(*options_.managed_namespace, {"metadata"});
+  const bool has_metadata = meta != nullptr && (meta->contains("labels") || meta->contains("annotations"));
   // Argo CD's syncNamespace: a missing namespace is created; an existing one is written only to
   // set managed metadata.
   auto live = client_.get(kube::ObjectRef{"v1", "Namespace", "", name});

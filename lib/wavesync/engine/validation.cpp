@@ -26,7 +26,7 @@ struct Candidate {
 };
 
 nlohmann::json body_of(const Candidate& c) {
-  nlohmann::json body = c.planned->resource.object;
+  nlohmann::json body = c.planned->resource.object();
   if (!c.drop_namespace) return body;
   if (auto meta = body.find("metadata"); meta != body.end() && meta->is_object()) meta->erase("namespace");
   return body;
@@ -49,7 +49,7 @@ Brought brought_by(const Plan& plan) {
       const std::string api_version = r.resource.api_version();
       if (is_namespace(api_version, r.resource.kind())) out.namespaces.insert(r.resource.name());
       if (is_crd(api_version, r.resource.kind())) {
-        const auto spec = r.resource.object.value("spec", nlohmann::json::object());
+        const auto spec = r.resource.object().value("spec", nlohmann::json::object());
         if (!spec.is_object()) continue;
         const auto names = spec.value("names", nlohmann::json::object());
         if (!names.is_object()) continue;

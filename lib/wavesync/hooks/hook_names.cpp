@@ -15,7 +15,7 @@ std::string run_id(const std::vector<Resource>& resources) {
     hash ^= 0xff;  // separator, so ["ab","c"] and ["a","bc"] differ
     hash *= 1099511628211ULL;
   };
-  for (const Resource& r : resources) mix(r.object.dump());
+  for (const Resource& r : resources) mix(r.json_text());
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(hash));
   return buf;

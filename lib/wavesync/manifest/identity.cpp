@@ -13,16 +13,21 @@ Result<void> settle_identity(std::vector<Resource>& resources, const std::string
   std::vector<bool> dropped(resources.size(), false);
   for (std::size_t i = 0; i < resources.size(); ++i) {
     Resource& r = resources[i];
-    nlohmann::json& metadata = r.object["metadata"];
     if (scopes.cluster_scoped(group_of(r.api_version()), r.kind())) {
       // The API server ignores a namespace on a cluster-scoped object; dropping it keeps the
       // object's identity (and the plan) free of a namespace it does not have.
-      metadata.erase("namespace");
+      nlohmann::json object = r.object();
+      if (auto meta = object.find("metadata"); meta != object.end() && meta->is_object() && meta->contains("namespace")) {
+        meta->erase("namespace");
+        r.set_object(object);
+      }
     } else {
       std::string ns = r.namespace_name();
       if (ns.empty()) {
         // kubectl sets the namespace it resolved (flag, else context) into the body it sends.
-        metadata["namespace"] = default_namespace;
+        nlohmann::json object = r.object();
+        object["metadata"]["namespace"] = default_namespace;
+        r.set_object(object);
       } else if (policy == NamespacePolicy::strict && ns != default_namespace) {
         return make_error(r.source.str() + ": " + r.kind() + " " + r.name() + " is in namespace \"" + ns +
                           "\": expected namespace \"" + default_namespace + "\" (--namespace-strict)");

@@ -32,8 +32,7 @@ Result<void> check_string_map(const nlohmann::json& metadata, const char* field,
   return {};
 }
 
-Result<void> check_identity(const Resource& r) {
-  const nlohmann::json& o = r.object;
+Result<void> check_identity(const Resource& r, const nlohmann::json& o) {
   const std::string at = r.source.str() + ": ";
   for (auto [field, example] : {std::pair{"apiVersion", "\"v1\" or \"apps/v1\""}, std::pair{"kind", "\"ConfigMap\""}}) {
     auto it = o.find(field);
@@ -65,7 +64,7 @@ Result<void> check_identity(const Resource& r) {
   }
   if (auto ok = check_string_map(*meta, "annotations", "annotation", r); !ok) return ok;
   if (auto ok = check_string_map(*meta, "labels", "label", r); !ok) return ok;
-  std::size_t bytes = r.object.dump().size();
+  std::size_t bytes = r.json_text().size();
   if (bytes > k_max_object_json_bytes) {
     std::string name = r.name().empty() ? r.generate_name() : r.name();
     return make_error(at + r.kind() + " " + name + " is " + std::to_string(bytes) +
@@ -127,11 +126,8 @@ Result<void> for_each_object(YamlDocument document, const Visit& visit) {
 
 Result<void> append_objects(YamlDocument document, std::vector<Resource>& out) {
   return for_each_object(std::move(document), [&out](DocumentObject found) -> Result<void> {
-    Resource r;
-    r.object = std::move(found.object);
-    r.source = std::move(found.source);
-    r.annotation_sources = std::move(found.annotation_sources);
-    if (auto ok = check_identity(r); !ok) return ok;
+    Resource r(found.object, std::move(found.source), std::move(found.annotation_sources));
+    if (auto ok = check_identity(r, found.object); !ok) return ok;
     out.push_back(std::move(r));
     return {};
   });

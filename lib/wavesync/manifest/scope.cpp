@@ -58,9 +58,9 @@ constexpr std::array<GroupKind, 37> k_cluster_scoped = {{
 ScopeTable::ScopeTable(const std::vector<Resource>& resources) {
   for (const Resource& r : resources) {
     if (r.kind() != "CustomResourceDefinition" || group_of(r.api_version()) != "apiextensions.k8s.io") continue;
-    if (string_at(r.object, {"spec", "scope"}) != "Cluster") continue;
-    custom_cluster_kinds_.emplace(string_at(r.object, {"spec", "group"}),
-                                  string_at(r.object, {"spec", "names", "kind"}));
+    const nlohmann::json crd = r.object();
+    if (string_at(crd, {"spec", "scope"}) != "Cluster") continue;
+    custom_cluster_kinds_.emplace(string_at(crd, {"spec", "group"}), string_at(crd, {"spec", "names", "kind"}));
   }
 }
 

@@ -3,6 +3,8 @@
 #include "wavesync/model/json_fields.hpp"
 #include "wavesync/model/object_ref.hpp"
 
+#include <algorithm>
+
 namespace wavesync {
 
 std::string SourceLocation::str() const {
@@ -35,21 +37,47 @@ std::string version_of(const std::string& api_version) {
 }
 
 namespace {
-const std::string k_empty;
 
-const std::string& string_ref(const nlohmann::json& object, std::initializer_list<std::string_view> path) {
+std::string string_or_empty(const nlohmann::json& object, std::initializer_list<std::string_view> path) {
   const std::string* s = string_ptr_at(object, path);
-  return s != nullptr ? *s : k_empty;
+  return s != nullptr ? *s : std::string();
 }
+
 }  // namespace
 
-const std::string& Resource::api_version() const { return string_ref(object, {"apiVersion"}); }
-const std::string& Resource::kind() const { return string_ref(object, {"kind"}); }
-const std::string& Resource::name() const { return string_ref(object, {"metadata", "name"}); }
-const std::string& Resource::generate_name() const { return string_ref(object, {"metadata", "generateName"}); }
-const std::string& Resource::namespace_name() const { return string_ref(object, {"metadata", "namespace"}); }
+Resource::Resource(const nlohmann::json& object, SourceLocation where,
+                   std::map<std::string, SourceLocation> annotation_where)
+    : source(std::move(where)), annotation_sources(std::move(annotation_where)) {
+  set_object(object);
+}
 
-const std::string* Resource::annotation(const std::string& key) const { return wavesync::annotation(object, key); }
+nlohmann::json Resource::object() const {
+  // The text was written by dump() of a valid tree, so it parses; never throws.
+  return nlohmann::json::parse(text_, nullptr, false);
+}
+
+void Resource::set_object(const nlohmann::json& object) {
+  text_ = object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  api_version_ = string_or_empty(object, {"apiVersion"});
+  kind_ = string_or_empty(object, {"kind"});
+  name_ = string_or_empty(object, {"metadata", "name"});
+  generate_name_ = string_or_empty(object, {"metadata", "generateName"});
+  namespace_ = string_or_empty(object, {"metadata", "namespace"});
+  annotations_.clear();
+  if (const auto* all = object_at(object, {"metadata", "annotations"})) {
+    for (auto it = all->begin(); it != all->end(); ++it) {
+      if (it.value().is_string()) annotations_.emplace_back(it.key(), it.value().get<std::string>());
+    }
+  }
+  annotations_.shrink_to_fit();
+  text_.shrink_to_fit();
+}
+
+const std::string* Resource::annotation(const std::string& key) const {
+  auto it = std::lower_bound(annotations_.begin(), annotations_.end(), key,
+                             [](const auto& entry, const std::string& k) { return entry.first < k; });
+  return it != annotations_.end() && it->first == key ? &it->second : nullptr;
+}
 
 const SourceLocation& Resource::annotation_source(const std::string& key) const {
   auto it = annotation_sources.find(key);

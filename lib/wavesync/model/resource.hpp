@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace wavesync {
 
@@ -45,26 +47,49 @@ std::string group_of(const std::string& api_version);
 // The version part of an apiVersion: `apps/v1` -> `v1`, `v1` -> `v1`.
 std::string version_of(const std::string& api_version);
 
-// One object read from a manifest. `object` is the exact JSON body `kubectl apply` would
-// send (YAML 1.1 conversion already done, namespace defaulted).
-struct Resource {
-  nlohmann::json object;
-  SourceLocation source;
-  // Where each `metadata.annotations` key was written, when the loader knows it.
-  std::map<std::string, SourceLocation> annotation_sources;
+// One object read from a manifest, kept as the exact JSON text `kubectl apply` would send
+// (YAML 1.1 conversion already done, namespace defaulted) plus the few fields planning reads
+// for every object. Not as a JSON tree: a 300-byte ConfigMap is 3 KB as an nlohmann::json
+// tree, and a run keeps every planned object until it ends (100,000 objects: 300 MB of trees).
+// object() builds a tree when a step needs the body.
+class Resource {
+ public:
+  Resource() = default;
+  explicit Resource(const nlohmann::json& object, SourceLocation where = {},
+                    std::map<std::string, SourceLocation> annotation_where = {});
 
-  // References into `object` (no copy; planning reads these for every object several times),
-  // valid until `object` changes; an empty string when the field is absent or not a string.
-  [[nodiscard]] const std::string& api_version() const;
-  [[nodiscard]] const std::string& kind() const;
-  [[nodiscard]] const std::string& name() const;           // empty when only generateName is set
-  [[nodiscard]] const std::string& generate_name() const;  // empty when not set
-  [[nodiscard]] const std::string& namespace_name() const; // empty for cluster-scoped objects
+  // The object as a new JSON tree (parsed from the stored text on every call).
+  [[nodiscard]] nlohmann::json object() const;
+  // The object as compact JSON text (what object().dump() gives, invalid UTF-8 replaced).
+  [[nodiscard]] const std::string& json_text() const { return text_; }
+  // Replaces the object (text and the fields below).
+  void set_object(const nlohmann::json& object);
+
+  // References into the stored fields, valid until set_object; an empty string when the field
+  // is absent or not a string.
+  [[nodiscard]] const std::string& api_version() const { return api_version_; }
+  [[nodiscard]] const std::string& kind() const { return kind_; }
+  [[nodiscard]] const std::string& name() const { return name_; }                    // empty when only generateName is set
+  [[nodiscard]] const std::string& generate_name() const { return generate_name_; }  // empty when not set
+  [[nodiscard]] const std::string& namespace_name() const { return namespace_; }     // empty for cluster-scoped objects
   // An annotation's value, or nullptr when absent or not a string.
   [[nodiscard]] const std::string* annotation(const std::string& key) const;
   // Where annotation `key` was written, else where the object starts (for messages).
   [[nodiscard]] const SourceLocation& annotation_source(const std::string& key) const;
   [[nodiscard]] ResourceKey key() const;
+
+  SourceLocation source;
+  // Where each `metadata.annotations` key was written, when the loader knows it.
+  std::map<std::string, SourceLocation> annotation_sources;
+
+ private:
+  std::string text_ = "null";
+  std::string api_version_;
+  std::string kind_;
+  std::string name_;
+  std::string generate_name_;
+  std::string namespace_;
+  std::vector<std::pair<std::string, std::string>> annotations_;  // string values, sorted by key
 };
 
 }  // namespace wavesync

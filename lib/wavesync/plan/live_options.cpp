@@ -6,7 +6,7 @@ namespace wavesync {
 
 SyncOptions live_sync_options(const nlohmann::json& live) {
   Resource resource;
-  resource.object = live;
+  resource.set_object(live);
   std::vector<std::string> ignored;
   return parse_sync_options(resource, ignored);
 }
@@ -26,7 +26,7 @@ bool delete_needs_confirmation(const nlohmann::json& live) {
 std::optional<std::string> kept_by_live_object(const nlohmann::json& live) {
   if (live_sync_options(live).has("Delete", "false")) return "Delete=false on the live object";
   Resource resource;
-  resource.object = live;
+  resource.set_object(live);
   const std::string* policy = resource.annotation("helm.sh/resource-policy");
   if (policy != nullptr && *policy == "keep") return "helm.sh/resource-policy: keep on the live object";
   return std::nullopt;

@@ -107,8 +107,9 @@ void bubble_dependencies(std::vector<Task>& tasks, const std::string& destinatio
         if (r.kind() != "CustomResourceDefinition" || group_of(r.api_version()) != "apiextensions.k8s.io") {
           return std::nullopt;
         }
-        auto group = optional_string_at(r.object, {"spec", "group"});
-        auto kind = optional_string_at(r.object, {"spec", "names", "kind"});
+        const nlohmann::json crd = r.object();
+        auto group = optional_string_at(crd, {"spec", "group"});
+        auto kind = optional_string_at(crd, {"spec", "names", "kind"});
         if (!group || !kind) return std::nullopt;
         return *group + "/" + *kind;
       },

@@ -62,7 +62,7 @@ nlohmann::json plan_to_json(const Plan& plan) {
     nlohmann::json resources = nlohmann::json::array();
     for (const PlannedResource& planned : step.resources) {
       nlohmann::json resource = resource_header(planned);
-      resource["object"] = is_secret(planned.resource) ? redacted(planned.resource.object) : planned.resource.object;
+      resource["object"] = is_secret(planned.resource) ? redacted(planned.resource.object()) : planned.resource.object();
       resources.push_back(std::move(resource));
     }
     nlohmann::json s = step_header(step);
@@ -85,7 +85,9 @@ std::string plan_to_json_text(const Plan& plan) {
       std::string resource = dump(resource_header(planned));
       resource.pop_back();
       out.append(i > 0 ? ",\n" : "\n").append(resource).append(",\"object\":");
-      out.append(dump(is_secret(planned.resource) ? redacted(planned.resource.object) : planned.resource.object));
+      // The stored text is what dump() would give: no tree is built for a plain object.
+      if (is_secret(planned.resource)) out.append(dump(redacted(planned.resource.object())));
+      else out.append(planned.resource.json_text());
       out.push_back('}');
     }
     out.append("\n]}");

@@ -347,7 +347,8 @@ Result<Application> read_application(const Resource& resource, const std::string
                     resource.api_version() + " " + resource.kind());
   app.name = resource.name();
   if (app.name.empty()) return ctx.fail("metadata.name: missing");
-  const nlohmann::json& spec = field(resource.object, "spec");
+  const nlohmann::json object = resource.object();
+  const nlohmann::json& spec = field(object, "spec");
   if (!spec.is_object()) return ctx.fail("spec: missing");
   if (spec.contains("sourceHydrator"))
     return ctx.fail("spec.sourceHydrator: not supported: point wavesync at the hydrated manifests (--argocd-app with spec.source)");
