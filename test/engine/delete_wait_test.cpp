@@ -144,3 +144,59 @@ TEST_CASE("a Namespace's spec finalizers count as blocking", "[engine][delete-wa
   CHECK(engine::blocking_finalizers(ns) == std::vector<std::string>{"example.com/a", "kubernetes"});
   CHECK(engine::finalizers_text(engine::blocking_finalizers(ns)) == "example.com/a, kubernetes");
 }
+
+TEST_CASE("a deletion is watched metadata-only and keeps no data of the object", "[engine][delete-wait]") {
+  // Pruning 50,000 ConfigMaps must not download and keep their data: the wait needs only
+  // deletionTimestamp and finalizers.
+  Cluster c;
+  c.seed_namespace("shop");
+  json held = held_config_map("held");
+  held["data"] = {{"big", std::string(4096, 'x')}};
+  c.client.seed(held);
+  engine::LiveView view(c.client);
+  REQUIRE(engine::start_deletions(c.client, view, {{cm_id("held"), kube::Propagation::foreground}}));
+  std::vector<std::string> watches;
+  for (const auto& call : c.client.calls())
+    if (call.rfind("watch", 0) == 0) watches.push_back(call);
+  CHECK(watches == std::vector<std::string>{"watch v1 ConfigMap shop (metadata)"});
+  const engine::Observed* seen = view.find(cm_id("held"));
+  REQUIRE(seen != nullptr);
+  CHECK_FALSE(seen->object.contains("data"));
+  CHECK(engine::blocking_finalizers(seen->object) == std::vector<std::string>{"example.com/hold"});
+  // What the metadata-only watch delivers is recorded as the object's type, with no data.
+  c.client.schedule(1s, [&] { c.client.clear_finalizers(cm_ref("held")); });
+  auto waited = engine::wait_until_gone(view, c.clock, {cm_id("held")}, limits(c.clock, 30s), {});
+  REQUIRE(waited);
+  CHECK(waited->end == engine::WaitEnd::satisfied);
+}
+
+TEST_CASE("a Namespace's deletion is watched whole: spec.finalizers holds it too", "[engine][delete-wait]") {
+  Cluster c;
+  c.seed_namespace("gone-soon");
+  engine::LiveView view(c.client);
+  REQUIRE(engine::start_deletions(c.client, view, {{ObjectRef{"v1", "Namespace", "", "gone-soon"}, kube::Propagation::foreground}}));
+  std::vector<std::string> watches;
+  for (const auto& call : c.client.calls())
+    if (call.rfind("watch", 0) == 0) watches.push_back(call);
+  CHECK(watches == std::vector<std::string>{"watch v1 Namespace"});
+}
+
+TEST_CASE("a collection watched metadata-only is watched whole once an object in it needs health", "[engine][delete-wait]") {
+  Cluster c;
+  c.seed_namespace("shop");
+  c.client.seed(config_map("shop", "old"));
+  engine::LiveView view(c.client);
+  REQUIRE(view.cover({cm_id("old")}, engine::Detail::deletion));
+  REQUIRE(view.cover({cm_id("old")}, engine::Detail::deletion));  // nothing new: no new watch
+  REQUIRE(view.cover({cm_id("new")}, engine::Detail::full));
+  REQUIRE(view.cover({cm_id("other")}, engine::Detail::deletion));  // never back to metadata
+  std::vector<std::string> watches;
+  for (const auto& call : c.client.calls())
+    if (call.rfind("watch", 0) == 0) watches.push_back(call);
+  CHECK(watches == std::vector<std::string>{"watch v1 ConfigMap shop (metadata)", "watch v1 ConfigMap shop"});
+  // The whole watch delivers data again.
+  REQUIRE(view.next(100ms));
+  const engine::Observed* seen = view.find(cm_id("old"));
+  REQUIRE(seen != nullptr);
+  CHECK(seen->object.contains("data"));
+}

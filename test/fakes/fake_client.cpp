@@ -101,6 +101,13 @@ bool fields_match(const json& object, const std::string& selector) {
   return true;
 }
 
+json metadata_of(const json& object) {
+  json out = json::object();
+  for (const char* field : {"apiVersion", "kind", "metadata"})
+    if (object.contains(field)) out[field] = object[field];
+  return out;
+}
+
 bool request_matches(const kube::WatchRequest& r, const json& object) {
   return group_of_api(r.api_version) == group_of_api(str_at(object, "apiVersion")) &&
          r.kind == str_at(object, "kind") &&
@@ -222,7 +229,14 @@ class FakeClient::FakeWatch final : public kube::Watch {
     return std::any_of(requests_.begin(), requests_.end(),
                        [&](const kube::WatchRequest& r) { return request_matches(r, object); });
   }
-  void push(kube::WatchEvent::Type type, const json& object) { queue_.push_back({type, object}); }
+  // As the API server does for a metadata-only watch (PartialObjectMetadata, with the type put
+  // back as kube::Watch promises): type and metadata, no spec, data or status.
+  void push(kube::WatchEvent::Type type, const json& object) {
+    const bool whole = std::any_of(requests_.begin(), requests_.end(), [&](const kube::WatchRequest& r) {
+      return !r.metadata_only && request_matches(r, object);
+    });
+    queue_.push_back({type, whole ? object : metadata_of(object)});
+  }
 
   Result<std::optional<kube::WatchEvent>> next(std::chrono::milliseconds timeout) override {
     std::lock_guard lock(s_->mutex);
@@ -644,7 +658,7 @@ Result<json> FakeClient::list(const kube::WatchRequest& request) {
   json items = json::array();
   for (const auto& [k, o] : s_->objects) {
     if (!request_matches(request, o)) continue;
-    json item = o;
+    json item = request.metadata_only ? metadata_of(o) : o;
     item.erase("apiVersion");
     item.erase("kind");
     items.push_back(std::move(item));
@@ -668,7 +682,8 @@ Result<std::unique_ptr<kube::Watch>> FakeClient::watch(const std::vector<kube::W
   std::lock_guard lock(s_->mutex);
   std::string call = "watch";
   for (const auto& r : requests)
-    call += " " + r.api_version + " " + r.kind + (r.namespace_name.empty() ? "" : " " + r.namespace_name) + ";";
+    call += " " + r.api_version + " " + r.kind + (r.namespace_name.empty() ? "" : " " + r.namespace_name) +
+            (r.metadata_only ? " (metadata)" : "") + ";";
   if (!requests.empty()) call.pop_back();
   s_->calls.push_back(call);
   for (const auto& r : requests) {

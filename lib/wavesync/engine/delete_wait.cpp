@@ -23,6 +23,19 @@ bool being_deleted(const nlohmann::json& live) {
   return ts != meta->end() && !ts->is_null();
 }
 
+// What a deletion wait reads of an object (blocking_finalizers, still_there_reason): its type
+// and metadata, and a Namespace's spec. The rest (a ConfigMap's data) is not kept.
+nlohmann::json deletion_state(const nlohmann::json& live) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const char* field : {"apiVersion", "kind", "metadata"}) {
+    if (auto it = live.find(field); it != live.end()) out[field] = *it;
+  }
+  if (live.value("kind", "") == "Namespace") {
+    if (auto it = live.find("spec"); it != live.end()) out["spec"] = *it;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<std::string> blocking_finalizers(const nlohmann::json& live) {
@@ -74,7 +87,7 @@ Result<DeletesStarted> start_deletions(kube::Client& client, LiveView& view, con
   std::vector<ObjectRef> ids;
   for (const DeleteRequest& r : requests) ids.push_back(r.id);
   // Watch first, then look and delete: a deletion that finishes at once cannot be missed.
-  if (auto covered = view.cover(ids); !covered) return covered.error();
+  if (auto covered = view.cover(ids, Detail::deletion); !covered) return covered.error();
   for (const DeleteRequest& request : requests) {
     if (interrupt != nullptr && interrupt->load() != 0) {
       out.interrupted = true;
@@ -97,7 +110,7 @@ Result<DeletesStarted> start_deletions(kube::Client& client, LiveView& view, con
       continue;
     }
     const nlohmann::json& object = **live;
-    view.record(request.id, object);
+    view.record(request.id, deletion_state(object));
     started.finalizers = blocking_finalizers(object);
     if (request.live_keep == LiveKeep::honour) {
       // Argo CD decides on the live object's annotations here (shouldBeDeleted); the manifest's

@@ -40,25 +40,39 @@ kube::WatchRequest collection_of(const ObjectRef& id) {
 
 LiveView::Key LiveView::key_of(const ObjectRef& id) { return id.key(); }
 
-Result<void> LiveView::cover(const std::vector<ObjectRef>& ids) {
+Result<void> LiveView::cover(const std::vector<ObjectRef>& ids, Detail detail) {
   std::vector<kube::WatchRequest> requests = requests_;
-  std::vector<std::tuple<std::string, std::string, std::string>> added;
+  bool changed = false;
   for (const ObjectRef& id : ids) {
     ids_[key_of(id)] = id;
-    auto collection = std::make_tuple(group_of(id.api_version), id.kind, id.namespace_name);
-    if (covered_.count(collection) != 0 ||
-        std::find(added.begin(), added.end(), collection) != added.end())
-      continue;
-    added.push_back(collection);
-    requests.push_back(collection_of(id));
+    const std::string group = group_of(id.api_version);
+    // A Namespace's deletion is held by spec.finalizers too, which metadata does not carry.
+    const bool metadata_only = detail == Detail::deletion && !(group.empty() && id.kind == "Namespace");
+    auto collection = std::make_tuple(group, id.kind, id.namespace_name);
+    auto known = covered_.find(collection);
+    if (known != covered_.end() && (!known->second || metadata_only)) continue;
+    auto same = std::find_if(requests.begin(), requests.end(), [&](const kube::WatchRequest& r) {
+      return group_of(r.api_version) == group && r.kind == id.kind && r.namespace_name == id.namespace_name;
+    });
+    if (same != requests.end()) {
+      if (!same->metadata_only || metadata_only) continue;
+      same->metadata_only = false;  // now needed whole
+    } else {
+      requests.push_back(collection_of(id));
+      requests.back().metadata_only = metadata_only;
+    }
+    changed = true;
   }
-  if (added.empty() && watch_) return {};
+  if (!changed && watch_) return {};
   // The new watch re-lists everything it covers, so replacing the old one loses nothing.
   auto watch = client_.watch(requests);
   if (!watch) return watch.error();
   watch_ = std::move(watch).value();
   requests_ = std::move(requests);
-  covered_.insert(added.begin(), added.end());
+  covered_.clear();
+  for (const kube::WatchRequest& r : requests_) {
+    covered_[std::make_tuple(group_of(r.api_version), r.kind, r.namespace_name)] = r.metadata_only;
+  }
   return {};
 }
 

@@ -31,13 +31,20 @@ struct Observed {
   bool deleted = false;
 };
 
+// What a wait needs to see of an object. `deletion`: only that it goes and what holds it
+// (metadata: deletionTimestamp, finalizers; a Namespace's spec.finalizers too), so its
+// collection is watched metadata-only (PartialObjectMetadata) unless something else needs it
+// whole. Pruning 50,000 ConfigMaps then does not download and keep their data.
+enum class Detail { full, deletion };
+
 class LiveView {
  public:
   explicit LiveView(kube::Client& client) : client_(client) {}
 
-  // Makes sure the collections holding `ids` are watched; opens a wider watch when needed.
+  // Makes sure the collections holding `ids` are watched; opens a wider watch when needed (a
+  // new collection, or one watched metadata-only that now needs whole objects).
   // Call it before writing to those objects so no change after the write is missed.
-  Result<void> cover(const std::vector<ObjectRef>& ids);
+  Result<void> cover(const std::vector<ObjectRef>& ids, Detail detail = Detail::full);
   // Records what a write returned (newer than anything the watch delivered so far).
   void record(const ObjectRef& id, const nlohmann::json& object);
   // Marks an object as gone (a GET found nothing).
@@ -56,7 +63,8 @@ class LiveView {
 
   kube::Client& client_;
   std::unique_ptr<kube::Watch> watch_;
-  std::set<std::tuple<std::string, std::string, std::string>> covered_;  // group kind ns
+  // group kind ns -> watched metadata-only
+  std::map<std::tuple<std::string, std::string, std::string>, bool> covered_;
   std::vector<kube::WatchRequest> requests_;
   std::map<Key, Observed> objects_;
   std::map<Key, ObjectRef> ids_;  // key -> id as the engine spells it

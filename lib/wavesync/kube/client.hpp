@@ -64,8 +64,9 @@ struct WatchRequest {
   std::string namespace_name;
   std::string label_selector;
   std::string field_selector;
-  // list() only: ask for PartialObjectMetadata items (metadata without spec, data or status),
-  // for readers of labels and annotations over thousands of objects.
+  // Ask for PartialObjectMetadata items (metadata without spec, data or status), for readers
+  // of labels, annotations, finalizers and deletion over thousands of objects. list() and
+  // watch(); a watch gives such objects their collection's apiVersion and kind.
   bool metadata_only = false;
 };
 
@@ -75,8 +76,8 @@ struct WatchEvent {
   nlohmann::json object;
 };
 
-// A live, multiplexed list+watch over one or more collections. The current state is first
-// delivered as `added` events; after a 410 Gone or a dropped stream the implementation
+// A live, multiplexed list+watch over one or more collections. Objects come without
+// metadata.managedFields. The current state is first delivered as `added` events; after a 410 Gone or a dropped stream the implementation
 // re-lists and re-delivers, so a consumer that keys objects by uid/name stays correct.
 class Watch {
  public:

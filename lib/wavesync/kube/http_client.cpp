@@ -184,12 +184,15 @@ Result<HttpResponse> HttpClient::send(HttpRequest request) {
 
 Result<Transport::StreamId> HttpClient::open_stream(const std::string& path_and_query,
                                                     std::function<void(std::string_view)> on_data,
-                                                    std::function<void(HttpResponse)> on_done) {
+                                                    std::function<void(HttpResponse)> on_done,
+                                                    bool metadata_only) {
   auto auth = credentials_.current();
   if (!auth) return auth.error();
   HttpRequest request;
   request.url = url(path_and_query);
-  request.headers = {"Accept: application/json"};
+  // A metadata-only watch (client-go's metadata informer) gets PartialObjectMetadata objects.
+  request.headers = {metadata_only ? "Accept: application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json"
+                                   : "Accept: application/json"};
   request.auth = *auth;
   return transport_->open_stream(std::move(request), std::move(on_data), std::move(on_done));
 }
@@ -416,7 +419,7 @@ Result<nlohmann::json> HttpClient::list_pages(const std::string& context, const 
       if (items == nullptr) result["items"] = nlohmann::json::array();
     } else if (items != nullptr) {
       auto& all = result["items"];
-      for (const auto& item : *items) all.push_back(item);
+      for (auto& item : (*body)["items"]) all.push_back(std::move(item));
       if (const auto* meta = object_at(*body, {"metadata"})) result["metadata"] = *meta;
     }
     const auto* meta = object_at(result, {"metadata"});

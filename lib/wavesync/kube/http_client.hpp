@@ -87,7 +87,7 @@ class HttpClient final : public Client {
   // Starts a streaming GET of `path_and_query` with current credentials.
   Result<Transport::StreamId> open_stream(const std::string& path_and_query,
                                           std::function<void(std::string_view)> on_data,
-                                          std::function<void(HttpResponse)> on_done);
+                                          std::function<void(HttpResponse)> on_done, bool metadata_only = false);
   void cancel_stream(Transport::StreamId id) { transport_->cancel(id); }
   // After a stream got 401: drop cached credentials so the next request fetches them again.
   // False when they cannot be refreshed (a static token, a client certificate).

@@ -65,7 +65,10 @@ struct Stream {
   std::string resource_version;
   std::uint64_t generation = 0;
   std::optional<Transport::StreamId> id;
-  std::map<std::string, nlohmann::json> known;  // namespace/name -> last object
+  // namespace/name -> the object's identity (tombstone_of), enough for the `deleted` event a
+  // re-list synthesizes. Not the whole object: a watch over 100,000 objects would keep all of
+  // them twice (here and in the consumer).
+  std::map<std::string, nlohmann::json> known;
   int failures = 0;
   std::optional<Clock::time_point> restart_at;
   bool relist = false;  // what the pending restart does
@@ -78,6 +81,30 @@ std::string key_of(const nlohmann::json& object) {
   const auto* meta = object_at(object, {"metadata"});
   if (meta == nullptr) return "/";
   return string_at(*meta, {"namespace"}) + "/" + string_at(*meta, {"name"});
+}
+
+// apiVersion, kind and the identifying metadata of an object (what a consumer keys by and
+// compares resourceVersions with), for the `deleted` event of an object that vanished between
+// two lists.
+nlohmann::json tombstone_of(const nlohmann::json& object) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const char* field : {"apiVersion", "kind"}) {
+    if (auto it = object.find(field); it != object.end()) out[field] = *it;
+  }
+  nlohmann::json& meta = out["metadata"] = nlohmann::json::object();
+  if (const auto* m = object_at(object, {"metadata"})) {
+    for (const char* field : {"name", "namespace", "uid", "resourceVersion"}) {
+      if (auto it = m->find(field); it != m->end()) meta[field] = *it;
+    }
+  }
+  return out;
+}
+
+// A metadata-only stream's objects are PartialObjectMetadata: their real apiVersion and kind
+// are the collection's.
+void restore_type(nlohmann::json& object, const WatchRequest& request) {
+  object["apiVersion"] = request.api_version;
+  object["kind"] = request.kind;
 }
 
 class HttpWatch final : public Watch {
@@ -181,7 +208,7 @@ class HttpWatch final : public Watch {
     Stream& s = streams_[i];
     auto listed = client_.list_pages(context(s), resource_path(s.type, s.request.namespace_name, "") +
                                                      list_query(s.request),
-                                     false);
+                                     s.request.metadata_only);
     if (!listed) {
       const Error& e = listed.error();
       // 401 here already came with refreshed credentials (HttpClient::send).
@@ -194,18 +221,19 @@ class HttpWatch final : public Watch {
       for (auto& item : *items) {
         if (!item.is_object()) continue;
         // List items come without apiVersion/kind; watch events carry them. Make them alike.
-        item["apiVersion"] = s.request.api_version;
-        item["kind"] = s.request.kind;
-        now[key_of(item)] = item;
-        ready_.push_back(WatchEvent{WatchEvent::Type::added, item});
+        restore_type(item, s.request);
+        if (auto meta = item.find("metadata"); meta != item.end() && meta->is_object()) meta->erase("managedFields");
+        now[key_of(item)] = tombstone_of(item);
+        ready_.push_back(WatchEvent{WatchEvent::Type::added, std::move(item)});
       }
     }
     for (auto& [key, object] : s.known) {
-      if (!now.count(key)) ready_.push_back(WatchEvent{WatchEvent::Type::deleted, object});
+      if (!now.count(key)) ready_.push_back(WatchEvent{WatchEvent::Type::deleted, std::move(object)});
     }
     s.known = std::move(now);
     const auto* meta = object_at(list, {"metadata"});
     s.resource_version = meta != nullptr ? string_at(*meta, {"resourceVersion"}) : std::string();
+    list = nlohmann::json();  // the items were moved out; free the rest before watching
     s.failures = 0;
     return start(i);
   }
@@ -258,7 +286,7 @@ class HttpWatch final : public Watch {
     const std::string path = resource_path(s.type, s.request.namespace_name, "") +
                              watch_query(s.request, s.resource_version,
                                          client_.watch_timeout_seconds());
-    auto id = client_.open_stream(path, on_data, on_done);
+    auto id = client_.open_stream(path, on_data, on_done, s.request.metadata_only);
     if (!id) return fail(i, id.error().wrap(context(s)));
     s.id = *id;
     s.started_at = Clock::now();
@@ -333,13 +361,15 @@ class HttpWatch final : public Watch {
     }
     s.failures = 0;
     if (type == "BOOKMARK") return {};
+    if (s.request.metadata_only) restore_type(object, s.request);
+    if (auto m = object.find("metadata"); m != object.end() && m->is_object()) m->erase("managedFields");
     WatchEvent e;
     if (type == "ADDED") {
       e.type = WatchEvent::Type::added;
-      s.known[key_of(object)] = object;
+      s.known[key_of(object)] = tombstone_of(object);
     } else if (type == "MODIFIED") {
       e.type = WatchEvent::Type::modified;
-      s.known[key_of(object)] = object;
+      s.known[key_of(object)] = tombstone_of(object);
     } else if (type == "DELETED") {
       e.type = WatchEvent::Type::deleted;
       s.known.erase(key_of(object));
