@@ -144,18 +144,30 @@ bool names_object(const std::string& reason, const std::string& id) {
   }
   return false;
 }
-}  // namespace
 
-void name_missing_references(std::vector<std::string>& reasons, const std::vector<Diagnostic>& diagnostics) {
+void name_missing_in(const std::vector<std::string*>& reasons, const std::vector<Diagnostic>& diagnostics) {
   for (const Diagnostic& d : diagnostics) {
     if (d.missing.empty()) continue;
     std::string missing;
     for (const std::string& m : d.missing) missing += (missing.empty() ? "" : ", ") + m;
     const std::string id = d.resource.str();
-    for (std::string& reason : reasons) {
-      if (names_object(reason, id)) reason += " (" + missing + ")";
+    for (std::string* reason : reasons) {
+      if (names_object(*reason, id)) *reason += " (" + missing + ")";
     }
   }
+}
+}  // namespace
+
+void name_missing_references(std::vector<std::string>& reasons, const std::vector<Diagnostic>& diagnostics) {
+  std::vector<std::string*> texts;
+  for (std::string& reason : reasons) texts.push_back(&reason);
+  name_missing_in(texts, diagnostics);
+}
+
+void name_missing_references(std::vector<Reason>& reasons, const std::vector<Diagnostic>& diagnostics) {
+  std::vector<std::string*> texts;
+  for (Reason& reason : reasons) texts.push_back(&reason.text);
+  name_missing_in(texts, diagnostics);
 }
 
 }  // namespace wavesync::engine

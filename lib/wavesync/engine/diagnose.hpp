@@ -37,5 +37,8 @@ std::vector<std::string> relevant_conditions(const nlohmann::json& live);
 // missing references. A reason is about the object when it names its identity followed by the
 // end, a space or a colon: `apps/v1 Deployment shop/web` is not `.../web2`'s reason.
 void name_missing_references(std::vector<std::string>& reasons, const std::vector<Diagnostic>& diagnostics);
+// The same on the texts of structured reasons. By text, not by Reason::object: a reason names
+// objects besides its own (a timeout lists what it waited for).
+void name_missing_references(std::vector<Reason>& reasons, const std::vector<Diagnostic>& diagnostics);
 
 }  // namespace wavesync::engine

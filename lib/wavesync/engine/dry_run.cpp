@@ -29,6 +29,7 @@ SyncResult Syncer::run_dry() {
   }
   kube::ApplyOptions options{kube::DryRun::all, options_.force_conflicts, options_.field_manager};
   std::size_t rejected = 0;
+  StepOutcome found;  // why objects were rejected
   for (StepItems& step : steps_) {
     const TimePoint step_start = clock_.now();
     Event started = event(EventType::step_started, &step);
@@ -48,7 +49,8 @@ SyncResult Syncer::run_dry() {
         would_create("its CustomResourceDefinition is created by this sync");
         continue;
       }
-      if (!prepare(step, item)) {
+      found.merge(prepare(step, item));
+      if (!item.prepared) {
         ++rejected;
         continue;
       }
@@ -91,7 +93,7 @@ SyncResult Syncer::run_dry() {
       ++rejected;
       std::string message = error.message;
       if (auto hint = immutable_hint(error.message)) message += "; hint: " + *hint;
-      fail_item(step, item, message, EventType::apply_failed);
+      found.reasons.push_back(fail_item(step, item, message, EventType::apply_failed));
     }
     Event done = event(EventType::step_done, &step);
     done.step_result = StepResult::applied;
@@ -101,8 +103,8 @@ SyncResult Syncer::run_dry() {
   SyncResult result;
   if (rejected != 0) {
     result.outcome = SyncOutcome::failed;
-    result.exit_code = cluster_error_exit_ != 0 ? cluster_error_exit_ : exit_code::k_sync_failed;
-    result.reasons = reasons_;
+    result.exit_code = found.failure_exit_code();
+    result.causes = std::move(found.reasons);
   }
   emit_done(result);
   return result;

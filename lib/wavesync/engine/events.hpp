@@ -66,6 +66,14 @@ enum class SyncOutcome { succeeded, failed, timed_out, interrupted };
 // `succeeded`, `failed`, `timed-out`, `interrupted`.
 std::string_view sync_outcome_name(SyncOutcome outcome);
 
+// One reason a sync failed, timed out or was interrupted: the line shown, and the object it is
+// about when it is about one (nullopt for `watch: ...`, the SyncFail summary, a signal).
+struct Reason {
+  std::optional<ObjectRef> object;
+  std::string text;
+  friend bool operator==(const Reason&, const Reason&) = default;
+};
+
 // Why one resource blocks a step: the few lines a person needs, not a dump.
 struct Diagnostic {
   ObjectRef resource;

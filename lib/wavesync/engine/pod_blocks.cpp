@@ -61,7 +61,8 @@ const std::string& Syncer::last_log_line(Item& item, const health::PodBlock& blo
   return item.log_line;
 }
 
-void Syncer::look_at_pods(StepItems& step) {
+std::vector<Reason> Syncer::look_at_pods(StepItems& step) {
+  std::vector<Reason> failed;
   const TimePoint now = clock_.now();
   int looked = 0;
   for (Item& item : step.items) {
@@ -93,13 +94,15 @@ void Syncer::look_at_pods(StepItems& step) {
     }
     if (verdict.fail) {
       const auto stuck = std::chrono::duration_cast<std::chrono::milliseconds>(now - *verdict.state.stuck_since);
-      fail_item(step, item,
-                line + " for " + format_duration(stuck) + " (" +
-                    (own ? std::string(k_annotation_pod_failure_grace) : std::string("--pod-failure-grace")) + " " +
-                    format_duration(*grace) + ")",
-                item.hook ? EventType::hook_failed : EventType::health_changed);
+      failed.push_back(fail_item(
+          step, item,
+          line + " for " + format_duration(stuck) + " (" +
+              (own ? std::string(k_annotation_pod_failure_grace) : std::string("--pod-failure-grace")) + " " +
+              format_duration(*grace) + ")",
+          item.hook ? EventType::hook_failed : EventType::health_changed));
     }
   }
+  return failed;
 }
 
 }  // namespace wavesync::engine::detail

@@ -64,8 +64,9 @@ void Syncer::announce_prunes(const StepItems& step) {
   }
 }
 
-Stop Syncer::start_prunes(StepItems& step, std::vector<ObjectRef>& waiting) {
-  if (step.phase != Phase::sync) return Stop::none;
+StepOutcome Syncer::start_prunes(StepItems& step, std::vector<ObjectRef>& waiting) {
+  StepOutcome out;
+  if (step.phase != Phase::sync) return out;
   std::vector<DeleteRequest> requests;
   for (auto it = pending_prunes_.begin(); it != pending_prunes_.end();) {
     if (it->wave != step.wave) {
@@ -75,12 +76,9 @@ Stop Syncer::start_prunes(StepItems& step, std::vector<ObjectRef>& waiting) {
     requests.push_back(DeleteRequest{id_of(*it), options_.prune_propagation, HookFinalizer::keep, LiveKeep::ignore});
     it = pending_prunes_.erase(it);
   }
-  if (requests.empty()) return Stop::none;
+  if (requests.empty()) return out;
   auto started = start_deletions(client_, view_, requests, options_.interrupt);
-  if (!started) {
-    reasons_.push_back(started.error().message);
-    return Stop::failed;
-  }
+  if (!started) return StepOutcome::failed(started.error().message);
   const std::string propagation(propagation_name(options_.prune_propagation));
   bool failed = false;
   for (const DeleteStarted& d : started->objects) {
@@ -91,8 +89,8 @@ Stop Syncer::start_prunes(StepItems& step, std::vector<ObjectRef>& waiting) {
         continue;
       case DeleteStart::failed:
       case DeleteStart::refused:
-        if (d.error.exit_code == exit_code::k_cluster) cluster_error_exit_ = exit_code::k_cluster;
-        reasons_.push_back("prune " + d.id.str() + ": " + d.error.message);
+        out.note(d.error);
+        out.reasons.push_back(Reason{d.id, "prune " + d.id.str() + ": " + d.error.message});
         events_.emit(prune_event(EventType::apply_failed, step, d.id, "prune: " + d.error.message));
         failed = true;
         continue;
@@ -104,18 +102,22 @@ Stop Syncer::start_prunes(StepItems& step, std::vector<ObjectRef>& waiting) {
     events_.emit(prune_event(EventType::deleting, step, d.id, message));
     waiting.push_back(d.id);
   }
-  if (started->interrupted) return Stop::interrupted;
-  // A failed prune fails the wave before anything of it is applied (runTasks returns before
-  // its applies when a prune task failed).
-  return failed ? Stop::failed : Stop::none;
+  if (started->interrupted) {
+    out.stop = Stop::interrupted;
+  } else if (failed) {
+    // A failed prune fails the wave before anything of it is applied (runTasks returns before
+    // its applies when a prune task failed).
+    out.stop = Stop::failed;
+  }
+  return out;
 }
 
-Stop Syncer::wait_prunes(StepItems& step, const std::vector<ObjectRef>& waiting, TimePoint deadline) {
-  if (waiting.empty()) return Stop::none;
-  Stop stop = wait_gone(waiting, deadline, [&](const ObjectRef& id) {
+StepOutcome Syncer::wait_prunes(StepItems& step, const std::vector<ObjectRef>& waiting, TimePoint deadline) {
+  if (waiting.empty()) return {};
+  StepOutcome out = wait_gone(waiting, deadline, [&](const ObjectRef& id) {
     events_.emit(prune_event(EventType::deleting, step, id, "pruned"));
   });
-  if (stop == Stop::timed_out && timeout_reason_.empty()) {
+  if (out.stop == Stop::timed_out) {
     std::string held;
     for (const ObjectRef& id : waiting) {
       const Observed* o = view_.find(id);
@@ -123,9 +125,9 @@ Stop Syncer::wait_prunes(StepItems& step, const std::vector<ObjectRef>& waiting,
       const std::string finalizers = finalizers_text(blocking_finalizers(o->object));
       held += (held.empty() ? "" : ", ") + id.str() + (finalizers.empty() ? "" : " (finalizers: " + finalizers + ")");
     }
-    timeout_reason_ = "timed out waiting for the deletion of " + held;
+    out.timeout = Reason{std::nullopt, "timed out waiting for the deletion of " + held};
   }
-  return stop;
+  return out;
 }
 
 }  // namespace wavesync::engine::detail

@@ -88,13 +88,13 @@ bool needs_watch(const Item& item, health::ConditionsRule conditions, const heal
   return has_health_rule(item, conditions, scripts);
 }
 
-void Syncer::fail_item(StepItems& step, Item& item, std::string message, EventType type) {
+Reason Syncer::fail_item(StepItems& step, Item& item, std::string message, EventType type) {
   item.state = ItemState::failed;
   item.failure = (item.hook ? "hook " : "") + item.id.str() + ": " + message;
-  reasons_.push_back(item.failure);
   Event e = event(type, &step, &item);
   e.message = std::move(message);
   events_.emit(e);
+  return Reason{item.id, item.failure};
 }
 
 // The body sent for the item: the manifest with a generated hook name filled in and, once the
@@ -112,18 +112,19 @@ void materialize(Item& item) {
 }
 }  // namespace
 
-bool Syncer::prepare(StepItems& step, Item& item) {
+StepOutcome Syncer::prepare(StepItems& step, Item& item) {
   materialize(item);
-  if (item.prepared) return true;
+  StepOutcome out;
+  if (item.prepared) return out;
   auto type = client_.resolve(item.id.api_version, item.id.kind);
   if (!type) {
     // A kind can appear after its CRD or APIService was applied by someone else; ask once more.
     if (client_.refresh_discovery()) type = client_.resolve(item.id.api_version, item.id.kind);
   }
   if (!type) {
-    if (type.error().exit_code == exit_code::k_cluster) cluster_error_exit_ = exit_code::k_cluster;
-    fail_item(step, item, type.error().message, EventType::apply_failed);
-    return false;
+    out.note(type.error());
+    out.reasons.push_back(fail_item(step, item, type.error().message, EventType::apply_failed));
+    return out;
   }
   if (!type->namespaced) {
     // Argo CD gives every object the destination namespace, even cluster-scoped ones
@@ -133,38 +134,24 @@ bool Syncer::prepare(StepItems& step, Item& item) {
     item.id.namespace_name.clear();
   }
   item.prepared = true;
-  return true;
+  return out;
 }
 
-Stop Syncer::stop_of(const Result<WaitEnd>& end) {
-  if (!end) {
-    if (end.error().exit_code == exit_code::k_cluster) cluster_error_exit_ = exit_code::k_cluster;
-    reasons_.push_back("watch: " + end.error().message);
-    return Stop::failed;
-  }
-  switch (*end) {
-    case WaitEnd::satisfied: return Stop::none;
-    case WaitEnd::timed_out: return Stop::timed_out;
-    case WaitEnd::interrupted: return Stop::interrupted;
-  }
-  return Stop::failed;
-}
-
-Stop Syncer::wait_until(TimePoint deadline, const std::function<bool()>& satisfied,
-                        const std::function<void(const ObjectRef&)>& changed) {
-  return stop_of(wait_on(view_, clock_, WaitLimits{deadline, options_.check_interval, options_.interrupt}, satisfied,
+StepOutcome Syncer::wait_until(TimePoint deadline, const std::function<bool()>& satisfied,
+                               const std::function<void(const ObjectRef&)>& changed) {
+  return outcome_of(wait_on(view_, clock_, WaitLimits{deadline, options_.check_interval, options_.interrupt}, satisfied,
                          changed));
 }
 
-Stop Syncer::wait_gone(const std::vector<ObjectRef>& ids, TimePoint deadline,
-                       const std::function<void(const ObjectRef&)>& on_gone) {
+StepOutcome Syncer::wait_gone(const std::vector<ObjectRef>& ids, TimePoint deadline,
+                              const std::function<void(const ObjectRef&)>& on_gone) {
   auto gone = wait_until_gone(view_, clock_, ids, WaitLimits{deadline, options_.check_interval, options_.interrupt},
                               on_gone);
-  if (!gone) return stop_of(gone.error());
-  return stop_of(gone->end);
+  if (!gone) return outcome_of(gone.error());
+  return outcome_of(gone->end);
 }
 
-Stop Syncer::delete_before_create(StepItems& step, std::vector<Item*> targets, TimePoint deadline) {
+StepOutcome Syncer::delete_before_create(StepItems& step, std::vector<Item*> targets, TimePoint deadline) {
   // Argo CD deletes hooks as it prunes, with the prune propagation policy (deleteResource),
   // first taking its hook finalizer off a hook it left behind (runTasks); a recreate is kubectl's
   // `replace --force` or `apply --force`, whose delete cascades in the background (kubectl's
@@ -177,11 +164,9 @@ Stop Syncer::delete_before_create(StepItems& step, std::vector<Item*> targets, T
                                      item->hook ? HookFinalizer::release : HookFinalizer::keep, LiveKeep::ignore});
   }
   auto started = start_deletions(client_, view_, requests, options_.interrupt);
-  if (!started) {
-    reasons_.push_back(started.error().message);
-    return Stop::failed;
-  }
-  if (started->interrupted) return Stop::interrupted;
+  if (!started) return StepOutcome::failed(started.error().message);
+  if (started->interrupted) return StepOutcome{Stop::interrupted};
+  StepOutcome out;
   std::vector<ObjectRef> waiting;
   for (std::size_t i = 0; i < started->objects.size(); ++i) {
     const DeleteStarted& d = started->objects[i];
@@ -190,12 +175,14 @@ Stop Syncer::delete_before_create(StepItems& step, std::vector<Item*> targets, T
     switch (d.state) {
       case DeleteStart::gone:
       case DeleteStart::kept: continue;
-      case DeleteStart::failed: fail_item(step, item, d.error.message, EventType::apply_failed); continue;
+      case DeleteStart::failed:
+        out.reasons.push_back(fail_item(step, item, d.error.message, EventType::apply_failed));
+        continue;
       case DeleteStart::refused: {
         Event e = event(EventType::deleting, &step, &item);
         e.message = d.error.message;
         events_.emit(e);
-        fail_item(step, item, d.error.message, EventType::apply_failed);
+        out.reasons.push_back(fail_item(step, item, d.error.message, EventType::apply_failed));
         continue;
       }
       case DeleteStart::deleting:
@@ -211,13 +198,14 @@ Stop Syncer::delete_before_create(StepItems& step, std::vector<Item*> targets, T
   // A foreground deletion keeps the object (with deletionTimestamp) until its dependents are
   // gone; the hook is created only once it has really disappeared (pkg/sync/hook delete
   // policies, sync_context.go).
-  return wait_gone(waiting, deadline, {});
+  out.merge(wait_gone(waiting, deadline, {}));
+  return out;
 }
 
-Stop Syncer::recreate(StepItems& step, Item& item, TimePoint deadline) {
+StepOutcome Syncer::recreate(StepItems& step, Item& item, TimePoint deadline) {
   // Force=true: `kubectl apply --force` deletes and re-creates when the patch is rejected.
-  Stop stop = delete_before_create(step, {&item}, deadline);
-  if (stop != Stop::none || item.state == ItemState::failed) return stop;
+  StepOutcome out = delete_before_create(step, {&item}, deadline);
+  if (out.stopped() || item.state == ItemState::failed) return out;
   Result<kube::WriteResult> created = Error{};
   if (skips_field_validation(item.planned->sync_options)) {
     // Validate=false: created as such objects are written (unvalidated_write.hpp), not applied.
@@ -227,8 +215,8 @@ Stop Syncer::recreate(StepItems& step, Item& item, TimePoint deadline) {
     created = std::move(client_.apply({item.body}, options)[0]);
   }
   if (!created) {
-    fail_item(step, item, created.error().message, EventType::apply_failed);
-    return Stop::none;
+    out.reasons.push_back(fail_item(step, item, created.error().message, EventType::apply_failed));
+    return out;
   }
   item.applied = true;
   ++applied_;
@@ -239,20 +227,23 @@ Stop Syncer::recreate(StepItems& step, Item& item, TimePoint deadline) {
   e.warnings = created->warnings;
   e.message = "recreated (Force=true)";
   events_.emit(e);
-  return Stop::none;
+  return out;
 }
 
-Stop Syncer::apply_run(StepItems& step, std::vector<Item*> run, TimePoint deadline) {
+StepOutcome Syncer::apply_run(StepItems& step, std::vector<Item*> run, TimePoint deadline) {
+  StepOutcome out;
   std::vector<Item*> prepared;
-  for (Item* item : run)
-    if (prepare(step, *item)) prepared.push_back(item);
-  if (prepared.empty()) return Stop::none;
+  for (Item* item : run) {
+    out.merge(prepare(step, *item));
+    if (item->prepared) prepared.push_back(item);
+  }
+  if (prepared.empty()) return out;
   std::vector<ObjectRef> ids;
   for (Item* item : prepared)
     if (item->watched) ids.push_back(item->id);
   if (auto covered = ids.empty() ? Result<void>{} : view_.cover(ids); !covered) {
-    reasons_.push_back(covered.error().message);
-    return Stop::failed;
+    out.merge(StepOutcome::failed(covered.error().message));
+    return out;
   }
   // Replace=true objects are written in place (PUT or create), Validate=false ones without
   // server-side apply (create or merge patch); the rest are applied together.
@@ -260,28 +251,31 @@ Stop Syncer::apply_run(StepItems& step, std::vector<Item*> run, TimePoint deadli
   for (Item* item : prepared) {
     const WriteMode mode = mode_of(*item);
     if (mode == WriteMode::replace || mode == WriteMode::replace_force) {
-      write_in_place(step, *item);
+      out.merge(write_in_place(step, *item));
     } else if (skips_field_validation(item->planned->sync_options)) {
-      if (Stop stop = write_unvalidated(step, *item, deadline); stop != Stop::none) return stop;
+      out.merge(write_unvalidated(step, *item, deadline));
+      if (out.stopped()) return out;
     } else {
       strict.push_back(item);
     }
   }
   if (!strict.empty()) {
-    if (Stop stop = apply_batch(step, strict, kube::FieldValidation::strict, deadline); stop != Stop::none)
-      return stop;
+    out.merge(apply_batch(step, strict, kube::FieldValidation::strict, deadline));
+    if (out.stopped()) return out;
   }
-  return wait_ready_prerequisites(step, prepared, deadline);
+  out.merge(wait_ready_prerequisites(step, prepared, deadline));
+  return out;
 }
 
-Stop Syncer::apply_batch(StepItems& step, std::vector<Item*> ready, kube::FieldValidation validation,
-                         TimePoint deadline) {
+StepOutcome Syncer::apply_batch(StepItems& step, std::vector<Item*> ready, kube::FieldValidation validation,
+                                TimePoint deadline) {
+  StepOutcome out;
   std::vector<nlohmann::json> bodies;
   for (Item* item : ready) bodies.push_back(item->body);
   kube::ApplyOptions options{options_.dry_run, options_.force_conflicts, options_.field_manager, validation};
   if (options_.apply_out_of_sync_only && options_.dry_run == kube::DryRun::none) {
     skip_unchanged(step, ready, bodies, options);
-    if (ready.empty()) return Stop::none;
+    if (ready.empty()) return out;
   }
   auto results = client_.apply(bodies, options);
   bodies = {};
@@ -290,20 +284,21 @@ Stop Syncer::apply_batch(StepItems& step, std::vector<Item*> ready, kube::FieldV
     const bool adopted = results[i] && options_.dry_run == kube::DryRun::none && adopt(item, results[i], options);
     if (!results[i]) {
       const Error& error = results[i].error();
-      if (error.exit_code == exit_code::k_cluster) cluster_error_exit_ = exit_code::k_cluster;
+      out.note(error);
       if (recreate_after_rejection(mode_of(item), error.http_status)) {
-        if (Stop stop = recreate(step, item, deadline); stop != Stop::none) return stop;
+        out.merge(recreate(step, item, deadline));
+        if (out.stopped()) return out;
         continue;
       }
       std::string message = error.message;
       if (auto hint = immutable_hint(error.message)) message += "; hint: " + *hint;
-      fail_item(step, item, message, EventType::apply_failed);
+      out.reasons.push_back(fail_item(step, item, message, EventType::apply_failed));
       continue;
     }
     record_written(step, item, *results[i], classify_apply(results[i]->object, start_, options_.field_manager),
                    adopted ? "took over the fields kubectl apply (client-side) owned" : "");
   }
-  return Stop::none;
+  return out;
 }
 
 void Syncer::record_written(StepItems& step, Item& item, const kube::WriteResult& written, ApplyResult result,
@@ -364,7 +359,7 @@ void Syncer::skip_unchanged(StepItems& step, std::vector<Item*>& ready, std::vec
   bodies = std::move(kept_bodies);
 }
 
-Stop Syncer::wait_ready_prerequisites(StepItems& step, const std::vector<Item*>& run, TimePoint deadline) {
+StepOutcome Syncer::wait_ready_prerequisites(StepItems& step, const std::vector<Item*>& run, TimePoint deadline) {
   // Namespaces must be Active before their contents, and a CRD Established and discoverable
   // before its custom resources (Argo CD's ensureCRDReady polls for 3 s; we wait on the watch).
   std::vector<Item*> namespaces;
@@ -374,13 +369,13 @@ Stop Syncer::wait_ready_prerequisites(StepItems& step, const std::vector<Item*>&
     if (is_kind(item->id, "", "Namespace")) namespaces.push_back(item);
     if (is_kind(item->id, "apiextensions.k8s.io", "CustomResourceDefinition")) crds.push_back(item);
   }
-  if (namespaces.empty() && crds.empty()) return Stop::none;
+  if (namespaces.empty() && crds.empty()) return {};
   // A CRD that does not become Established fails its step in bounded time with its conditions,
   // at once when the API server refused its names (that never heals by waiting).
   const TimePoint crd_deadline =
       crds.empty() ? deadline : std::min(deadline, clock_.now() + k_crd_established_timeout);
   Item* rejected = nullptr;
-  Stop stop = wait_until(
+  StepOutcome out = wait_until(
       crd_deadline,
       [&] {
         for (Item* item : crds) {
@@ -403,7 +398,7 @@ Stop Syncer::wait_ready_prerequisites(StepItems& step, const std::vector<Item*>&
         return true;
       },
       [](const ObjectRef&) {});
-  const bool crd_time_up = stop == Stop::timed_out && crd_deadline < deadline;
+  const bool crd_time_up = out.stop == Stop::timed_out && crd_deadline < deadline;
   if (rejected != nullptr || crd_time_up) {
     for (Item* item : crds) {
       const Observed* o = view_.find(item->id);
@@ -411,28 +406,29 @@ Stop Syncer::wait_ready_prerequisites(StepItems& step, const std::vector<Item*>&
       const std::string conditions = o != nullptr ? conditions_text(o->object) : std::string();
       const std::string what = item == rejected ? std::string("its names were not accepted")
                                                 : "not Established after " + format_duration(k_crd_established_timeout);
-      fail_item(step, *item, what + (conditions.empty() ? "" : ": " + conditions), EventType::health_changed);
+      out.reasons.push_back(
+          fail_item(step, *item, what + (conditions.empty() ? "" : ": " + conditions), EventType::health_changed));
     }
-    return Stop::failed;
+    out.stop = Stop::failed;
+    return out;
   }
-  if (stop == Stop::timed_out) {
-    timeout_reason_ = "timed out waiting for namespaces to be Active and CRDs to be Established in " +
-                      std::string(phase_name(step.phase)) + " wave " + std::to_string(step.wave);
+  if (out.stop == Stop::timed_out) {
+    out.timeout = Reason{std::nullopt, "timed out waiting for namespaces to be Active and CRDs to be Established in " +
+                                           std::string(phase_name(step.phase)) + " wave " + std::to_string(step.wave)};
   }
-  if (stop != Stop::none) return stop;
+  if (out.stopped()) return out;
   if (!crds.empty()) {
     if (auto refreshed = client_.refresh_discovery(); !refreshed) {
-      reasons_.push_back("refresh discovery after applying CRDs: " + refreshed.error().message);
-      return Stop::failed;
+      out.merge(StepOutcome::failed("refresh discovery after applying CRDs: " + refreshed.error().message));
     }
   }
-  return Stop::none;
+  return out;
 }
 
-void Syncer::evaluate(StepItems& step, Item& item) {
-  if (item.state != ItemState::running) return;
+std::optional<Reason> Syncer::evaluate(StepItems& step, Item& item) {
+  if (item.state != ItemState::running) return std::nullopt;
   const Observed* o = view_.find(item.id);
-  if (o == nullptr) return;  // not observed yet
+  if (o == nullptr) return std::nullopt;  // not observed yet
   std::optional<health::Health> h;
   if (!o->deleted) {
     health::Options options{options_.conditions, item.hook ? health::Role::hook : health::Role::resource,
@@ -445,15 +441,15 @@ void Syncer::evaluate(StepItems& step, Item& item) {
   }
   const ItemVerdict verdict = judge_running(item.hook, o->deleted, h);
   switch (verdict.verdict) {
-    case Verdict::waiting: return;
+    case Verdict::waiting: return std::nullopt;
     case Verdict::done:
       item.state = ItemState::done;
       if (item.hook) events_.emit(event(EventType::hook_completed, &step, &item));
-      return;
+      return std::nullopt;
     case Verdict::failed:
-      fail_item(step, item, verdict.failure, item.hook ? EventType::hook_failed : EventType::health_changed);
-      return;
+      return fail_item(step, item, verdict.failure, item.hook ? EventType::hook_failed : EventType::health_changed);
   }
+  return std::nullopt;
 }
 
 TimePoint Syncer::earliest_deadline(const std::vector<Item*>& items, ItemState state, TimePoint deadline,
@@ -467,12 +463,13 @@ TimePoint Syncer::earliest_deadline(const std::vector<Item*>& items, ItemState s
   return deadline;
 }
 
-void Syncer::object_timed_out(const Item& item) {
-  timeout_reason_ = "timed out after " + format_duration(*item.planned->policy.timeout) + " (" +
-                    k_annotation_timeout + ") waiting for " + item.id.str();
+Reason Syncer::object_timed_out(const Item& item) {
+  return Reason{item.id, "timed out after " + format_duration(*item.planned->policy.timeout) + " (" +
+                             k_annotation_timeout + ") waiting for " + item.id.str()};
 }
 
-Stop Syncer::wait_healthy(StepItems& step, TimePoint deadline) {
+StepOutcome Syncer::wait_healthy(StepItems& step, TimePoint deadline) {
+  StepOutcome out;
   std::map<ObjectRef, Item*> by_id;
   std::vector<Item*> running;
   for (Item& item : step.items) {
@@ -480,7 +477,9 @@ Stop Syncer::wait_healthy(StepItems& step, TimePoint deadline) {
     by_id[item.id] = &item;
     running.push_back(&item);
   }
-  for (auto& [id, item] : by_id) evaluate(step, *item);
+  for (auto& [id, item] : by_id) {
+    if (std::optional<Reason> failure = evaluate(step, *item)) out.reasons.push_back(std::move(*failure));
+  }
   auto failed = [&] {
     return std::any_of(step.items.begin(), step.items.end(),
                        [](const Item& i) { return i.state == ItemState::failed; });
@@ -489,46 +488,57 @@ Stop Syncer::wait_healthy(StepItems& step, TimePoint deadline) {
     // An object's own timeout (wavesync.dev/timeout) may end the wait before the step's.
     const Item* first = nullptr;
     const TimePoint until = earliest_deadline(running, ItemState::running, deadline, &first);
-    Stop stop = wait_until(
+    StepOutcome waited = wait_until(
         until,
         [&] {
           // Why the workloads still waited on are not ready; may fail one (--pod-failure-grace).
-          look_at_pods(step);
+          for (Reason& failure : look_at_pods(step)) out.reasons.push_back(std::move(failure));
           if (failed()) return true;
           return std::none_of(step.items.begin(), step.items.end(),
                               [](const Item& i) { return i.state == ItemState::running; });
         },
         [&](const ObjectRef& id) {
           auto it = by_id.find(id);
-          if (it != by_id.end()) evaluate(step, *it->second);
+          if (it == by_id.end()) return;
+          if (std::optional<Reason> failure = evaluate(step, *it->second)) out.reasons.push_back(std::move(*failure));
         });
-    if (stop == Stop::timed_out && first != nullptr) {
+    if (waited.stop == Stop::timed_out && first != nullptr) {
+      // A wait that timed out found no reasons of its own (outcome_of).
       if (first->state != ItemState::running) continue;  // ready just in time: wait on
-      object_timed_out(*first);
-      return Stop::timed_out;
+      out.stop = Stop::timed_out;
+      out.timeout = object_timed_out(*first);
+      return out;
     }
-    if (stop == Stop::none && failed()) return Stop::failed;
-    return stop;
+    out.merge(std::move(waited));
+    if (out.stop == Stop::none && failed()) out.stop = Stop::failed;
+    return out;
   }
 }
 
-Stop Syncer::run_step(StepItems& step, bool final) {
+StepOutcome Syncer::run_step(StepItems& step, bool final) {
   const TimePoint step_start = clock_.now();
   TimePoint deadline = deadline_;
   if (options_.wave_timeout) deadline = std::min(deadline, step_start + *options_.wave_timeout);
   const bool whole = deadline == deadline_;
-  auto finish = [&](StepResult result, Stop stop) {
-    if (stop == Stop::timed_out && timeout_reason_.empty()) {
-      timeout_reason_ = "timed out after " +
-                        format_duration(whole ? options_.timeout : *options_.wave_timeout) + " (" +
-                        (whole ? "--timeout" : "--wave-timeout") + ") waiting for " +
-                        std::string(phase_name(step.phase)) + " wave " + std::to_string(step.wave);
+  StepOutcome out;
+  // Adds what a part of the step decided; true when it stopped the step.
+  auto stopped = [&](StepOutcome part) {
+    out.merge(std::move(part));
+    return out.stopped();
+  };
+  auto finish = [&](StepResult result) {
+    // A part that knew more (an object's own timeout, the prunes) has said why already.
+    if (out.stop == Stop::timed_out && !out.timeout) {
+      out.timeout = Reason{std::nullopt, "timed out after " +
+                                             format_duration(whole ? options_.timeout : *options_.wave_timeout) +
+                                             " (" + (whole ? "--timeout" : "--wave-timeout") + ") waiting for " +
+                                             std::string(phase_name(step.phase)) + " wave " + std::to_string(step.wave)};
     }
     Event done = event(EventType::step_done, &step);
     done.step_result = result;
     done.duration = std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now() - step_start);
     events_.emit(done);
-    return stop;
+    return std::move(out);
   };
   auto result_of = [](Stop stop) {
     switch (stop) {
@@ -548,7 +558,7 @@ Stop Syncer::run_step(StepItems& step, bool final) {
 
   // 0. Prunes are deleted first in their wave, and waited for only after its applies.
   std::vector<ObjectRef> pruning;
-  if (Stop stop = start_prunes(step, pruning); stop != Stop::none) return finish(result_of(stop), stop);
+  if (stopped(start_prunes(step, pruning))) return finish(result_of(out.stop));
 
   // 1. Deletions before creation: BeforeHookCreation hooks and Replace=true,Force=true objects
   // (`kubectl replace --force`; never a CRD or a Namespace, whose contents would go with it).
@@ -557,11 +567,12 @@ Stop Syncer::run_step(StepItems& step, bool final) {
     bool bhc = item.hook && item.planned->hook->has_policy(DeletePolicy::before_hook_creation);
     bool replace = write_request(mode_of(item), item.id.api_version, item.id.kind, true) ==
                    WriteRequest::delete_and_create;
-    if ((bhc || replace) && prepare(step, item)) deletions.push_back(&item);
+    if (!bhc && !replace) continue;
+    out.merge(prepare(step, item));
+    if (item.prepared) deletions.push_back(&item);
   }
   if (!deletions.empty()) {
-    if (Stop stop = delete_before_create(step, deletions, deadline); stop != Stop::none)
-      return finish(result_of(stop), stop);
+    if (stopped(delete_before_create(step, deletions, deadline))) return finish(result_of(out.stop));
   }
 
   // 2. Applies in runs of the same kind: each run concurrently, the runs in order. A failed run
@@ -571,7 +582,10 @@ Stop Syncer::run_step(StepItems& step, bool final) {
   std::vector<Item*> held;
   std::size_t i = 0;
   while (i < step.items.size()) {
-    if (interrupted()) return finish(StepResult::interrupted, Stop::interrupted);
+    if (interrupted()) {
+      out.stop = Stop::interrupted;
+      return finish(StepResult::interrupted);
+    }
     std::vector<Item*> run;
     const std::string& kind = step.items[i].id.kind;
     for (; i < step.items.size() && step.items[i].id.kind == kind; ++i) {
@@ -579,33 +593,39 @@ Stop Syncer::run_step(StepItems& step, bool final) {
       (step.items[i].planned->policy.wait_for.empty() ? run : held).push_back(&step.items[i]);
     }
     if (run.empty()) continue;
-    if (Stop stop = apply_run(step, run, deadline); stop != Stop::none) return finish(result_of(stop), stop);
+    if (stopped(apply_run(step, run, deadline))) return finish(result_of(out.stop));
   }
   if (!held.empty()) {
-    if (Stop stop = wait_for_external(step, held, deadline); stop != Stop::none) return finish(result_of(stop), stop);
+    if (stopped(wait_for_external(step, held, deadline))) return finish(result_of(out.stop));
     for (std::size_t from = 0; from < held.size();) {
       std::size_t to = from;
       while (to < held.size() && held[to]->id.kind == held[from]->id.kind) ++to;
       std::vector<Item*> run(held.begin() + static_cast<std::ptrdiff_t>(from), held.begin() + static_cast<std::ptrdiff_t>(to));
-      if (Stop stop = apply_run(step, run, deadline); stop != Stop::none) return finish(result_of(stop), stop);
+      if (stopped(apply_run(step, run, deadline))) return finish(result_of(out.stop));
       from = to;
     }
   }
   bool apply_failed = std::any_of(step.items.begin(), step.items.end(),
                                   [](const Item& item) { return item.state == ItemState::failed; });
-  if (apply_failed) return finish(StepResult::failed, Stop::failed);
+  if (apply_failed) {
+    out.stop = Stop::failed;
+    return finish(StepResult::failed);
+  }
 
   // 3. Waiting. Unlike Argo CD the final step is waited for too, so exit code 0 means healthy.
-  if (final && options_.final_wait == FinalWait::skip) return finish(StepResult::applied, Stop::none);
+  if (final && options_.final_wait == FinalWait::skip) return finish(StepResult::applied);
   if (!final && options_.wave_delay.count() > 0) {
-    // Other controllers get time to publish status; the watch keeps the picture current.
+    // Other controllers get time to publish status; the watch keeps the picture current. The
+    // pause ending at the deadline is not a timeout yet: the wait below says so.
     const TimePoint until = std::min(deadline, clock_.now() + options_.wave_delay);
-    Stop stop = wait_until(until, [] { return false; }, [](const ObjectRef&) {});
-    if (stop == Stop::interrupted || stop == Stop::failed) return finish(result_of(stop), stop);
+    StepOutcome paused = wait_until(until, [] { return false; }, [](const ObjectRef&) {});
+    if (paused.stop == Stop::interrupted || paused.stop == Stop::failed) {
+      out.merge(std::move(paused));
+      return finish(result_of(out.stop));
+    }
   }
-  Stop stop = wait_healthy(step, deadline);
-  if (stop == Stop::none) stop = wait_prunes(step, pruning, deadline);
-  return finish(result_of(stop), stop);
+  if (!stopped(wait_healthy(step, deadline))) out.merge(wait_prunes(step, pruning, deadline));
+  return finish(result_of(out.stop));
 }
 
 }  // namespace wavesync::engine::detail

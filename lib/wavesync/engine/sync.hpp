@@ -80,7 +80,8 @@ struct RunOptions {
 struct SyncResult {
   SyncOutcome outcome = SyncOutcome::succeeded;
   int exit_code = 0;                     // 0, 1, 3, 130 or 143 (README "Exit codes")
-  std::vector<std::string> reasons;      // why it failed / timed out / was interrupted
+  std::vector<Reason> causes;            // why it failed / timed out / was interrupted, in order
+  std::vector<std::string> reasons;      // the causes' texts, as events and reports show them
   std::vector<Diagnostic> diagnostics;   // for what blocked the failing step
   std::size_t applied = 0;               // objects written (or dry-run applied)
 };

@@ -139,11 +139,12 @@ SyncResult Syncer::run() {
 
   for (std::size_t i = 0; i < steps_.size(); ++i) {
     if (interrupted()) return finish_interrupted();
-    Stop stop = run_step(steps_[i], i + 1 == steps_.size());
-    switch (stop) {
+    // A step that did not stop found no reasons: every failure stops its step.
+    StepOutcome outcome = run_step(steps_[i], i + 1 == steps_.size());
+    switch (outcome.stop) {
       case Stop::none: rewave_prunes(i); break;
-      case Stop::failed: return finish_failure(steps_[i]);
-      case Stop::timed_out: return finish_timeout(steps_[i]);
+      case Stop::failed: return finish_failure(steps_[i], std::move(outcome));
+      case Stop::timed_out: return finish_timeout(steps_[i], std::move(*outcome.timeout));
       case Stop::interrupted: return finish_interrupted();
     }
   }
@@ -156,11 +157,12 @@ std::optional<SyncResult> Syncer::validate_before_writing() {
     validation.created_namespace = options_.managed_namespace->value("metadata", nlohmann::json::object()).value("name", "");
   }
   ValidationReport report = validate_plan(plan_, client_, validation, answers_);
+  SyncResult result;
   if (report.exit_code == 0) {
     if (!options_.before_first_write) return std::nullopt;
     auto ready = options_.before_first_write();
     if (ready) return std::nullopt;
-    reasons_.push_back(ready.error().message);
+    result.causes.push_back(Reason{std::nullopt, ready.error().message});
     report.exit_code = ready.error().exit_code;
   }
   // Events carry the step each failing object belongs to.
@@ -173,22 +175,22 @@ std::optional<SyncResult> Syncer::validate_before_writing() {
     Event e = event(EventType::apply_failed, step, item);
     e.message = "rejected by the dry run before any write: " + failure.message;
     events_.emit(e);
-    reasons_.push_back(describe(failure));
+    result.causes.push_back(Reason{failure.id, describe(failure)});
   }
   if (!report.failures.empty()) {
-    reasons_.push_back("nothing was written: the server's dry run rejected " + std::to_string(report.failures.size()) +
-                       (report.failures.size() == 1 ? " object" : " objects"));
+    result.causes.push_back(Reason{std::nullopt, "nothing was written: the server's dry run rejected " +
+                                                     std::to_string(report.failures.size()) +
+                                                     (report.failures.size() == 1 ? " object" : " objects")});
   }
-  SyncResult result;
   result.outcome = SyncOutcome::failed;
   result.exit_code = report.exit_code;
-  result.reasons = reasons_;
   emit_done(result);
   return result;
 }
 
 void Syncer::emit_done(SyncResult& result) {
   result.applied = applied_;
+  result.reasons = texts_of(result.causes);
   if (should_retry(options_.retry, result.outcome, attempt_)) {
     // run_sync starts the next attempt; only the last one says sync-done.
     Event retrying = event(EventType::retrying, nullptr);
@@ -232,10 +234,11 @@ std::vector<Diagnostic> diagnose_items(kube::Client& client, LiveView& view, con
 }
 }  // namespace
 
-SyncResult Syncer::finish_failure(StepItems& step) {
+SyncResult Syncer::finish_failure(StepItems& step, StepOutcome outcome) {
   SyncResult result;
   result.outcome = SyncOutcome::failed;
-  result.exit_code = cluster_error_exit_ != 0 ? cluster_error_exit_ : exit_code::k_sync_failed;
+  // What the SyncFail hooks run into does not change the exit code.
+  result.exit_code = outcome.failure_exit_code();
   std::vector<Item*> blocking;
   for (Item& item : step.items)
     if (item.state == ItemState::failed) blocking.push_back(&item);
@@ -245,20 +248,21 @@ SyncResult Syncer::finish_failure(StepItems& step) {
     d.diagnostics = result.diagnostics;
     events_.emit(d);
   }
-  name_missing_references(reasons_, result.diagnostics);
-  result.reasons = reasons_;
-  if (!interrupted()) run_sync_fail_hooks();
-  for (std::size_t i = result.reasons.size(); i < reasons_.size(); ++i) result.reasons.push_back(reasons_[i]);
+  result.causes = std::move(outcome.reasons);
+  name_missing_references(result.causes, result.diagnostics);
+  if (!interrupted()) {
+    for (Reason& reason : run_sync_fail_hooks()) result.causes.push_back(std::move(reason));
+  }
   delete_hooks(DeletePolicy::hook_failed);
   emit_done(result);
   return result;
 }
 
-SyncResult Syncer::finish_timeout(StepItems& step) {
+SyncResult Syncer::finish_timeout(StepItems& step, Reason timeout) {
   SyncResult result;
   result.outcome = SyncOutcome::timed_out;
   result.exit_code = exit_code::k_timeout;
-  result.reasons.push_back(timeout_reason_);
+  result.causes.push_back(std::move(timeout));
   std::vector<Item*> blocking;
   for (Item& item : step.items) {
     if (item.state != ItemState::running && item.state != ItemState::pending) continue;
@@ -268,10 +272,10 @@ SyncResult Syncer::finish_timeout(StepItems& step) {
                                   : std::string(item.state == ItemState::pending ? "not applied" : "not observed yet");
     // What held it, as last reported (a pod's waiting reason, a wavesync.dev/wait-for object).
     if (!item.block.shown.empty()) why += "; " + item.block.shown;
-    result.reasons.push_back(item.id.str() + " is not ready: " + why);
+    result.causes.push_back(Reason{item.id, item.id.str() + " is not ready: " + why});
   }
   result.diagnostics = diagnose_items(client_, view_, blocking);
-  name_missing_references(result.reasons, result.diagnostics);
+  name_missing_references(result.causes, result.diagnostics);
   if (!result.diagnostics.empty()) {
     Event d = event(EventType::diagnostics, &step);
     d.diagnostics = result.diagnostics;
@@ -282,10 +286,7 @@ SyncResult Syncer::finish_timeout(StepItems& step) {
     // it for taking too long; a CI run that times out wants its clean-up hooks all the same.
     // They get a deadline of their own, within the run's hard bound (longest_run).
     deadline_ = clock_.now() + std::min(options_.timeout, k_sync_fail_after_timeout);
-    timeout_reason_.clear();
-    const std::size_t before = reasons_.size();
-    run_sync_fail_hooks();
-    for (std::size_t i = before; i < reasons_.size(); ++i) result.reasons.push_back(reasons_[i]);
+    for (Reason& reason : run_sync_fail_hooks()) result.causes.push_back(std::move(reason));
   }
   delete_hooks(DeletePolicy::hook_failed);
   emit_done(result);
@@ -297,30 +298,32 @@ SyncResult Syncer::finish_interrupted() {
   result.outcome = SyncOutcome::interrupted;
   const int signal = options_.interrupt != nullptr ? options_.interrupt->load() : SIGINT;
   result.exit_code = signal == SIGTERM ? exit_code::k_sigterm : exit_code::k_sigint;
-  result.reasons.push_back(std::string("interrupted by ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT") +
-                           " after applying " + std::to_string(applied_) + " objects");
+  result.causes.push_back(Reason{std::nullopt, std::string("interrupted by ") +
+                                                   (signal == SIGTERM ? "SIGTERM" : "SIGINT") + " after applying " +
+                                                   std::to_string(applied_) + " objects"});
   std::string running;
   for (StepItems& step : steps_)
     for (Item& item : step.items)
       if (item.state == ItemState::running) running += (running.empty() ? "" : ", ") + item.id.str();
-  if (!running.empty()) result.reasons.push_back("still running: " + running);
+  if (!running.empty()) result.causes.push_back(Reason{std::nullopt, "still running: " + running});
   emit_done(result);
   return result;
 }
 
-void Syncer::run_sync_fail_hooks() {
-  if (sync_fail_.items.empty()) return;
+std::vector<Reason> Syncer::run_sync_fail_hooks() {
+  if (sync_fail_.items.empty()) return {};
   // All SyncFail hooks run together, their waves not treated as separate steps (sync_context.go
   // executeSyncFailPhase).
-  Stop stop = run_step(sync_fail_, false);
+  StepOutcome outcome = run_step(sync_fail_, false);
   std::string failed;
   for (Item& item : sync_fail_.items)
     if (item.state == ItemState::failed) failed += (failed.empty() ? "" : "; ") + item.failure;
   if (!failed.empty()) {
-    reasons_.push_back("one or more SyncFail hooks failed, reason: " + failed);
-  } else if (stop == Stop::timed_out) {
-    reasons_.push_back("SyncFail hooks did not complete: " + timeout_reason_);
+    outcome.reasons.push_back(Reason{std::nullopt, "one or more SyncFail hooks failed, reason: " + failed});
+  } else if (outcome.stop == Stop::timed_out) {
+    outcome.reasons.push_back(Reason{std::nullopt, "SyncFail hooks did not complete: " + outcome.timeout->text});
   }
+  return std::move(outcome.reasons);
 }
 
 WriteMode Syncer::mode_of(const Item& item) const {
@@ -380,9 +383,11 @@ SyncResult run_sync(const Plan& plan, kube::Client& client, Clock& clock, EventS
         const int signal = options.interrupt->load();
         result.outcome = SyncOutcome::interrupted;
         result.exit_code = signal == SIGTERM ? exit_code::k_sigterm : exit_code::k_sigint;
-        result.reasons.insert(result.reasons.begin(), std::string("interrupted by ") +
-                                                          (signal == SIGTERM ? "SIGTERM" : "SIGINT") +
-                                                          " before attempt " + std::to_string(attempt + 1));
+        result.causes.insert(result.causes.begin(),
+                             Reason{std::nullopt, std::string("interrupted by ") +
+                                                      (signal == SIGTERM ? "SIGTERM" : "SIGINT") + " before attempt " +
+                                                      std::to_string(attempt + 1)});
+        result.reasons = detail::texts_of(result.causes);
         Event done;
         done.type = EventType::sync_done;
         done.time = clock.now();

@@ -1,13 +1,15 @@
 // Syncer: the state of one run_sync call (internal to engine/). syncer.cpp holds the flow
 // (steps, failure, SyncFail, hook deletion); step_runner.cpp runs one step (deletions, kind
 // runs, waiting); write_in_place.cpp Replace=true writes and adopting kubectl's objects;
-// dry_run.cpp the --dry-run pass.
+// dry_run.cpp the --dry-run pass. Each step, and each part of one, returns a StepOutcome
+// (step_outcome.hpp) to its caller; run() turns the step's outcome into the SyncResult.
 #pragma once
 
 #include "wavesync/engine/apply_outcome.hpp"
 #include "wavesync/engine/dry_run_answers.hpp"
 #include "wavesync/engine/live_view.hpp"
 #include "wavesync/engine/pod_failure_grace.hpp"
+#include "wavesync/engine/step_outcome.hpp"
 #include "wavesync/engine/sync.hpp"
 #include "wavesync/plan/object_policy.hpp"
 
@@ -52,8 +54,6 @@ struct StepItems {
   std::vector<Item> items;
 };
 
-enum class Stop { none, failed, timed_out, interrupted };
-
 class Syncer {
  public:
   Syncer(const Plan& plan, kube::Client& client, Clock& clock, EventSink& events, const RunOptions& options,
@@ -69,67 +69,74 @@ class Syncer {
   void add_namespace_step();
   void watch_everything_known();
   SyncResult finish_success();
-  SyncResult finish_failure(StepItems& step);
-  SyncResult finish_timeout(StepItems& step);
+  SyncResult finish_failure(StepItems& step, StepOutcome outcome);
+  SyncResult finish_timeout(StepItems& step, Reason timeout);
   SyncResult finish_interrupted();
-  void run_sync_fail_hooks();
+  // Runs every SyncFail hook together; the reasons they add (a failed hook, a summary line).
+  std::vector<Reason> run_sync_fail_hooks();
   void delete_hooks(DeletePolicy policy);
+  // Fills in result.applied and result.reasons (the causes' texts), then emits sync-done, or
+  // retrying when run_sync will run another attempt.
   void emit_done(SyncResult& result);
   // How the item is written: its manifest's sync options, with Replace=true and Force=true
   // also taken from the live object (answers_), as Argo CD's applyObject.
   [[nodiscard]] WriteMode mode_of(const Item& item) const;
 
   // step_runner.cpp
-  Stop run_step(StepItems& step, bool final);
-  Stop delete_before_create(StepItems& step, std::vector<Item*> targets, TimePoint deadline);
-  Stop apply_run(StepItems& step, std::vector<Item*> run, TimePoint deadline);
-  Stop apply_batch(StepItems& step, std::vector<Item*> ready, kube::FieldValidation validation,
+  StepOutcome run_step(StepItems& step, bool final);
+  StepOutcome delete_before_create(StepItems& step, std::vector<Item*> targets, TimePoint deadline);
+  StepOutcome apply_run(StepItems& step, std::vector<Item*> run, TimePoint deadline);
+  StepOutcome apply_batch(StepItems& step, std::vector<Item*> ready, kube::FieldValidation validation,
                    TimePoint deadline);
   // The item was written: mark it running, record what the server answered, emit the event.
   void record_written(StepItems& step, Item& item, const kube::WriteResult& written, ApplyResult result,
                       std::string message);
 
   // write_in_place.cpp
-  void write_in_place(StepItems& step, Item& item);
+  StepOutcome write_in_place(StepItems& step, Item& item);
   // Validate=false: created or merge-patched with fieldValidation=Ignore (unvalidated_write.hpp);
   // under Force=true a 422 is answered by recreating the object.
-  Stop write_unvalidated(StepItems& step, Item& item, TimePoint deadline);
+  StepOutcome write_unvalidated(StepItems& step, Item& item, TimePoint deadline);
   // A write the server refused: the item fails with the message (and an immutable-field hint).
-  void fail_write(StepItems& step, Item& item, const Error& error);
+  StepOutcome fail_write(StepItems& step, Item& item, const Error& error);
   // After a successful apply: when kubectl's client-side apply still owns fields of the object,
   // moves them to wavesync and applies again (so fields dropped from the manifest go). True
   // when it did; `result` then holds the second apply's answer (or the failure).
   bool adopt(Item& item, Result<kube::WriteResult>& result, const kube::ApplyOptions& options);
-  Stop recreate(StepItems& step, Item& item, TimePoint deadline);
+  StepOutcome recreate(StepItems& step, Item& item, TimePoint deadline);
   void skip_unchanged(StepItems& step, std::vector<Item*>& ready, std::vector<nlohmann::json>& bodies,
                       const kube::ApplyOptions& options);
-  Stop wait_ready_prerequisites(StepItems& step, const std::vector<Item*>& run, TimePoint deadline);
-  Stop wait_healthy(StepItems& step, TimePoint deadline);
-  Stop wait_until(TimePoint deadline, const std::function<bool()>& satisfied,
-                  const std::function<void(const ObjectRef&)>& changed);
+  StepOutcome wait_ready_prerequisites(StepItems& step, const std::vector<Item*>& run, TimePoint deadline);
+  StepOutcome wait_healthy(StepItems& step, TimePoint deadline);
+  // wait_on (live_view.hpp) on the run's view, interval and interrupt; outcome_of how it ended.
+  StepOutcome wait_until(TimePoint deadline, const std::function<bool()>& satisfied,
+                         const std::function<void(const ObjectRef&)>& changed);
   // wait_until_gone (delete_wait.hpp) on the run's view, interval and interrupt.
-  Stop wait_gone(const std::vector<ObjectRef>& ids, TimePoint deadline,
-                 const std::function<void(const ObjectRef&)>& on_gone);
-  // How a wait ended, as a Stop; a broken watch becomes a reason (and exit 4 when the API
-  // server could not be reached).
-  Stop stop_of(const Result<WaitEnd>& end);
-  void evaluate(StepItems& step, Item& item);
-  bool prepare(StepItems& step, Item& item);
-  void fail_item(StepItems& step, Item& item, std::string message, EventType type);
+  StepOutcome wait_gone(const std::vector<ObjectRef>& ids, TimePoint deadline,
+                        const std::function<void(const ObjectRef&)>& on_gone);
+  // The reason when the item's live state failed it.
+  std::optional<Reason> evaluate(StepItems& step, Item& item);
+  // Resolves the item's kind; on failure the item fails (item.prepared stays false) and the
+  // outcome holds why.
+  StepOutcome prepare(StepItems& step, Item& item);
+  // Marks the item failed and emits `type`; the reason, about the item.
+  [[nodiscard]] Reason fail_item(StepItems& step, Item& item, std::string message, EventType type);
   [[nodiscard]] bool interrupted() const;
   Event event(EventType type, const StepItems* step, const Item* item = nullptr);
   // The earliest wavesync.dev/timeout deadline among `items` that are still `state`, else
   // `deadline`; `*first` is that item (nullptr when `deadline` is the earliest).
   static TimePoint earliest_deadline(const std::vector<Item*>& items, ItemState state, TimePoint deadline,
                                      const Item** first);
-  void object_timed_out(const Item& item);
+  // The timeout reason when the item's own wavesync.dev/timeout passed.
+  static Reason object_timed_out(const Item& item);
 
   // pod_blocks.cpp
-  void look_at_pods(StepItems& step);
+  // The reasons of the items it failed (--pod-failure-grace).
+  std::vector<Reason> look_at_pods(StepItems& step);
   const std::string& last_log_line(Item& item, const health::PodBlock& block);
 
   // wait_for.cpp
-  Stop wait_for_external(StepItems& step, const std::vector<Item*>& held, TimePoint deadline);
+  StepOutcome wait_for_external(StepItems& step, const std::vector<Item*>& held, TimePoint deadline);
 
   // dry_run.cpp
   SyncResult run_dry();
@@ -137,8 +144,8 @@ class Syncer {
   // prune_runner.cpp
   void add_prune_steps(std::size_t from);
   void rewave_prunes(std::size_t done);
-  Stop start_prunes(StepItems& step, std::vector<ObjectRef>& waiting);
-  Stop wait_prunes(StepItems& step, const std::vector<ObjectRef>& waiting, TimePoint deadline);
+  StepOutcome start_prunes(StepItems& step, std::vector<ObjectRef>& waiting);
+  StepOutcome wait_prunes(StepItems& step, const std::vector<ObjectRef>& waiting, TimePoint deadline);
   void announce_prunes(const StepItems& step);
   Event prune_event(EventType type, const StepItems& step, const ObjectRef& id, std::string message);
 
@@ -158,9 +165,6 @@ class Syncer {
   DryRunAnswers answers_;                              // from the dry run before the first write
   StepItems sync_fail_;           // every SyncFail hook, run together
   std::size_t applied_ = 0;
-  std::vector<std::string> reasons_;    // accumulated failure reasons
-  std::string timeout_reason_;          // set when a deadline passed
-  int cluster_error_exit_ = 0;          // 4 when the API server could not be reached
 };
 
 // `10m`, `5s`, `1.5s`, `250ms`.

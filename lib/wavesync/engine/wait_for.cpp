@@ -26,7 +26,7 @@ std::string list_of(const std::vector<const Dependency*>& deps) {
 
 }  // namespace
 
-Stop Syncer::wait_for_external(StepItems& step, const std::vector<Item*>& held, TimePoint deadline) {
+StepOutcome Syncer::wait_for_external(StepItems& step, const std::vector<Item*>& held, TimePoint deadline) {
   std::vector<Dependency> deps;
   for (Item* item : held)
     for (const ExternalObject& named : item->planned->policy.wait_for) deps.push_back(Dependency{item, named, {}, false});
@@ -79,20 +79,19 @@ Stop Syncer::wait_for_external(StepItems& step, const std::vector<Item*>& held, 
     }
   };
 
-  bool lookup_failed = false;
+  std::optional<StepOutcome> lookup_failed;
   for (;;) {
     const Item* first = nullptr;
     const TimePoint until = earliest_deadline(held, ItemState::pending, deadline, &first);
-    Stop stop = wait_until(
+    StepOutcome waited = wait_until(
         until,
         [&] {
           const TimePoint now = clock_.now();
           if (now >= next_discovery) {
             next_discovery = now + k_rediscover_interval;
             if (auto resolved = resolve(); !resolved) {
-              if (resolved.error().exit_code == exit_code::k_cluster) cluster_error_exit_ = exit_code::k_cluster;
-              reasons_.push_back(std::string(k_annotation_wait_for) + ": " + resolved.error().message);
-              lookup_failed = true;
+              lookup_failed = StepOutcome::failed(std::string(k_annotation_wait_for) + ": " + resolved.error().message);
+              lookup_failed->note(resolved.error());
               return true;
             }
           }
@@ -100,13 +99,12 @@ Stop Syncer::wait_for_external(StepItems& step, const std::vector<Item*>& held, 
           return std::all_of(deps.begin(), deps.end(), ready);
         },
         [](const ObjectRef&) {});
-    if (lookup_failed) return Stop::failed;
-    if (stop == Stop::timed_out && first != nullptr) {
+    if (lookup_failed) return std::move(*lookup_failed);
+    if (waited.stop == Stop::timed_out && first != nullptr) {
       if (first->state != ItemState::pending) continue;
-      object_timed_out(*first);
-      return stop;
+      waited.timeout = object_timed_out(*first);
     }
-    return stop;
+    return waited;
   }
 }
 

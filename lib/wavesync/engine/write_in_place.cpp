@@ -19,12 +19,9 @@ constexpr int k_migration_attempts = 5;
 
 }  // namespace
 
-void Syncer::write_in_place(StepItems& step, Item& item) {
+StepOutcome Syncer::write_in_place(StepItems& step, Item& item) {
   auto live = client_.get(item.id);
-  if (!live) {
-    fail_write(step, item, live.error());
-    return;
-  }
+  if (!live) return fail_write(step, item, live.error());
   const WriteRequest request =
       write_request(mode_of(item), item.id.api_version, item.id.kind, live->has_value());
   Result<kube::WriteResult> written = Error{};
@@ -44,33 +41,32 @@ void Syncer::write_in_place(StepItems& step, Item& item) {
     // Missing (or deleted just before, under Force=true): created, as `kubectl create`.
     written = client_.create(item.body, options_.dry_run, validation);
   }
-  if (!written) {
-    fail_write(step, item, written.error());
-    return;
-  }
+  if (!written) return fail_write(step, item, written.error());
   record_written(step, item, *written, result, request == WriteRequest::update ? "replaced" : "");
+  return {};
 }
 
-void Syncer::fail_write(StepItems& step, Item& item, const Error& error) {
-  if (error.exit_code == exit_code::k_cluster) cluster_error_exit_ = exit_code::k_cluster;
+StepOutcome Syncer::fail_write(StepItems& step, Item& item, const Error& error) {
+  StepOutcome out;
+  out.note(error);
   std::string message = error.message;
   if (auto hint = immutable_hint(error.message)) message += "; hint: " + *hint;
-  fail_item(step, item, message, EventType::apply_failed);
+  out.reasons.push_back(fail_item(step, item, message, EventType::apply_failed));
+  return out;
 }
 
-Stop Syncer::write_unvalidated(StepItems& step, Item& item, TimePoint deadline) {
+StepOutcome Syncer::write_unvalidated(StepItems& step, Item& item, TimePoint deadline) {
   auto written = engine::write_unvalidated(client_, item.body, options_.dry_run, options_.field_manager);
   if (!written) {
     if (recreate_after_rejection(mode_of(item), written.error().http_status))
       return recreate(step, item, deadline);
-    fail_write(step, item, written.error());
-    return Stop::none;
+    return fail_write(step, item, written.error());
   }
   const ApplyResult result = written->created   ? ApplyResult::created
                              : written->changed ? ApplyResult::configured
                                                 : ApplyResult::unchanged;
   record_written(step, item, written->written, result, "");
-  return Stop::none;
+  return {};
 }
 
 bool Syncer::adopt(Item& item, Result<kube::WriteResult>& result, const kube::ApplyOptions& options) {
