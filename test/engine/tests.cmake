@@ -14,5 +14,6 @@ list(APPEND WAVESYNC_TEST_SOURCES
   engine/delete_wait_test.cpp
   engine/delete_run_test.cpp
   engine/status_test.cpp
-  engine/item_verdict_test.cpp)
+  engine/item_verdict_test.cpp
+  engine/step_outcome_test.cpp)
 list(APPEND WAVESYNC_TEST_LIBS wavesync_engine)
