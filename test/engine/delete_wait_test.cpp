@@ -200,3 +200,25 @@ TEST_CASE("a collection watched metadata-only is watched whole once an object in
   REQUIRE(seen != nullptr);
   CHECK(seen->object.contains("data"));
 }
+
+TEST_CASE("a forgotten object is dropped from the view and later events about it are ignored", "[engine][live-view]") {
+  Cluster c;
+  c.seed_namespace("shop");
+  c.client.seed(config_map("shop", "a"));
+  engine::LiveView view(c.client);
+  REQUIRE(view.cover({cm_id("a")}));
+  auto live = c.client.get(cm_ref("a"));
+  REQUIRE(live);
+  REQUIRE(live->has_value());
+  view.record(cm_id("a"), **live);
+  REQUIRE(view.find(cm_id("a")) != nullptr);
+  view.forget({cm_id("a")});
+  CHECK(view.find(cm_id("a")) == nullptr);
+  // The watch still delivers the object's events; nobody asks for it, so none is recorded.
+  for (int i = 0; i < 3; ++i) {
+    auto next = view.next(100ms);
+    REQUIRE(next);
+    CHECK_FALSE(next->has_value());
+  }
+  CHECK(view.find(cm_id("a")) == nullptr);
+}

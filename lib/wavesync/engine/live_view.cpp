@@ -98,6 +98,14 @@ void LiveView::record_gone(const ObjectRef& id) {
   o.deleted = true;
 }
 
+void LiveView::forget(const std::vector<ObjectRef>& ids) {
+  for (const ObjectRef& id : ids) {
+    const Key key = key_of(id);
+    objects_.erase(key);
+    ids_.erase(key);
+  }
+}
+
 Result<std::optional<ObjectRef>> LiveView::next(std::chrono::milliseconds timeout) {
   if (!watch_) {
     // Nothing is watched (every object so far has no health rule) but the caller waits, e.g.

@@ -49,6 +49,10 @@ class LiveView {
   void record(const ObjectRef& id, const nlohmann::json& object);
   // Marks an object as gone (a GET found nothing).
   void record_gone(const ObjectRef& id);
+  // Drops what is known about objects nobody waits on any more (a finished step's objects
+  // without a health rule): a run over 100,000 objects keeps no entry per object to its end.
+  // Later watch events about them are ignored, as for any object nobody asked for.
+  void forget(const std::vector<ObjectRef>& ids);
   // Waits up to `timeout` for one event; returns the object it was about, or nullopt when
   // nothing arrived (or the event was stale or about an object nobody asked for).
   Result<std::optional<ObjectRef>> next(std::chrono::milliseconds timeout);

@@ -534,6 +534,14 @@ StepOutcome Syncer::run_step(StepItems& step, bool final) {
                                              " (" + (whole ? "--timeout" : "--wave-timeout") + ") waiting for " +
                                              std::string(phase_name(step.phase)) + " wave " + std::to_string(step.wave)};
     }
+    if (out.stop == Stop::none) {
+      // Objects without a health rule are settled once the step is: nothing reads their
+      // state again (a retry applies and records them anew).
+      std::vector<ObjectRef> settled;
+      for (const Item& item : step.items)
+        if (!item.watched && !item.hook && item.state == ItemState::done) settled.push_back(item.id);
+      view_.forget(settled);
+    }
     Event done = event(EventType::step_done, &step);
     done.step_result = result;
     done.duration = std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now() - step_start);
