@@ -216,8 +216,8 @@ struct FakeClient::State {
 
 class FakeClient::FakeWatch final : public kube::Watch {
  public:
-  FakeWatch(FakeClient::State* s, std::vector<kube::WatchRequest> requests)
-      : s_(s), requests_(std::move(requests)) {}
+  FakeWatch(FakeClient::State* s, std::vector<kube::WatchRequest> requests, kube::WatchFilter wanted)
+      : s_(s), requests_(std::move(requests)), wanted_(std::move(wanted)) {}
   ~FakeWatch() override {
     if (s_ == nullptr) return;
     std::lock_guard lock(s_->mutex);
@@ -235,7 +235,9 @@ class FakeClient::FakeWatch final : public kube::Watch {
     const bool whole = std::any_of(requests_.begin(), requests_.end(), [&](const kube::WatchRequest& r) {
       return !r.metadata_only && request_matches(r, object);
     });
-    queue_.push_back({type, whole ? object : metadata_of(object)});
+    json delivered = whole ? object : metadata_of(object);
+    if (wanted_ && !wanted_(delivered)) return;
+    queue_.push_back({type, std::move(delivered)});
   }
 
   Result<std::optional<kube::WatchEvent>> next(std::chrono::milliseconds timeout) override {
@@ -269,6 +271,7 @@ class FakeClient::FakeWatch final : public kube::Watch {
  private:
   FakeClient::State* s_;
   std::vector<kube::WatchRequest> requests_;
+  kube::WatchFilter wanted_;
   std::deque<kube::WatchEvent> queue_;
 };
 
@@ -678,7 +681,8 @@ Result<void> FakeClient::remove(const kube::ObjectRef& r, kube::Propagation prop
   return {};
 }
 
-Result<std::unique_ptr<kube::Watch>> FakeClient::watch(const std::vector<kube::WatchRequest>& requests) {
+Result<std::unique_ptr<kube::Watch>> FakeClient::watch(const std::vector<kube::WatchRequest>& requests,
+                                                       const kube::WatchFilter& wanted) {
   std::lock_guard lock(s_->mutex);
   std::string call = "watch";
   for (const auto& r : requests)
@@ -691,7 +695,7 @@ Result<std::unique_ptr<kube::Watch>> FakeClient::watch(const std::vector<kube::W
       return api_error("watch " + r.api_version + " " + r.kind, 404, "the server could not find the requested resource");
     if (auto f = s_->fault_for("watch", r.kind, "")) return *f;
   }
-  auto w = std::make_unique<FakeWatch>(s_.get(), requests);
+  auto w = std::make_unique<FakeWatch>(s_.get(), requests, wanted);
   for (const auto& [k, o] : s_->objects)
     if (w->matches(o)) w->push(kube::WatchEvent::Type::added, o);
   s_->watchers.push_back(w.get());

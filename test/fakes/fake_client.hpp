@@ -85,7 +85,8 @@ class FakeClient final : public kube::Client {
   Result<std::optional<nlohmann::json>> get(const kube::ObjectRef& ref) override;
   Result<nlohmann::json> list(const kube::WatchRequest& request) override;
   Result<void> remove(const kube::ObjectRef& ref, kube::Propagation propagation) override;
-  Result<std::unique_ptr<kube::Watch>> watch(const std::vector<kube::WatchRequest>& requests) override;
+  Result<std::unique_ptr<kube::Watch>> watch(const std::vector<kube::WatchRequest>& requests,
+                                             const kube::WatchFilter& wanted) override;
   Result<std::string> pod_logs(const std::string& namespace_name, const std::string& pod,
                                const std::string& container, const kube::LogOptions& options) override;
   Result<std::vector<nlohmann::json>> events_for(const kube::ObjectRef& ref) override;

@@ -61,7 +61,7 @@ TEST_CASE("the fake watch delivers current objects, then changes, and advances t
   fakes::FakeClock clock;
   fakes::FakeClient client(clock);
   REQUIRE(client.apply({config_map("default", "a", "1")}, {})[0].ok());
-  auto watch = client.watch({kube::WatchRequest{"v1", "ConfigMap", "default"}});
+  auto watch = client.watch({kube::WatchRequest{"v1", "ConfigMap", "default"}}, {});
   REQUIRE(watch.ok());
   auto first = (*watch)->next(1s);
   REQUIRE(first.ok());

@@ -190,7 +190,7 @@ TEST_CASE("A watch re-lists after 410 Gone and parses events split across chunks
   });
   server.start();
   auto client = fast_client(server);
-  auto watch = client->watch({WatchRequest{"v1", "ConfigMap", "default", "", ""}});
+  auto watch = client->watch({WatchRequest{"v1", "ConfigMap", "default", "", ""}}, {});
   REQUIRE(watch.ok());
   std::vector<std::string> seen;
   long long received_at = 0;
@@ -251,7 +251,7 @@ TEST_CASE("A watch resumes from the last resourceVersion after a dropped stream"
   });
   server.start();
   auto client = fast_client(server);
-  auto watch = client->watch({WatchRequest{"v1", "ConfigMap", "default", "", ""}});
+  auto watch = client->watch({WatchRequest{"v1", "ConfigMap", "default", "", ""}}, {});
   REQUIRE(watch.ok());
   std::vector<std::string> seen;
   const auto deadline = Clock::now() + std::chrono::seconds(10);
@@ -272,7 +272,7 @@ TEST_CASE("A watch of an unknown kind fails at once", "[kube][faults][watch]") {
   test::TestServer server(true);
   test::serve_core_discovery(server.http());
   server.start();
-  auto watch = fast_client(server)->watch({WatchRequest{"example.com/v1", "Widget", "", "", ""}});
+  auto watch = fast_client(server)->watch({WatchRequest{"example.com/v1", "Widget", "", "", ""}}, {});
   REQUIRE_FALSE(watch.ok());
   CHECK(watch.error().message ==
         "watch example.com/v1 Widget: no matches for kind \"Widget\" in version \"example.com/v1\": ensure CRDs are installed first");

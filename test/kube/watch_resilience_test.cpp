@@ -70,7 +70,7 @@ TEST_CASE("A watch outlasts any number of consecutive stream failures", "[kube][
   server.start();
   auto client = HttpClient::create(test::access_for(server.url()), quick());
   REQUIRE(client.ok());
-  auto watch = (*client)->watch({WatchRequest{"v1", "ConfigMap", "default", "", ""}});
+  auto watch = (*client)->watch({WatchRequest{"v1", "ConfigMap", "default", "", ""}}, {});
   REQUIRE(watch.ok());
   CHECK(first_event(**watch, std::chrono::seconds(20)) == "late");
   CHECK(watches > 20);
@@ -97,7 +97,7 @@ TEST_CASE("A throttled watch waits at least the server's Retry-After", "[kube][w
   server.start();
   auto client = HttpClient::create(test::access_for(server.url()), quick());
   REQUIRE(client.ok());
-  auto watch = (*client)->watch({WatchRequest{"v1", "ConfigMap", "default", "", ""}});
+  auto watch = (*client)->watch({WatchRequest{"v1", "ConfigMap", "default", "", ""}}, {});
   REQUIRE(watch.ok());
   CHECK(first_event(**watch, std::chrono::seconds(10)) == "after-throttle");
   CHECK(std::chrono::nanoseconds(second_at - first_at) >= std::chrono::seconds(2));
@@ -132,7 +132,7 @@ TEST_CASE("A watch answered 401 fetches fresh credentials and resumes", "[kube][
   a.user.token_file = token_file;
   auto client = HttpClient::create(a, quick());
   REQUIRE(client.ok());
-  auto watch = (*client)->watch({WatchRequest{"v1", "ConfigMap", "default", "", ""}});
+  auto watch = (*client)->watch({WatchRequest{"v1", "ConfigMap", "default", "", ""}}, {});
   REQUIRE(watch.ok());
   CHECK(first_event(**watch, std::chrono::seconds(10)) == "with-new-token");
   std::lock_guard lock(mutex);
@@ -155,7 +155,7 @@ TEST_CASE("A watch refused 401 even with fresh credentials is an error", "[kube]
   a.user.token_file = dir.write("token", "revoked\n");
   auto client = HttpClient::create(a, quick());
   REQUIRE(client.ok());
-  auto watch = (*client)->watch({WatchRequest{"v1", "ConfigMap", "default", "", ""}});
+  auto watch = (*client)->watch({WatchRequest{"v1", "ConfigMap", "default", "", ""}}, {});
   REQUIRE(watch.ok());
   const std::string got = first_event(**watch, std::chrono::seconds(5));
   CHECK(got.rfind("error: watch v1 ConfigMap in namespace default: 401 Unauthorized", 0) == 0);
@@ -176,7 +176,7 @@ TEST_CASE("Watches the server closes at once are restarted with backoff, not in 
   o.watch_max_backoff = std::chrono::milliseconds(1000);
   auto client = HttpClient::create(test::access_for(server.url()), o);
   REQUIRE(client.ok());
-  auto watch = (*client)->watch({WatchRequest{"v1", "ConfigMap", "default", "", ""}});
+  auto watch = (*client)->watch({WatchRequest{"v1", "ConfigMap", "default", "", ""}}, {});
   REQUIRE(watch.ok());
   CHECK(first_event(**watch, std::chrono::seconds(2)) == "timeout");
   // 200 ms doubling with jitter: at most 5 restarts in 2 s; without backoff, hundreds.
@@ -236,7 +236,7 @@ TEST_CASE("A watch stream that goes silent past its limit is taken for dead and 
   o.transport.stream_silence_limit = std::chrono::seconds(2);
   auto client = HttpClient::create(test::access_for(server.url()), o);
   REQUIRE(client.ok());
-  auto watch = (*client)->watch({WatchRequest{"v1", "ConfigMap", "default", "", ""}});
+  auto watch = (*client)->watch({WatchRequest{"v1", "ConfigMap", "default", "", ""}}, {});
   REQUIRE(watch.ok());
   const auto start = Clock::now();
   CHECK(first_event(**watch, std::chrono::seconds(8)) == "after-silence");
@@ -268,11 +268,42 @@ TEST_CASE("Watch streams carry the impersonation headers and the User-Agent like
   o.transport.user_agent = "wavesync/1.0 (linux/amd64) abc";
   auto client = HttpClient::create(a, o);
   REQUIRE(client.ok());
-  auto watch = (*client)->watch({WatchRequest{"v1", "ConfigMap", "default", "", ""}});
+  auto watch = (*client)->watch({WatchRequest{"v1", "ConfigMap", "default", "", ""}}, {});
   REQUIRE(watch.ok());
   CHECK(first_event(**watch, std::chrono::seconds(5)) == "seen");
   std::lock_guard lock(mutex);
   REQUIRE(seen.size() >= 2);
   CHECK(seen[0] == "list user=deployer group=ops agent=wavesync/1.0 (linux/amd64) abc");
   CHECK(seen[1] == "watch user=deployer group=ops agent=wavesync/1.0 (linux/amd64) abc");
+}
+
+TEST_CASE("A watch delivers only the objects its filter wants, from the list and the stream", "[kube][watch]") {
+  test::TestServer server(true);
+  test::serve_core_discovery(server.http());
+  server.http().Get("/api/v1/namespaces/default/configmaps", [&](const httplib::Request& req, httplib::Response& res) {
+    if (!req.has_param("watch")) {
+      return res.set_content(
+          R"({"kind":"ConfigMapList","apiVersion":"v1","metadata":{"resourceVersion":"5"},"items":[)"
+          R"({"metadata":{"name":"listed-other","namespace":"default","resourceVersion":"3"}},)"
+          R"({"metadata":{"name":"listed-wanted","namespace":"default","resourceVersion":"4"}}]})",
+          "application/json");
+    }
+    stream(res, added("streamed-other", "6") + added("streamed-wanted", "7"));
+  });
+  server.start();
+  auto client = HttpClient::create(test::access_for(server.url()), quick());
+  REQUIRE(client.ok());
+  std::vector<std::string> asked;
+  auto wanted = [&](const nlohmann::json& object) {
+    const std::string name = object["metadata"]["name"].get<std::string>();
+    asked.push_back(object["kind"].get<std::string>() + " " + name);
+    return name.find("wanted") != std::string::npos;
+  };
+  auto watch = (*client)->watch({WatchRequest{"v1", "ConfigMap", "default", "", ""}}, wanted);
+  REQUIRE(watch.ok());
+  CHECK(first_event(**watch, std::chrono::seconds(10)) == "listed-wanted");
+  CHECK(first_event(**watch, std::chrono::seconds(10)) == "streamed-wanted");
+  // Every object was asked about, with its type already set (list items come without it).
+  CHECK(asked == std::vector<std::string>{"ConfigMap listed-other", "ConfigMap listed-wanted",
+                                          "ConfigMap streamed-other", "ConfigMap streamed-wanted"});
 }

@@ -5,6 +5,7 @@
 #include "wavesync/plan/live_options.hpp"
 
 #include <algorithm>
+#include <map>
 
 namespace wavesync::engine {
 
@@ -155,27 +156,33 @@ Result<DeletesStarted> start_deletions(kube::Client& client, LiveView& view, con
 
 Result<GoneWait> wait_until_gone(LiveView& view, Clock& clock, const std::vector<ObjectRef>& ids,
                                  const WaitLimits& limits, const std::function<void(const ObjectRef&)>& on_gone) {
-  std::vector<ObjectRef> waiting = ids;
-  auto gone = [&](const ObjectRef& id) {
-    const Observed* o = view.find(id);
-    return o == nullptr || o->deleted;
+  // Each event looks at the one object it is about: a wave pruning 5,000 objects gets about
+  // 10,000 events, and rescanning every waiting object on each was 10^8 lookups per wave.
+  std::map<ResourceKey, std::vector<std::size_t>> positions;
+  for (std::size_t i = 0; i < ids.size(); ++i) positions[ids[i].key()].push_back(i);
+  std::vector<bool> settled(ids.size(), false);
+  std::size_t remaining = ids.size();
+  auto settle = [&](std::size_t i) {
+    if (settled[i]) return;
+    const Observed* o = view.find(ids[i]);
+    if (o != nullptr && !o->deleted) return;
+    settled[i] = true;
+    --remaining;
+    if (on_gone) on_gone(ids[i]);
   };
-  // Reports, in `ids` order, every object that has gone since the last call.
-  auto sweep = [&] {
-    std::erase_if(waiting, [&](const ObjectRef& id) {
-      if (!gone(id)) return false;
-      if (on_gone) on_gone(id);
-      return true;
-    });
-  };
-  sweep();
+  for (std::size_t i = 0; i < ids.size(); ++i) settle(i);  // those already gone, in `ids` order
   auto end = wait_on(
-      view, clock, limits, [&] { return waiting.empty(); },
+      view, clock, limits, [&] { return remaining == 0; },
       [&](const ObjectRef& changed) {
-        if (std::find(waiting.begin(), waiting.end(), changed) != waiting.end()) sweep();
+        auto it = positions.find(changed.key());
+        if (it == positions.end()) return;
+        for (std::size_t i : it->second) settle(i);
       });
   if (!end) return end.error();
-  return GoneWait{*end, waiting};
+  GoneWait out{*end, {}};
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    if (!settled[i]) out.left.push_back(ids[i]);
+  return out;
 }
 
 }  // namespace wavesync::engine

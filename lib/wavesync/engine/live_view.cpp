@@ -40,6 +40,12 @@ kube::WatchRequest collection_of(const ObjectRef& id) {
 
 LiveView::Key LiveView::key_of(const ObjectRef& id) { return id.key(); }
 
+kube::WatchFilter LiveView::wanted() const {
+  // Only objects somebody asked about: a collection of 100,000 objects watched for 500 of them
+  // does not queue the other 99,500 on every (re-)list.
+  return [this](const nlohmann::json& object) { return ids_.count(object_ref_of(object).key()) != 0; };
+}
+
 Result<void> LiveView::cover(const std::vector<ObjectRef>& ids, Detail detail) {
   std::vector<kube::WatchRequest> requests = requests_;
   bool changed = false;
@@ -65,7 +71,7 @@ Result<void> LiveView::cover(const std::vector<ObjectRef>& ids, Detail detail) {
   }
   if (!changed && watch_) return {};
   // The new watch re-lists everything it covers, so replacing the old one loses nothing.
-  auto watch = client_.watch(requests);
+  auto watch = client_.watch(requests, wanted());
   if (!watch) return watch.error();
   watch_ = std::move(watch).value();
   requests_ = std::move(requests);
@@ -110,7 +116,7 @@ Result<std::optional<ObjectRef>> LiveView::next(std::chrono::milliseconds timeou
   if (!watch_) {
     // Nothing is watched (every object so far has no health rule) but the caller waits, e.g.
     // for --wave-delay: waiting is what a watch does, so an empty one waits out the timeout.
-    auto watch = client_.watch({});
+    auto watch = client_.watch({}, wanted());
     if (!watch) return watch.error();
     watch_ = std::move(watch).value();
   }

@@ -40,6 +40,9 @@ enum class Detail { full, deletion };
 class LiveView {
  public:
   explicit LiveView(kube::Client& client) : client_(client) {}
+  // The watch's filter refers to this object.
+  LiveView(const LiveView&) = delete;
+  LiveView& operator=(const LiveView&) = delete;
 
   // Makes sure the collections holding `ids` are watched; opens a wider watch when needed (a
   // new collection, or one watched metadata-only that now needs whole objects).
@@ -63,6 +66,7 @@ class LiveView {
  private:
   using Key = ResourceKey;  // version-free: group, kind, namespace, name
   static Key key_of(const ObjectRef& id);
+  kube::WatchFilter wanted() const;
   bool newer(const Key& key, const nlohmann::json& object) const;
 
   kube::Client& client_;

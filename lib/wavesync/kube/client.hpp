@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -70,6 +71,9 @@ struct WatchRequest {
   bool metadata_only = false;
 };
 
+// Whether a watch delivers events about `object` (apiVersion and kind already set).
+using WatchFilter = std::function<bool(const nlohmann::json& object)>;
+
 struct WatchEvent {
   enum class Type { added, modified, deleted };
   Type type = Type::added;
@@ -119,7 +123,12 @@ class Client {
   virtual Result<nlohmann::json> list(const WatchRequest& request) = 0;
   // Deletes with an explicit propagation policy. A missing object is success.
   virtual Result<void> remove(const ObjectRef& ref, Propagation propagation) = 0;
-  virtual Result<std::unique_ptr<Watch>> watch(const std::vector<WatchRequest>& requests) = 0;
+  // `wanted` (may be empty: everything) is asked about each object before its event is queued;
+  // objects it turns down are never delivered and not kept, so a watch over 100,000 objects
+  // for the few hundred a caller waits on holds only those. It is called on the thread that
+  // calls Watch::next and may change its answer over time.
+  virtual Result<std::unique_ptr<Watch>> watch(const std::vector<WatchRequest>& requests,
+                                               const WatchFilter& wanted) = 0;
 
   // The end of a container's log (empty container: the only one), as `options` bound it.
   virtual Result<std::string> pod_logs(const std::string& namespace_name,

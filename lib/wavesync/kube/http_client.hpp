@@ -68,7 +68,8 @@ class HttpClient final : public Client {
   Result<std::optional<nlohmann::json>> get(const ObjectRef& ref) override;
   Result<nlohmann::json> list(const WatchRequest& request) override;
   Result<void> remove(const ObjectRef& ref, Propagation propagation) override;
-  Result<std::unique_ptr<Watch>> watch(const std::vector<WatchRequest>& requests) override;
+  Result<std::unique_ptr<Watch>> watch(const std::vector<WatchRequest>& requests,
+                                       const WatchFilter& wanted) override;
   Result<std::string> pod_logs(const std::string& namespace_name, const std::string& pod,
                                const std::string& container, const LogOptions& options) override;
   Result<std::vector<nlohmann::json>> events_for(const ObjectRef& ref) override;

@@ -65,10 +65,10 @@ struct Stream {
   std::string resource_version;
   std::uint64_t generation = 0;
   std::optional<Transport::StreamId> id;
-  // namespace/name -> the object's identity (tombstone_of), enough for the `deleted` event a
-  // re-list synthesizes. Not the whole object: a watch over 100,000 objects would keep all of
-  // them twice (here and in the consumer).
-  std::map<std::string, nlohmann::json> known;
+  // namespace/name -> resourceVersion of every object in the collection, for the `deleted`
+  // event a re-list synthesizes (tombstone_of). Not the whole object: a watch over 100,000
+  // objects would keep all of them twice (here and in the consumer).
+  std::map<std::string, std::string> known;
   int failures = 0;
   std::optional<Clock::time_point> restart_at;
   bool relist = false;  // what the pending restart does
@@ -83,21 +83,20 @@ std::string key_of(const nlohmann::json& object) {
   return string_at(*meta, {"namespace"}) + "/" + string_at(*meta, {"name"});
 }
 
-// apiVersion, kind and the identifying metadata of an object (what a consumer keys by and
-// compares resourceVersions with), for the `deleted` event of an object that vanished between
-// two lists.
-nlohmann::json tombstone_of(const nlohmann::json& object) {
-  nlohmann::json out = nlohmann::json::object();
-  for (const char* field : {"apiVersion", "kind"}) {
-    if (auto it = object.find(field); it != object.end()) out[field] = *it;
-  }
-  nlohmann::json& meta = out["metadata"] = nlohmann::json::object();
-  if (const auto* m = object_at(object, {"metadata"})) {
-    for (const char* field : {"name", "namespace", "uid", "resourceVersion"}) {
-      if (auto it = m->find(field); it != m->end()) meta[field] = *it;
-    }
-  }
-  return out;
+std::string resource_version_of(const nlohmann::json& object) {
+  const auto* meta = object_at(object, {"metadata"});
+  return meta != nullptr ? string_at(*meta, {"resourceVersion"}) : std::string();
+}
+
+// The `deleted` event's object for `key` (namespace/name) of a collection: apiVersion, kind,
+// name, namespace and the last resourceVersion seen, what a consumer keys by and compares.
+nlohmann::json tombstone_of(const WatchRequest& request, const std::string& key, const std::string& resource_version) {
+  const auto slash = key.find('/');
+  nlohmann::json meta = nlohmann::json::object();
+  meta["name"] = key.substr(slash + 1);
+  if (slash > 0) meta["namespace"] = key.substr(0, slash);
+  if (!resource_version.empty()) meta["resourceVersion"] = resource_version;
+  return nlohmann::json{{"apiVersion", request.api_version}, {"kind", request.kind}, {"metadata", std::move(meta)}};
 }
 
 // A metadata-only stream's objects are PartialObjectMetadata: their real apiVersion and kind
@@ -109,7 +108,8 @@ void restore_type(nlohmann::json& object, const WatchRequest& request) {
 
 class HttpWatch final : public Watch {
  public:
-  explicit HttpWatch(HttpClient& client) : client_(client), inbox_(std::make_shared<Inbox>()) {}
+  HttpWatch(HttpClient& client, WatchFilter wanted)
+      : client_(client), inbox_(std::make_shared<Inbox>()), wanted_(std::move(wanted)) {}
 
   ~HttpWatch() override {
     for (auto& s : streams_) {
@@ -216,19 +216,19 @@ class HttpWatch final : public Watch {
       return fail(i, e);
     }
     nlohmann::json& list = *listed;
-    std::map<std::string, nlohmann::json> now;
+    std::map<std::string, std::string> now;
     if (auto* items = list.contains("items") && list["items"].is_array() ? &list["items"] : nullptr) {
       for (auto& item : *items) {
         if (!item.is_object()) continue;
         // List items come without apiVersion/kind; watch events carry them. Make them alike.
         restore_type(item, s.request);
         if (auto meta = item.find("metadata"); meta != item.end() && meta->is_object()) meta->erase("managedFields");
-        now[key_of(item)] = tombstone_of(item);
-        ready_.push_back(WatchEvent{WatchEvent::Type::added, std::move(item)});
+        now[key_of(item)] = resource_version_of(item);
+        deliver(WatchEvent{WatchEvent::Type::added, std::move(item)});
       }
     }
-    for (auto& [key, object] : s.known) {
-      if (!now.count(key)) ready_.push_back(WatchEvent{WatchEvent::Type::deleted, std::move(object)});
+    for (const auto& [key, rv] : s.known) {
+      if (!now.count(key)) deliver(WatchEvent{WatchEvent::Type::deleted, tombstone_of(s.request, key, rv)});
     }
     s.known = std::move(now);
     const auto* meta = object_at(list, {"metadata"});
@@ -366,10 +366,10 @@ class HttpWatch final : public Watch {
     WatchEvent e;
     if (type == "ADDED") {
       e.type = WatchEvent::Type::added;
-      s.known[key_of(object)] = tombstone_of(object);
+      s.known[key_of(object)] = resource_version_of(object);
     } else if (type == "MODIFIED") {
       e.type = WatchEvent::Type::modified;
-      s.known[key_of(object)] = tombstone_of(object);
+      s.known[key_of(object)] = resource_version_of(object);
     } else if (type == "DELETED") {
       e.type = WatchEvent::Type::deleted;
       s.known.erase(key_of(object));
@@ -377,21 +377,28 @@ class HttpWatch final : public Watch {
       return {};
     }
     e.object = std::move(object);
-    ready_.push_back(std::move(e));
+    deliver(std::move(e));
     return {};
+  }
+
+  void deliver(WatchEvent e) {
+    if (wanted_ && !wanted_(e.object)) return;
+    ready_.push_back(std::move(e));
   }
 
   HttpClient& client_;
   std::shared_ptr<Inbox> inbox_;
   std::vector<Stream> streams_;
   std::deque<WatchEvent> ready_;
+  WatchFilter wanted_;
   std::mt19937 rng_{std::random_device{}()};
 };
 
 }  // namespace
 
-Result<std::unique_ptr<Watch>> HttpClient::watch(const std::vector<WatchRequest>& requests) {
-  auto w = std::make_unique<HttpWatch>(*this);
+Result<std::unique_ptr<Watch>> HttpClient::watch(const std::vector<WatchRequest>& requests,
+                                                 const WatchFilter& wanted) {
+  auto w = std::make_unique<HttpWatch>(*this, wanted);
   for (const auto& request : requests) {
     if (auto r = w->add(request); !r) return r.error();
   }

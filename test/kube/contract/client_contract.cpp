@@ -205,7 +205,7 @@ void watch_sees_current_state_then_changes(kube::Client& client, const std::stri
   json a = config_map(ns, "watched-a", "1");
   a["metadata"]["labels"]["watch"] = "me";
   REQUIRE(client.apply({a}, kube::ApplyOptions{})[0].ok());
-  auto watch = client.watch({kube::WatchRequest{"v1", "ConfigMap", ns, "watch=me", ""}});
+  auto watch = client.watch({kube::WatchRequest{"v1", "ConfigMap", ns, "watch=me", ""}}, {});
   REQUIRE(watch.ok());
   CHECK(next_event(**watch) == "added watched-a 1");
   json b = config_map(ns, "watched-b", "1");
