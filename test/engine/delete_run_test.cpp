@@ -245,14 +245,7 @@ TEST_CASE("delete hooks are read from the plan by type, Helm's included, with th
   Plan plan = plan_of({resource(config_map("shop", "a")), hook(both, Phase::pre_sync), hook(both, Phase::post_sync)});
   plan.unapplied.push_back(delete_hook(job("shop", "backup"), "PreDelete", "HookSucceeded", 1));
   plan.unapplied.push_back(delete_hook(job("shop", "notify"), "PostDelete", "", 5));
-  Resource helm;
-  {
-    json object = job("shop", "helm-pre");
-    object["metadata"]["annotations"]["helm.sh/hook"] = "pre-delete";
-    helm.set_object(object);
-  }
-  helm.source = SourceLocation{"manifests/hooks.yaml", 9, 1};
-  plan.unapplied.push_back(helm);
+  plan.unapplied.push_back(annotated_manifest(job("shop", "helm-pre"), "helm.sh/hook", "pre-delete", 9));
   const auto pre = engine::delete_hooks_of(plan, Phase::pre_delete);
   REQUIRE(pre.size() == 3);
   CHECK(pre[0].resource.name() == "both");  // manifests/app.yaml sorts before manifests/hooks.yaml

@@ -50,6 +50,13 @@ inline json config_map(const std::string& ns, const std::string& name) {
   return object("v1", "ConfigMap", ns, name, {{"data", {{"k", "v"}}}});
 }
 
+// A manifest as read from manifests/hooks.yaml:`line` with one more annotation (a hook that is
+// not applied by a sync, for plan.unapplied).
+inline Resource annotated_manifest(json o, const std::string& annotation, const std::string& value, int line) {
+  o["metadata"]["annotations"][annotation] = value;
+  return Resource(o, SourceLocation{"manifests/hooks.yaml", line, 1});
+}
+
 inline PlannedResource resource(json o, int wave = 0, std::map<std::string, std::string> options = {}) {
   PlannedResource r;
   r.resource.set_object(o);

@@ -21,14 +21,7 @@ TEST_CASE("the dry-run listing goes in reverse plan order, with hooks left by sy
   Plan plan = plan_of({resource(c.ns("shop"), -1), hook(job("shop", "migrate"), Phase::pre_sync),
                        resource(deployment("shop", "web"), 1), resource(config_map("shop", "a"), 2), keep,
                        no_delete});
-  Resource backup;
-  {
-    json object = job("shop", "backup");
-    object["metadata"]["annotations"]["argocd.argoproj.io/hook"] = "PreDelete";
-    backup.set_object(object);
-  }
-  backup.source = SourceLocation{"manifests/hooks.yaml", 1, 1};
-  plan.unapplied.push_back(backup);
+  plan.unapplied.push_back(annotated_manifest(job("shop", "backup"), "argocd.argoproj.io/hook", "PreDelete", 1));
   CHECK(output::format_delete_plan(engine::plan_delete(plan, CrdDeletion::keep)) ==
         "PreDelete hooks\n"
         "  would create batch/v1 Job shop/backup (manifests/hooks.yaml:1)\n"
