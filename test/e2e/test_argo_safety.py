@@ -73,35 +73,35 @@ def test_replace_updates_in_place_and_only_replace_force_recreates(apply, kubect
 def test_delete_keeps_crds_and_every_custom_resource_unless_asked(wavesync, kubeconfig, apply, kubectl, namespace):
     group = f"e2e{uuid.uuid4().hex[:6]}.wavesync.dev"
     crd = {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
-           "metadata": {"name": f"widgets.{group}"},
+           "metadata": {"name": f"gizmos.{group}"},
            "spec": {"group": group, "scope": "Namespaced",
-                    "names": {"plural": "widgets", "singular": "widget", "kind": "Widget"},
+                    "names": {"plural": "gizmos", "singular": "gizmo", "kind": "Gizmo"},
                     "versions": [{"name": "v1", "served": True, "storage": True,
                                   "schema": {"openAPIV3Schema": {"type": "object",
                                                                  "x-kubernetes-preserve-unknown-fields": True}}}]}}
-    widget = {"apiVersion": f"{group}/v1", "kind": "Widget", "metadata": {"name": "mine", "namespace": namespace},
+    gizmo = {"apiVersion": f"{group}/v1", "kind": "Gizmo", "metadata": {"name": "mine", "namespace": namespace},
               "spec": {"size": 1}}
-    done = apply(documents=[ns_doc(namespace), crd, widget])
+    done = apply(documents=[ns_doc(namespace), crd, gizmo])
     assert done.returncode == 0, done.stderr
     # Someone else's custom resource of the same kind, not in the manifests.
     kubectl("apply", "-f", "-", input=f"""
 apiVersion: {group}/v1
-kind: Widget
+kind: Gizmo
 metadata: {{name: theirs, namespace: default}}
 spec: {{size: 2}}
 """)
     try:
         deleted = run(wavesync, kubeconfig, "delete", str(apply.directory))
         assert deleted.returncode == 0, deleted.stderr
-        assert f"widgets.{group}" in deleted.stdout + deleted.stderr
+        assert f"gizmos.{group}" in deleted.stdout + deleted.stderr
         assert "--include-crds" in deleted.stdout + deleted.stderr
-        assert kubectl.get("customresourcedefinition", f"widgets.{group}") is not None
-        assert kubectl.get(f"widgets.{group}", "theirs", "-n", "default") is not None
-        assert kubectl.get(f"widgets.{group}", "mine", "-n", namespace) is None
+        assert kubectl.get("customresourcedefinition", f"gizmos.{group}") is not None
+        assert kubectl.get(f"gizmos.{group}", "theirs", "-n", "default") is not None
+        assert kubectl.get(f"gizmos.{group}", "mine", "-n", namespace) is None
     finally:
         everything = run(wavesync, kubeconfig, "delete", str(apply.directory), "--include-crds")
         assert everything.returncode == 0, everything.stderr
-        assert kubectl.get("customresourcedefinition", f"widgets.{group}") is None
+        assert kubectl.get("customresourcedefinition", f"gizmos.{group}") is None
 
 
 def test_a_late_wave_the_server_rejects_stops_the_sync_before_any_write(apply, kubectl, namespace, audit,

@@ -101,7 +101,7 @@ def test_prune_deletes_removed_objects_in_mirrored_wave_order_and_leaves_others_
     # waits until the finalizer on gone-3 was released and the object was gone.
     assert released, "gone-3 was never deleted"
     assert deletes[2]["time"].timestamp() >= released[0]
-    for kind, obj in (("widget", "gone-cr"), ("configmap", "gone-3"), ("configmap", "gone-1")):
+    for kind, obj in (("widgets.test.wavesync.dev", "gone-cr"), ("configmap", "gone-3"), ("configmap", "gone-1")):
         assert kubectl.get(kind, obj, "-n", ns) is None
     for obj in ("keep-1", "keep-2", "keep-3", "keep-4", "relabelled", "by-hand"):
         assert kubectl.get("configmap", obj, "-n", ns) is not None, obj
