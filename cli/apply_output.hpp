@@ -54,7 +54,7 @@ class ApplyOutput {
   engine::Clock& clock_;
   output::FileTerminal err_{stderr};
   output::FileTerminal out_{stdout};
-  output::Recorder recorder_;
+  const output::Recorder* recorder_ = nullptr;  // owned by the reporter in sinks_
   std::vector<std::unique_ptr<engine::EventSink>> sinks_;
   engine::FanOutSink fan_out_;
   std::mutex mutex_;

@@ -123,7 +123,7 @@ TEST_CASE("the superset holds the kinds, namespaces and members of both inventor
 
 TEST_CASE("malformed member entries are dropped", "[applyset]") {
   auto members = parse_members("ConfigMap/v1/shop/a,garbage,Deployment.apps/v1/shop,Namespace/v1//shop");
-  CHECK(members == std::map<ResourceKey, std::string>{{{"", "ConfigMap", "shop", "a"}, "v1"},
+  CHECK(members.to_map() == std::map<ResourceKey, std::string>{{{"", "ConfigMap", "shop", "a"}, "v1"},
                                                       {{"", "Namespace", "", "shop"}, "v1"}});
 }
 
@@ -224,4 +224,22 @@ TEST_CASE("a damaged compressed member list is an error, not an empty set", "[ap
   REQUIRE_FALSE(read.ok());
   CHECK(read.error().message.find("data.applyset-members.zlib is not a zlib-compressed member list") !=
         std::string::npos);
+}
+
+TEST_CASE("Members keep one entry per key in key order, merge keeps ours, and read back what they hold", "[applyset]") {
+  const ResourceKey a{"", "ConfigMap", "shop", "a"};
+  const ResourceKey b{"apps", "Deployment", "shop", "b"};
+  const ResourceKey ns{"", "Namespace", "", "shop"};
+  Members ours(std::map<ResourceKey, std::string>{{b, "apps/v1"}, {a, "v1"}});
+  Members theirs(std::map<ResourceKey, std::string>{{b, "apps/v1beta1"}, {ns, "v1"}});
+  ours.merge(theirs);
+  CHECK(ours.size() == 3);
+  CHECK(ours.to_map() == std::map<ResourceKey, std::string>{{a, "v1"}, {ns, "v1"}, {b, "apps/v1"}});
+  std::vector<ResourceKey> order;
+  for (const auto& [key, api_version] : ours) order.push_back(key);
+  CHECK(order == std::vector<ResourceKey>{a, ns, b});  // the order of std::map<ResourceKey>
+  // A name with the internal separator is not something wavesync wrote: dropped, not misread.
+  CHECK(parse_members(std::string("ConfigMap/v1/shop/x\x01y,ConfigMap/v1/shop/a")).to_map() ==
+        std::map<ResourceKey, std::string>{{a, "v1"}});
+  CHECK(format_members(ours) == "ConfigMap/v1/shop/a,Deployment.apps/v1/shop/b,Namespace/v1//shop");
 }

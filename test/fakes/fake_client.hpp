@@ -85,6 +85,18 @@ class FakeClient final : public kube::Client {
   Result<std::optional<nlohmann::json>> get(const kube::ObjectRef& ref) override;
   Result<nlohmann::json> list(const kube::WatchRequest& request) override;
   Result<void> remove(const kube::ObjectRef& ref, kube::Propagation propagation) override;
+  // One after another, through get() and remove(): the call log reads as for single calls.
+  std::vector<Result<std::optional<nlohmann::json>>> get_each(const std::vector<kube::ObjectRef>& refs) override {
+    std::vector<Result<std::optional<nlohmann::json>>> out;
+    for (const auto& ref : refs) out.push_back(get(ref));
+    return out;
+  }
+  std::vector<Result<void>> remove_each(
+      const std::vector<std::pair<kube::ObjectRef, kube::Propagation>>& targets) override {
+    std::vector<Result<void>> out;
+    for (const auto& [ref, propagation] : targets) out.push_back(remove(ref, propagation));
+    return out;
+  }
   Result<std::unique_ptr<kube::Watch>> watch(const std::vector<kube::WatchRequest>& requests,
                                              const kube::WatchFilter& wanted) override;
   Result<std::string> pod_logs(const std::string& namespace_name, const std::string& pod,

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cctype>
 #include <optional>
+#include <string_view>
 
 namespace wavesync::applyset {
 
@@ -140,9 +141,67 @@ GroupKind parse_group_kind(const std::string& text) {
   return GroupKind{text.substr(dot + 1), text.substr(0, dot)};
 }
 
+namespace {
+constexpr char k_sep = '\x01';
+
+std::string entry_of(const ResourceKey& key, const std::string& api_version) {
+  std::string e;
+  e.reserve(key.group.size() + key.kind.size() + key.namespace_name.size() + key.name.size() + api_version.size() + 4);
+  e.append(key.group).push_back(k_sep);
+  e.append(key.kind).push_back(k_sep);
+  e.append(key.namespace_name).push_back(k_sep);
+  e.append(key.name).push_back(k_sep);
+  e.append(api_version);
+  return e;
+}
+
+// The key part of an entry, separator included: entries of one key share it.
+std::string_view key_part(const std::string& entry) { return std::string_view(entry).substr(0, entry.rfind(k_sep) + 1); }
+}  // namespace
+
+Members::Members(const std::map<ResourceKey, std::string>& members) {
+  entries_.reserve(members.size());
+  for (const auto& [key, api_version] : members) entries_.push_back(entry_of(key, api_version));
+  entries_.shrink_to_fit();
+}
+
+std::pair<ResourceKey, std::string> Members::const_iterator::operator*() const {
+  std::pair<ResourceKey, std::string> out;
+  std::string* fields[] = {&out.first.group, &out.first.kind, &out.first.namespace_name, &out.first.name, &out.second};
+  std::size_t start = 0;
+  for (std::size_t f = 0; f < 5; ++f) {
+    const std::size_t end = f == 4 ? at_->size() : at_->find(k_sep, start);
+    fields[f]->assign(*at_, start, end - start);
+    start = end + 1;
+  }
+  return out;
+}
+
+std::map<ResourceKey, std::string> Members::to_map() const {
+  std::map<ResourceKey, std::string> out;
+  for (const auto& [key, api_version] : *this) out.emplace_hint(out.end(), key, api_version);
+  return out;
+}
+
+void Members::merge(const Members& other) {
+  std::vector<std::string> merged;
+  merged.reserve(entries_.size() + other.entries_.size());
+  auto a = entries_.begin();
+  auto b = other.entries_.begin();
+  while (a != entries_.end() || b != other.entries_.end()) {
+    if (b == other.entries_.end() || (a != entries_.end() && key_part(*a) <= key_part(*b))) {
+      if (b != other.entries_.end() && key_part(*a) == key_part(*b)) ++b;  // ours wins
+      merged.push_back(std::move(*a++));
+    } else {
+      merged.push_back(*b++);
+    }
+  }
+  entries_ = std::move(merged);
+}
+
 Inventory inventory_of(const std::map<ResourceKey, std::string>& members) {
   Inventory inventory;
-  inventory.members = members;
+  inventory.members = Members(members);
   for (const auto& [key, api_version] : members) {
     inventory.group_kinds.insert(GroupKind{key.group, key.kind});
     if (!key.namespace_name.empty()) inventory.namespaces.insert(key.namespace_name);
@@ -154,7 +213,7 @@ Inventory superset(const Inventory& a, const Inventory& b) {
   Inventory out = a;
   out.group_kinds.insert(b.group_kinds.begin(), b.group_kinds.end());
   out.namespaces.insert(b.namespaces.begin(), b.namespaces.end());
-  out.members.insert(b.members.begin(), b.members.end());
+  out.members.merge(b.members);
   return out;
 }
 
@@ -253,7 +312,7 @@ nlohmann::json parent_object(const ParentRef& parent, const Inventory& inventory
   return object;
 }
 
-std::string format_members(const std::map<ResourceKey, std::string>& members) {
+std::string format_members(const Members& members) {
   std::vector<std::string> entries;
   for (const auto& [key, api_version] : members) {
     entries.push_back(GroupKind{key.group, key.kind}.str() + "/" + version_of(api_version) + "/" +
@@ -263,16 +322,17 @@ std::string format_members(const std::map<ResourceKey, std::string>& members) {
   return join(entries);
 }
 
-std::map<ResourceKey, std::string> parse_members(const std::string& text) {
+Members parse_members(const std::string& text) {
   std::map<ResourceKey, std::string> members;
   for (const auto& entry : split(text, ',')) {
+    if (entry.find(k_sep) != std::string::npos) continue;  // no name holds it: not ours
     auto parts = split(entry, '/');
     if (parts.size() != 4 || parts[0].empty() || parts[1].empty() || parts[3].empty()) continue;
     GroupKind gk = parse_group_kind(parts[0]);
     members[ResourceKey{gk.group, gk.kind, parts[2], parts[3]}] =
         gk.group.empty() ? parts[1] : gk.group + "/" + parts[1];
   }
-  return members;
+  return Members(members);
 }
 
 Result<void> label_members(Plan& plan, const std::string& id) {

@@ -74,6 +74,45 @@ struct GroupKind {
 // Inverse of GroupKind::str(): the kind is up to the first dot.
 GroupKind parse_group_kind(const std::string& text);
 
+// The members of a set, each with its apiVersion (the version is what lets a later run list the
+// kind again), in key order. One compact string per member instead of a std::map node of five
+// strings: a parent of 100,000 members was read into 19 MB, and a sync holds two of them.
+class Members {
+ public:
+  Members() = default;
+  explicit Members(const std::map<ResourceKey, std::string>& members);
+
+  [[nodiscard]] std::size_t size() const { return entries_.size(); }
+  [[nodiscard]] bool empty() const { return entries_.empty(); }
+  [[nodiscard]] std::map<ResourceKey, std::string> to_map() const;
+  // Adds the members of `other` this set does not have (a member here keeps its apiVersion).
+  void merge(const Members& other);
+
+  // Iterates as (key, apiVersion) pairs made on the fly: `for (const auto& [key, v] : members)`.
+  class const_iterator {
+   public:
+    explicit const_iterator(std::vector<std::string>::const_iterator at) : at_(at) {}
+    std::pair<ResourceKey, std::string> operator*() const;
+    const_iterator& operator++() {
+      ++at_;
+      return *this;
+    }
+    bool operator==(const const_iterator&) const = default;
+
+   private:
+    std::vector<std::string>::const_iterator at_;
+  };
+  [[nodiscard]] const_iterator begin() const { return const_iterator(entries_.begin()); }
+  [[nodiscard]] const_iterator end() const { return const_iterator(entries_.end()); }
+
+  auto operator<=>(const Members&) const = default;
+
+ private:
+  // `group SEP kind SEP namespace SEP name SEP apiVersion`, SEP = '\x01' (below every character
+  // a name can hold, so the strings sort as the keys do), sorted, one per key.
+  std::vector<std::string> entries_;
+};
+
 // What the parent records. `namespaces` holds every namespace a member lives in (the parent's
 // own included); the annotation leaves the parent's out, as kubectl does.
 struct Inventory {
@@ -81,7 +120,7 @@ struct Inventory {
   std::set<std::string> namespaces;
   // Member -> its apiVersion (the version is what lets a later run list the kind again).
   // Keys have an empty namespace for cluster-scoped members.
-  std::map<ResourceKey, std::string> members;
+  Members members;
 
   auto operator<=>(const Inventory&) const = default;
 };
@@ -102,8 +141,8 @@ nlohmann::json parent_object(const ParentRef& parent, const Inventory& inventory
 
 // `Kind.group/version/namespace/name` entries joined by commas (the members annotation), and
 // back; malformed entries are dropped.
-std::string format_members(const std::map<ResourceKey, std::string>& members);
-std::map<ResourceKey, std::string> parse_members(const std::string& text);
+std::string format_members(const Members& members);
+Members parse_members(const std::string& text);
 
 // Adds `applyset.kubernetes.io/part-of: <id>` to every resource of the plan that is not a
 // hook (hooks are never pruned, so they are not members). Fails when a manifest sets the

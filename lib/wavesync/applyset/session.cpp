@@ -95,7 +95,7 @@ Result<void> Session::write_superset(kube::Client& client) const {
 
 Result<void> Session::commit(kube::Client& client) const {
   if (!recording() || options_.dry_run != kube::DryRun::none) return {};
-  std::map<ResourceKey, std::string> members = applied_.members;
+  std::map<ResourceKey, std::string> members = applied_.members.to_map();
   for (const auto& skipped : prunes_.skipped) {
     if (skipped.reason == SkipReason::prune_disabled || skipped.reason == SkipReason::hook) {
       members[skipped.key] = skipped.api_version;

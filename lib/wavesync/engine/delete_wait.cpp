@@ -81,6 +81,9 @@ std::string_view propagation_name(kube::Propagation propagation) {
   return "foreground";
 }
 
+// Objects read and then deleted together by start_deletions.
+constexpr std::size_t k_delete_chunk = 500;
+
 Result<DeletesStarted> start_deletions(kube::Client& client, LiveView& view, const std::vector<DeleteRequest>& requests,
                                        const std::atomic<int>* interrupt) {
   DeletesStarted out;
@@ -89,67 +92,78 @@ Result<DeletesStarted> start_deletions(kube::Client& client, LiveView& view, con
   for (const DeleteRequest& r : requests) ids.push_back(r.id);
   // Watch first, then look and delete: a deletion that finishes at once cannot be missed.
   if (auto covered = view.cover(ids, Detail::deletion); !covered) return covered.error();
-  for (const DeleteRequest& request : requests) {
+  // A chunk at a time: its objects are read together, then deleted together (gitops-engine
+  // runs a wave's deletions in parallel), and an interrupt is honoured between chunks.
+  for (std::size_t first = 0; first < requests.size(); first += k_delete_chunk) {
     if (interrupt != nullptr && interrupt->load() != 0) {
       out.interrupted = true;
       return out;
     }
-    DeleteStarted started;
-    started.id = request.id;
-    const ObjectRef& ref = request.id;
-    auto live = client.get(ref);
-    if (!live) {
-      started.state = DeleteStart::failed;
-      started.error = live.error();
-      out.objects.push_back(std::move(started));
-      continue;
-    }
-    if (!live->has_value()) {
-      view.record_gone(request.id);
-      started.state = DeleteStart::gone;
-      out.objects.push_back(std::move(started));
-      continue;
-    }
-    const nlohmann::json& object = **live;
-    view.record(request.id, deletion_state(object));
-    started.finalizers = blocking_finalizers(object);
-    if (request.live_keep == LiveKeep::honour) {
-      // Argo CD decides on the live object's annotations here (shouldBeDeleted); the manifest's
-      // were read when the deletion was planned.
-      if (auto kept = kept_by_live_object(object)) {
-        started.state = DeleteStart::kept;
-        started.kept = *kept;
-        out.objects.push_back(std::move(started));
-        continue;
-      }
-    }
-    // A hook Argo CD left behind carries its hook finalizer, which would hold the deletion until
-    // the deadline; Argo CD takes it off before it deletes a hook (removeHookFinalizer).
-    if (request.hook_finalizer == HookFinalizer::release && hook_finalizer_removal(object)) {
-      if (auto released = remove_hook_finalizer(client, ref, object); !released) {
+    const std::size_t end = std::min(requests.size(), first + k_delete_chunk);
+    std::vector<ObjectRef> refs;
+    refs.reserve(end - first);
+    for (std::size_t i = first; i < end; ++i) refs.push_back(requests[i].id);
+    auto lives = client.get_each(refs);
+    std::vector<DeleteStarted> chunk(end - first);
+    std::vector<std::pair<ObjectRef, kube::Propagation>> targets;
+    std::vector<std::size_t> target_of;  // index into chunk
+    for (std::size_t k = 0; k < chunk.size(); ++k) {
+      const DeleteRequest& request = requests[first + k];
+      DeleteStarted& started = chunk[k];
+      started.id = request.id;
+      auto& live = lives[k];
+      if (!live) {
         started.state = DeleteStart::failed;
-        started.error = released.error();
-        out.objects.push_back(std::move(started));
+        started.error = live.error();
         continue;
       }
-      std::erase(started.finalizers, std::string(k_hook_finalizer));
+      if (!live->has_value()) {
+        view.record_gone(request.id);
+        started.state = DeleteStart::gone;
+        continue;
+      }
+      const nlohmann::json& object = **live;
+      view.record(request.id, deletion_state(object));
+      started.finalizers = blocking_finalizers(object);
+      if (request.live_keep == LiveKeep::honour) {
+        // Argo CD decides on the live object's annotations here (shouldBeDeleted); the manifest's
+        // were read when the deletion was planned.
+        if (auto kept = kept_by_live_object(object)) {
+          started.state = DeleteStart::kept;
+          started.kept = *kept;
+          continue;
+        }
+      }
+      // A hook Argo CD left behind carries its hook finalizer, which would hold the deletion until
+      // the deadline; Argo CD takes it off before it deletes a hook (removeHookFinalizer).
+      if (request.hook_finalizer == HookFinalizer::release && hook_finalizer_removal(object)) {
+        if (auto released = remove_hook_finalizer(client, request.id, object); !released) {
+          started.state = DeleteStart::failed;
+          started.error = released.error();
+          continue;
+        }
+        std::erase(started.finalizers, std::string(k_hook_finalizer));
+      }
+      // An object already being deleted gets no second DELETE (Argo CD skips those too): a second
+      // one with another propagation policy would change how the first one cascades.
+      if (being_deleted(object)) {
+        started.state = DeleteStart::already_deleting;
+        continue;
+      }
+      started.state = DeleteStart::deleting;
+      targets.emplace_back(request.id, request.propagation);
+      target_of.push_back(k);
     }
-    // An object already being deleted gets no second DELETE (Argo CD skips those too): a second
-    // one with another propagation policy would change how the first one cascades.
-    if (being_deleted(object)) {
-      started.state = DeleteStart::already_deleting;
-      out.objects.push_back(std::move(started));
-      continue;
-    }
-    // (kube::Client::remove answers a 404, gone meanwhile, with success.)
-    if (auto removed = client.remove(ref, request.propagation); !removed) {
+    lives.clear();
+    // (kube::Client::remove_each answers a 404, gone meanwhile, with success.)
+    auto removed = client.remove_each(targets);
+    for (std::size_t j = 0; j < removed.size(); ++j) {
+      if (removed[j]) continue;
+      DeleteStarted& started = chunk[target_of[j]];
       started.state = DeleteStart::refused;
-      started.error = removed.error();
-      out.objects.push_back(std::move(started));
-      continue;
+      started.error = removed[j].error();
     }
-    started.state = DeleteStart::deleting;
-    out.objects.push_back(std::move(started));
+    for (DeleteStarted& started : chunk) out.objects.push_back(std::move(started));
   }
   return out;
 }

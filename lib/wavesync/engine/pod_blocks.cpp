@@ -45,20 +45,21 @@ std::string last_line(const std::string& text) {
 }  // namespace
 
 const std::string& Syncer::last_log_line(Item& item, const health::PodBlock& block) {
+  Item::PodWatch& watch = item.pod_watch();
   if (block.reason != "CrashLoopBackOff") {
-    item.log_key.clear();
-    item.log_line.clear();
-    return item.log_line;
+    watch.log_key.clear();
+    watch.log_line.clear();
+    return watch.log_line;
   }
   // Read once per restart of the container, not on every look.
   std::string key = block.pod + "/" + block.container + "/" + std::to_string(block.restarts);
-  if (key == item.log_key) return item.log_line;
-  item.log_key = std::move(key);
-  item.log_line.clear();
+  if (key == watch.log_key) return watch.log_line;
+  watch.log_key = std::move(key);
+  watch.log_line.clear();
   auto text = client_.pod_logs(item.id.namespace_name, block.pod, block.container,
                                kube::LogOptions{1, k_log_line_bytes, true});
-  if (text) item.log_line = last_line(*text);
-  return item.log_line;
+  if (text) watch.log_line = last_line(*text);
+  return watch.log_line;
 }
 
 std::vector<Reason> Syncer::look_at_pods(StepItems& step) {
@@ -67,24 +68,25 @@ std::vector<Reason> Syncer::look_at_pods(StepItems& step) {
   int looked = 0;
   for (Item& item : step.items) {
     if (item.state != ItemState::running || !has_pods(item.id)) continue;
-    if (item.next_pod_look == TimePoint{}) {
+    Item::PodWatch& watch = item.pod_watch();
+    if (watch.next_pod_look == TimePoint{}) {
       // A healthy rollout is usually ready within a second: its pods are not read at all.
-      item.next_pod_look = now + k_pod_look_interval;
+      watch.next_pod_look = now + k_pod_look_interval;
       continue;
     }
-    if (now < item.next_pod_look || looked == k_max_pod_looks) continue;
+    if (now < watch.next_pod_look || looked == k_max_pod_looks) continue;
     const Observed* o = view_.find(item.id);
     if (o == nullptr || o->deleted || !o->object.is_object()) continue;
     ++looked;
-    item.next_pod_look = now + k_pod_look_interval;
+    watch.next_pod_look = now + k_pod_look_interval;
     std::vector<nlohmann::json> replica_sets;
     const std::vector<nlohmann::json> pods = pods_of(client_, item.id, o->object, &replica_sets);
     const std::optional<health::PodBlock> block = health::workload_block(o->object, pods, replica_sets);
     const std::string line = block ? block->line(last_log_line(item, *block)) : std::string();
     const std::optional<std::chrono::milliseconds>& own = item.planned->policy.pod_failure_grace;
     const std::optional<std::chrono::milliseconds> grace = own ? own : options_.pod_failure_grace;
-    const BlockVerdict verdict = judge_block(item.block, block, line, now, grace);
-    item.block = verdict.state;
+    const BlockVerdict verdict = judge_block(watch.block, block, line, now, grace);
+    watch.block = verdict.state;
     if (verdict.report) {
       Event e = event(EventType::blocked, &step, &item);
       e.message = line;

@@ -36,6 +36,8 @@ void Syncer::build_items() {
       steps_.push_back(StepItems{step.phase, step.wave, {}});
       target = &steps_.back();
     }
+    // Sized once: growing by doubling left up to half of a 5,000-object step's items unused.
+    target->items.reserve(target->items.size() + step.resources.size());
     for (const PlannedResource& r : step.resources) {
       Item item;
       item.planned = &r;
@@ -271,7 +273,7 @@ SyncResult Syncer::finish_timeout(StepItems& step, Reason timeout) {
                                         (item.health->message.empty() ? "" : ": " + item.health->message)
                                   : std::string(item.state == ItemState::pending ? "not applied" : "not observed yet");
     // What held it, as last reported (a pod's waiting reason, a wavesync.dev/wait-for object).
-    if (!item.block.shown.empty()) why += "; " + item.block.shown;
+    if (!item.shown_block().empty()) why += "; " + item.shown_block();
     result.causes.push_back(Reason{item.id, item.id.str() + " is not ready: " + why});
   }
   result.diagnostics = diagnose_items(client_, view_, blocking);

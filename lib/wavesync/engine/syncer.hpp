@@ -15,6 +15,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,12 +41,24 @@ struct Item {
   std::optional<health::Health> health;  // last assessed
   std::string failure;                   // why it failed
   std::optional<TimePoint> deadline;     // wavesync.dev/timeout, counted from its step's start
-  // What its pods show (pod_blocks.cpp): the grace clock, the line shown, when to look again
-  // and the crash-looping container whose last log line was read.
-  BlockState block;
-  TimePoint next_pod_look{};
-  std::string log_key;
-  std::string log_line;
+  // What its pods show (pod_blocks.cpp), made on first use: only workloads that wait get one,
+  // so the ConfigMaps and Secrets of a 100,000-object sync do not carry it.
+  struct PodWatch {
+    BlockState block;  // the grace clock and the line shown
+    TimePoint next_pod_look{};
+    std::string log_key;  // the crash-looping container whose last log line was read
+    std::string log_line;
+  };
+  std::unique_ptr<PodWatch> pods;
+  PodWatch& pod_watch() {
+    if (!pods) pods = std::make_unique<PodWatch>();
+    return *pods;
+  }
+  // The block line shown for it, empty when none.
+  [[nodiscard]] const std::string& shown_block() const {
+    static const std::string none;
+    return pods ? pods->block.shown : none;
+  }
 };
 
 struct StepItems {

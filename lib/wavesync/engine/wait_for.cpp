@@ -69,8 +69,8 @@ StepOutcome Syncer::wait_for_external(StepItems& step, const std::vector<Item*>&
       for (const Dependency& d : deps)
         if (d.item == item && !ready(d)) missing.push_back(&d);
       std::string line = missing.empty() ? "" : "waiting for " + list_of(missing) + " (" + k_annotation_wait_for + ")";
-      if (line == item->block.shown) continue;
-      item->block.shown = line;
+      if (line == item->shown_block()) continue;
+      item->pod_watch().block.shown = line;
       if (line.empty()) continue;
       Event e = event(EventType::blocked, &step, item);
       e.message = std::move(line);

@@ -25,13 +25,19 @@ Credentials::Credentials(UserInfo user, ClusterInfo cluster)
     : user_(std::move(user)), cluster_(std::move(cluster)) {}
 
 Result<AuthMaterial> Credentials::current() {
+  auto shared = current_shared();
+  if (!shared) return shared.error();
+  return **shared;
+}
+
+Result<std::shared_ptr<const AuthMaterial>> Credentials::current_shared() {
   std::lock_guard lock(mutex_);
   if (cached_) {
     const bool expired = expiry_ && std::chrono::system_clock::now() >= *expiry_;
     const bool token_file_stale =
         !user_.token_file.empty() &&
         std::chrono::steady_clock::now() - token_file_read_ >= k_token_file_period;
-    if (!expired && !token_file_stale) return *cached_;
+    if (!expired && !token_file_stale) return cached_;
   }
   AuthMaterial m;
   m.client_certificate_pem = user_.client_certificate_pem;
@@ -68,8 +74,8 @@ Result<AuthMaterial> Credentials::current() {
     expiry_ = cred->expiry;
   }
   m.generation = ++generation_;
-  cached_ = m;
-  return m;
+  cached_ = std::make_shared<const AuthMaterial>(std::move(m));
+  return cached_;
 }
 
 bool Credentials::invalidate(const AuthMaterial& used) {

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -24,12 +25,17 @@ struct AuthMaterial {
   std::uint64_t generation = 0;
 };
 
+// What a request carries: the material current() gave when it was sent (null: none).
+using SharedAuth = std::shared_ptr<const AuthMaterial>;
+
 class Credentials {
  public:
   Credentials(UserInfo user, ClusterInfo cluster);
 
   // The material to use now. May run the exec plugin (blocking; one run at a time).
   Result<AuthMaterial> current();
+  // The same, shared: every request in flight points at one copy.
+  Result<std::shared_ptr<const AuthMaterial>> current_shared();
   // After a 401 answered a request that used `used`: drops cached plugin/token-file material
   // so the next current() fetches it again. False when nothing can be refreshed.
   bool invalidate(const AuthMaterial& used);
@@ -42,7 +48,7 @@ class Credentials {
   UserInfo user_;
   ClusterInfo cluster_;
   mutable std::mutex mutex_;
-  std::optional<AuthMaterial> cached_;
+  std::shared_ptr<const AuthMaterial> cached_;
   std::optional<std::chrono::system_clock::time_point> expiry_;
   std::chrono::steady_clock::time_point token_file_read_{};
   std::uint64_t generation_ = 0;

@@ -152,8 +152,8 @@ HttpClient::HttpClient(const ClusterAccess& access, ClientOptions options, TlsOp
       credentials_(access.user, access.cluster),
       transport_(std::make_unique<Transport>(std::move(tls), options_.transport)) {}
 
-std::future<HttpResponse> HttpClient::send_async(HttpRequest request, AuthMaterial* used) {
-  auto auth = credentials_.current();
+std::future<HttpResponse> HttpClient::send_async(HttpRequest request, SharedAuth* used) {
+  auto auth = credentials_.current_shared();
   if (!auth) {
     std::promise<HttpResponse> failed;
     HttpResponse r;
@@ -167,14 +167,14 @@ std::future<HttpResponse> HttpClient::send_async(HttpRequest request, AuthMateri
 }
 
 Result<HttpResponse> HttpClient::send(HttpRequest request) {
-  auto first = credentials_.current();
+  auto first = credentials_.current_shared();
   if (!first) return first.error();
   request.auth = *first;
   HttpResponse r = transport_->send(request).get();
   // client-go re-runs the exec plugin when a request with the cached credential gets 401;
   // a CLI also retries the request once.
-  if (r.status == 401 && credentials_.invalidate(*first)) {
-    auto fresh = credentials_.current();
+  if (r.status == 401 && credentials_.invalidate(**first)) {
+    auto fresh = credentials_.current_shared();
     if (!fresh) return fresh.error();
     request.auth = *fresh;
     r = transport_->send(std::move(request)).get();
@@ -186,7 +186,7 @@ Result<Transport::StreamId> HttpClient::open_stream(const std::string& path_and_
                                                     std::function<void(std::string_view)> on_data,
                                                     std::function<void(HttpResponse)> on_done,
                                                     bool metadata_only) {
-  auto auth = credentials_.current();
+  auto auth = credentials_.current_shared();
   if (!auth) return auth.error();
   HttpRequest request;
   request.url = url(path_and_query);
@@ -209,10 +209,10 @@ Result<std::pair<ResourceType, std::string>> HttpClient::locate(const std::strin
 
 Result<WriteResult> HttpClient::finish_write(const std::string& context, const nlohmann::json& object,
                                              HttpRequest request, std::future<HttpResponse> pending,
-                                             const AuthMaterial& used) {
+                                             const SharedAuth& used) {
   HttpResponse r = pending.get();
   if (r.status == 0 && r.attempts == 0) return cluster_error(context + ": " + r.transport_error);
-  if (r.status == 401 && credentials_.invalidate(used)) {
+  if (r.status == 401 && used && credentials_.invalidate(*used)) {
     auto again = send(std::move(request));
     if (!again) return again.error().wrap(context);
     r = std::move(*again);
@@ -232,7 +232,7 @@ std::vector<Result<WriteResult>> HttpClient::apply(const std::vector<nlohmann::j
     std::string context;
     HttpRequest request;
     std::future<HttpResponse> future;
-    AuthMaterial used;
+    SharedAuth used;
   };
   std::vector<Result<WriteResult>> results(objects.size(), Result<WriteResult>(Error{}));
   std::vector<std::optional<Pending>> pending(objects.size());
@@ -290,7 +290,7 @@ Result<WriteResult> HttpClient::create(const nlohmann::json& object, DryRun dry_
   request.headers = {"Content-Type: application/json", "Accept: application/json"};
   request.body = wire_json(apply_body(object, where->first, where->second));
   request.idempotent = false;  // a retried POST could create a second generateName object
-  AuthMaterial used;
+  SharedAuth used;
   auto future = send_async(request, &used);
   return finish_write(context, object, std::move(request), std::move(future), used);
 }
@@ -315,7 +315,7 @@ Result<WriteResult> HttpClient::update(const nlohmann::json& object, const Apply
   }
   request.body = wire_json(body);
   request.idempotent = true;  // the same PUT twice: the second one is a 409 or a no-op
-  AuthMaterial used;
+  SharedAuth used;
   auto future = send_async(request, &used);
   return finish_write(context, object, std::move(request), std::move(future), used);
 }
@@ -333,7 +333,7 @@ Result<WriteResult> HttpClient::patch(const ObjectRef& ref, const nlohmann::json
   // Migration patches carry a resourceVersion: a repeat after a lost answer is a 409, not a
   // second change.
   request.idempotent = true;
-  AuthMaterial used;
+  SharedAuth used;
   auto future = send_async(request, &used);
   return finish_write(context, json_patch, std::move(request), std::move(future), used);
 }
@@ -352,7 +352,7 @@ Result<WriteResult> HttpClient::merge_patch(const ObjectRef& ref, const nlohmann
   request.headers = {"Content-Type: application/merge-patch+json", "Accept: application/json"};
   request.body = wire_json(apply_body(patch, where->first, where->second));
   request.idempotent = true;  // the same merge patch twice changes nothing the second time
-  AuthMaterial used;
+  SharedAuth used;
   auto future = send_async(request, &used);
   return finish_write(context, patch, std::move(request), std::move(future), used);
 }
@@ -449,6 +449,92 @@ Result<void> HttpClient::remove(const ObjectRef& ref, Propagation propagation) {
   if (r->status == 404) return {};  // already gone
   if (!success(*r)) return response_error(context, *r);
   return {};
+}
+
+std::vector<Result<HttpResponse>> HttpClient::send_each(std::vector<HttpRequest> requests) {
+  std::vector<std::future<HttpResponse>> futures(requests.size());
+  std::vector<SharedAuth> used(requests.size());
+  // Every request is submitted before any answer is awaited: the transport multiplexes them.
+  for (std::size_t i = 0; i < requests.size(); ++i) futures[i] = send_async(requests[i], &used[i]);
+  std::vector<Result<HttpResponse>> out;
+  out.reserve(requests.size());
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    HttpResponse r = futures[i].get();
+    if (r.status == 401 && used[i] && credentials_.invalidate(*used[i])) {
+      out.push_back(send(std::move(requests[i])));
+      continue;
+    }
+    out.emplace_back(std::move(r));
+  }
+  return out;
+}
+
+std::vector<Result<std::optional<nlohmann::json>>> HttpClient::get_each(const std::vector<ObjectRef>& refs) {
+  std::vector<Result<std::optional<nlohmann::json>>> out(refs.size(), Result<std::optional<nlohmann::json>>(Error{}));
+  std::vector<HttpRequest> requests;
+  std::vector<std::pair<std::size_t, std::string>> sent;  // index, context
+  for (std::size_t i = 0; i < refs.size(); ++i) {
+    const ObjectRef& ref = refs[i];
+    auto where = locate(ref.api_version, ref.kind, ref.namespace_name);
+    std::string context = "get " + describe(ref.api_version, ref.kind, where ? where->second : ref.namespace_name, ref.name);
+    if (!where) {
+      out[i] = where.error().wrap(context);
+      continue;
+    }
+    HttpRequest request;
+    request.url = url(resource_path(where->first, where->second, ref.name));
+    request.headers = {"Accept: application/json"};
+    requests.push_back(std::move(request));
+    sent.emplace_back(i, std::move(context));
+  }
+  auto answers = send_each(std::move(requests));
+  for (std::size_t k = 0; k < answers.size(); ++k) {
+    const auto& [i, context] = sent[k];
+    auto& r = answers[k];
+    if (!r) {
+      out[i] = r.error().wrap(context);
+    } else if (r->status == 404) {
+      out[i] = std::optional<nlohmann::json>();
+    } else if (!success(*r)) {
+      out[i] = response_error(context, *r);
+    } else {
+      out[i] = std::optional<nlohmann::json>(parse_body(*r));
+    }
+  }
+  return out;
+}
+
+std::vector<Result<void>> HttpClient::remove_each(const std::vector<std::pair<ObjectRef, Propagation>>& targets) {
+  std::vector<Result<void>> out(targets.size());
+  std::vector<HttpRequest> requests;
+  std::vector<std::pair<std::size_t, std::string>> sent;  // index, context
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    const auto& [ref, propagation] = targets[i];
+    auto where = locate(ref.api_version, ref.kind, ref.namespace_name);
+    std::string context = "delete " + describe(ref.api_version, ref.kind, where ? where->second : ref.namespace_name, ref.name);
+    if (!where) {
+      out[i] = where.error().wrap(context);
+      continue;
+    }
+    HttpRequest request;
+    request.method = "DELETE";
+    request.url = url(resource_path(where->first, where->second, ref.name));
+    request.headers = {"Content-Type: application/json", "Accept: application/json"};
+    request.body = wire_json(delete_body(propagation));
+    requests.push_back(std::move(request));
+    sent.emplace_back(i, std::move(context));
+  }
+  auto answers = send_each(std::move(requests));
+  for (std::size_t k = 0; k < answers.size(); ++k) {
+    const auto& [i, context] = sent[k];
+    auto& r = answers[k];
+    if (!r) {
+      out[i] = r.error().wrap(context);
+    } else if (r->status != 404 && !success(*r)) {  // 404: already gone
+      out[i] = response_error(context, *r);
+    }
+  }
+  return out;
 }
 
 Result<std::string> HttpClient::pod_logs(const std::string& namespace_name, const std::string& pod,

@@ -68,6 +68,8 @@ class HttpClient final : public Client {
   Result<std::optional<nlohmann::json>> get(const ObjectRef& ref) override;
   Result<nlohmann::json> list(const WatchRequest& request) override;
   Result<void> remove(const ObjectRef& ref, Propagation propagation) override;
+  std::vector<Result<std::optional<nlohmann::json>>> get_each(const std::vector<ObjectRef>& refs) override;
+  std::vector<Result<void>> remove_each(const std::vector<std::pair<ObjectRef, Propagation>>& targets) override;
   Result<std::unique_ptr<Watch>> watch(const std::vector<WatchRequest>& requests,
                                        const WatchFilter& wanted) override;
   Result<std::string> pod_logs(const std::string& namespace_name, const std::string& pod,
@@ -112,11 +114,14 @@ class HttpClient final : public Client {
 
  private:
   Result<void> load_discovery();  // caller holds discovery_mutex_
-  std::future<HttpResponse> send_async(HttpRequest request, AuthMaterial* used);
+  std::future<HttpResponse> send_async(HttpRequest request, SharedAuth* used);
+  // Sends every request at once and waits for all; a 401 is retried once with fresh
+  // credentials, as send() does. Answers in the same order.
+  std::vector<Result<HttpResponse>> send_each(std::vector<HttpRequest> requests);
   // The answer to a write of `object`; a Secret's values are redacted from errors and warnings.
   Result<WriteResult> finish_write(const std::string& context, const nlohmann::json& object,
                                    HttpRequest request, std::future<HttpResponse> pending,
-                                   const AuthMaterial& used);
+                                   const SharedAuth& used);
 
   ClientOptions options_;
   std::string base_url_;

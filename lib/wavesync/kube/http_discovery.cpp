@@ -64,9 +64,9 @@ Result<void> HttpClient::load_discovery() {
   }
   // Legacy discovery: every group-version at once; a failing one (an unavailable aggregated
   // API) is skipped, as client-go's partial discovery does.
-  std::vector<std::pair<std::future<HttpResponse>, AuthMaterial>> answers;
+  std::vector<std::pair<std::future<HttpResponse>, SharedAuth>> answers;
   for (const auto& path : legacy_paths) {
-    AuthMaterial used;
+    SharedAuth used;
     auto f = send_async(discovery_request(*this, path, "application/json"), &used);
     answers.emplace_back(std::move(f), used);
   }

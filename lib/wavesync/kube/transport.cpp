@@ -248,20 +248,22 @@ struct Transport::Impl {
       // too. client-go trusts only the kubeconfig CA.
       set(curl_easy_setopt(e, CURLOPT_CAPATH, nullptr), "CAPATH");
     }
-    if (!r.auth.client_certificate_pem.empty()) {
-      curl_blob cert{const_cast<char*>(r.auth.client_certificate_pem.data()),
-                     r.auth.client_certificate_pem.size(), CURL_BLOB_COPY};
-      curl_blob key{const_cast<char*>(r.auth.client_key_pem.data()), r.auth.client_key_pem.size(),
+    static const AuthMaterial k_no_auth;
+    const AuthMaterial& auth = r.auth ? *r.auth : k_no_auth;
+    if (!auth.client_certificate_pem.empty()) {
+      curl_blob cert{const_cast<char*>(auth.client_certificate_pem.data()),
+                     auth.client_certificate_pem.size(), CURL_BLOB_COPY};
+      curl_blob key{const_cast<char*>(auth.client_key_pem.data()), auth.client_key_pem.size(),
                     CURL_BLOB_COPY};
       set(curl_easy_setopt(e, CURLOPT_SSLCERTTYPE, "PEM"), "SSLCERTTYPE");
       set(curl_easy_setopt(e, CURLOPT_SSLCERT_BLOB, &cert), "SSLCERT_BLOB");
       set(curl_easy_setopt(e, CURLOPT_SSLKEYTYPE, "PEM"), "SSLKEYTYPE");
       set(curl_easy_setopt(e, CURLOPT_SSLKEY_BLOB, &key), "SSLKEY_BLOB");
     }
-    if (!r.auth.username.empty() || !r.auth.password.empty()) {
+    if (!auth.username.empty() || !auth.password.empty()) {
       set(curl_easy_setopt(e, CURLOPT_HTTPAUTH, long(CURLAUTH_BASIC)), "HTTPAUTH");
-      set(curl_easy_setopt(e, CURLOPT_USERNAME, r.auth.username.c_str()), "USERNAME");
-      set(curl_easy_setopt(e, CURLOPT_PASSWORD, r.auth.password.c_str()), "PASSWORD");
+      set(curl_easy_setopt(e, CURLOPT_USERNAME, auth.username.c_str()), "USERNAME");
+      set(curl_easy_setopt(e, CURLOPT_PASSWORD, auth.password.c_str()), "PASSWORD");
     }
     if (!tls.connect_to.empty() && t.connect_to == nullptr) {
       t.connect_to = curl_slist_append(nullptr, tls.connect_to.c_str());
@@ -278,10 +280,10 @@ struct Transport::Impl {
     if (t.headers == nullptr) {
       for (const auto& h : options.headers) t.headers = curl_slist_append(t.headers, h.c_str());
       for (const auto& h : r.headers) t.headers = curl_slist_append(t.headers, h.c_str());
-      if (!r.auth.bearer_token.empty()) {
+      if (!auth.bearer_token.empty()) {
         // Per request, so a refreshed token does not need a new connection.
-        const std::string auth = "Authorization: Bearer " + r.auth.bearer_token;
-        t.headers = curl_slist_append(t.headers, auth.c_str());
+        const std::string bearer = "Authorization: Bearer " + auth.bearer_token;
+        t.headers = curl_slist_append(t.headers, bearer.c_str());
       }
       // Skip the Expect: 100-continue round trip libcurl does for large HTTP/1.1 bodies.
       t.headers = curl_slist_append(t.headers, "Expect:");

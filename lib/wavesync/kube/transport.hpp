@@ -68,7 +68,9 @@ struct HttpRequest {
   // Safe to send twice: retried after 5xx and dropped connections. Non-idempotent requests
   // are retried only when they cannot have reached the server (429, connect failures).
   bool idempotent = true;
-  AuthMaterial auth;
+  // Shared, not copied: 5,000 requests of one step in flight would otherwise each hold the
+  // client certificate and key.
+  std::shared_ptr<const AuthMaterial> auth;
 };
 
 struct HttpResponse {

@@ -10,8 +10,9 @@
 namespace wavesync::output {
 
 LiveReporter::LiveReporter(Terminal& out, engine::Clock& clock, LiveStyle style, const Plan* plan,
-                           std::chrono::milliseconds tick)
-    : out_(out), clock_(clock), style_(style), recorder_(plan != nullptr ? Recorder(*plan, false) : Recorder(false)) {
+                           std::chrono::milliseconds tick, bool keep_events)
+    : out_(out), clock_(clock), style_(style),
+      recorder_(plan != nullptr ? Recorder(*plan, keep_events) : Recorder(keep_events)) {
   if (tick.count() > 0) {
     ticker_ = std::thread([this, tick] {
       std::unique_lock lock(mutex_);

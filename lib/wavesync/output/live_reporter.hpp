@@ -23,13 +23,17 @@ inline constexpr std::chrono::milliseconds k_redraw_interval{100};
 class LiveReporter final : public engine::EventSink {
  public:
   // `tick` = 0 disables the background redraw (the active area is then redrawn only on events).
+  // `keep_events`: the record keeps every event too (for --report).
   LiveReporter(Terminal& out, engine::Clock& clock, LiveStyle style, const Plan* plan = nullptr,
-               std::chrono::milliseconds tick = k_redraw_interval);
+               std::chrono::milliseconds tick = k_redraw_interval, bool keep_events = false);
   ~LiveReporter() override;
   LiveReporter(const LiveReporter&) = delete;
   LiveReporter& operator=(const LiveReporter&) = delete;
 
   void emit(const engine::Event& event) override;
+  // The run as recorded so far. The redraw thread only reads it, so reading it between
+  // events (the --report, --junit and --timeline files) is safe.
+  [[nodiscard]] const Recorder& recorder() const { return recorder_; }
 
  private:
   void redraw_locked(std::string prefix);

@@ -9,8 +9,8 @@ namespace wavesync::output {
 
 using engine::EventType;
 
-LogReporter::LogReporter(Terminal& out, LogStyle style, const Plan* plan)
-    : out_(out), style_(style), recorder_(plan != nullptr ? Recorder(*plan, false) : Recorder(false)) {}
+LogReporter::LogReporter(Terminal& out, LogStyle style, const Plan* plan, bool keep_events)
+    : out_(out), style_(style), recorder_(plan != nullptr ? Recorder(*plan, keep_events) : Recorder(keep_events)) {}
 
 void LogReporter::line(const engine::Event& event, const std::string& text) {
   out_.write(format_clock(event.time) + " " + text + "\n");

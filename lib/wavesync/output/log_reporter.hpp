@@ -18,8 +18,11 @@ enum class LogStyle { plain, github };
 
 class LogReporter final : public engine::EventSink {
  public:
-  LogReporter(Terminal& out, LogStyle style, const Plan* plan = nullptr);
+  // `keep_events`: the record keeps every event too (for --report).
+  LogReporter(Terminal& out, LogStyle style, const Plan* plan = nullptr, bool keep_events = false);
   void emit(const engine::Event& event) override;
+  // The run as recorded so far (the --report, --junit and --timeline files read it too).
+  [[nodiscard]] const Recorder& recorder() const { return recorder_; }
 
  private:
   void line(const engine::Event& event, const std::string& text);

@@ -33,13 +33,16 @@ namespace wavesync::output {
 // used next to the JSON event stream, which goes to stdout while this goes to stderr.
 class SummaryReporter final : public engine::EventSink {
  public:
-  SummaryReporter(Terminal& out, const Plan* plan = nullptr)
-      : out_(out), recorder_(plan != nullptr ? Recorder(*plan, false) : Recorder(false)) {}
+  // `keep_events`: the record keeps every event too (for --report).
+  SummaryReporter(Terminal& out, const Plan* plan = nullptr, bool keep_events = false)
+      : out_(out), recorder_(plan != nullptr ? Recorder(*plan, keep_events) : Recorder(keep_events)) {}
   void emit(const engine::Event& event) override {
     recorder_.emit(event);
     if (event.type == engine::EventType::sync_done) out_.write(format_final_report(recorder_.record()));
     if (event.type == engine::EventType::warning) out_.write(warning_lines(event.message));
   }
+  // The run as recorded so far (the --report, --junit and --timeline files read it too).
+  [[nodiscard]] const Recorder& recorder() const { return recorder_; }
 
  private:
   Terminal& out_;
