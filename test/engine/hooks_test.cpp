@@ -47,6 +47,17 @@ TEST_CASE("BeforeHookCreation deletes an existing hook in the foreground, waits 
   CHECK(c.sink.at("hook-started batch/v1 Job default/migrate") == Approx(2.0));
 }
 
+TEST_CASE("a BeforeHookCreation delete that cannot reach the API server ends the sync with exit code 4", "[engine][hooks]") {
+  Cluster c;
+  c.client.seed(job("default", "migrate"));
+  c.client.inject_fault({"delete", "Job", "migrate", 1,
+                         Error{"delete batch/v1 Job default/migrate: cannot reach the API server", exit_code::k_cluster, 0}});
+  auto result = c.sync(plan_of({hook(job("default", "migrate"), Phase::sync)}));
+  CHECK(result.exit_code == exit_code::k_cluster);
+  // The delete was tried and failed: the hook is not created.
+  CHECK(c.client.writes() == std::vector<std::string>{"delete batch/v1 Job default/migrate foreground"});
+}
+
 TEST_CASE("a changed, immutable hook Job is recreated because of BeforeHookCreation", "[engine][hooks]") {
   Cluster c;
   c.client.seed(job("default", "migrate"));

@@ -78,7 +78,7 @@ StepOutcome Syncer::start_prunes(StepItems& step, std::vector<ObjectRef>& waitin
   }
   if (requests.empty()) return out;
   auto started = start_deletions(client_, view_, requests, options_.interrupt);
-  if (!started) return StepOutcome::failed(started.error().message);
+  if (!started) return StepOutcome::failed(started.error());
   const std::string propagation(propagation_name(options_.prune_propagation));
   bool failed = false;
   for (const DeleteStarted& d : started->objects) {

@@ -16,6 +16,12 @@ void StepOutcome::merge(StepOutcome later) {
   if (later.exit_class == ExitClass::cluster) exit_class = ExitClass::cluster;
 }
 
+StepOutcome StepOutcome::failed(const Error& error) {
+  StepOutcome out = failed(error.message);
+  out.note(error);
+  return out;
+}
+
 void StepOutcome::note(const Error& error) {
   if (error.exit_code == exit_code::k_cluster) exit_class = ExitClass::cluster;
 }

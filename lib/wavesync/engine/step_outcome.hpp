@@ -29,6 +29,8 @@ struct StepOutcome {
 
   // A failure that is about no one object: Stop::failed and `text` as its one reason.
   static StepOutcome failed(std::string text);
+  // The same for an error: its message, and its exit class noted.
+  static StepOutcome failed(const Error& error);
 
   // Adds what `later` decided, which happened after this: its reasons follow these; the first
   // stop and the first timeout reason are kept; a cluster exit class wins.

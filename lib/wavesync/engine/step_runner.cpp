@@ -164,7 +164,7 @@ StepOutcome Syncer::delete_before_create(StepItems& step, std::vector<Item*> tar
                                      item->hook ? HookFinalizer::release : HookFinalizer::keep, LiveKeep::ignore});
   }
   auto started = start_deletions(client_, view_, requests, options_.interrupt);
-  if (!started) return StepOutcome::failed(started.error().message);
+  if (!started) return StepOutcome::failed(started.error());
   if (started->interrupted) return StepOutcome{Stop::interrupted};
   StepOutcome out;
   std::vector<ObjectRef> waiting;
@@ -176,9 +176,11 @@ StepOutcome Syncer::delete_before_create(StepItems& step, std::vector<Item*> tar
       case DeleteStart::gone:
       case DeleteStart::kept: continue;
       case DeleteStart::failed:
+        out.note(d.error);
         out.reasons.push_back(fail_item(step, item, d.error.message, EventType::apply_failed));
         continue;
       case DeleteStart::refused: {
+        out.note(d.error);
         Event e = event(EventType::deleting, &step, &item);
         e.message = d.error.message;
         events_.emit(e);
@@ -215,6 +217,7 @@ StepOutcome Syncer::recreate(StepItems& step, Item& item, TimePoint deadline) {
     created = std::move(client_.apply({item.body}, options)[0]);
   }
   if (!created) {
+    out.note(created.error());
     out.reasons.push_back(fail_item(step, item, created.error().message, EventType::apply_failed));
     return out;
   }
@@ -242,7 +245,7 @@ StepOutcome Syncer::apply_run(StepItems& step, std::vector<Item*> run, TimePoint
   for (Item* item : prepared)
     if (item->watched) ids.push_back(item->id);
   if (auto covered = ids.empty() ? Result<void>{} : view_.cover(ids); !covered) {
-    out.merge(StepOutcome::failed(covered.error().message));
+    out.merge(StepOutcome::failed(covered.error()));
     return out;
   }
   // Replace=true objects are written in place (PUT or create), Validate=false ones without
@@ -267,36 +270,50 @@ StepOutcome Syncer::apply_run(StepItems& step, std::vector<Item*> run, TimePoint
   return out;
 }
 
+// Objects sent to the server together by apply_batch.
+constexpr std::size_t k_apply_chunk = 500;
+
 StepOutcome Syncer::apply_batch(StepItems& step, std::vector<Item*> ready, kube::FieldValidation validation,
                                 TimePoint deadline) {
   StepOutcome out;
-  std::vector<nlohmann::json> bodies;
-  for (Item* item : ready) bodies.push_back(item->body);
   kube::ApplyOptions options{options_.dry_run, options_.force_conflicts, options_.field_manager, validation};
   if (options_.apply_out_of_sync_only && options_.dry_run == kube::DryRun::none) {
+    std::vector<nlohmann::json> bodies;
+    for (Item* item : ready) bodies.push_back(item->body);
     skip_unchanged(step, ready, bodies, options);
     if (ready.empty()) return out;
   }
-  auto results = client_.apply(bodies, options);
-  bodies = {};
-  for (std::size_t i = 0; i < ready.size(); ++i) {
-    Item& item = *ready[i];
-    const bool adopted = results[i] && options_.dry_run == kube::DryRun::none && adopt(item, results[i], options);
-    if (!results[i]) {
-      const Error& error = results[i].error();
-      out.note(error);
-      if (recreate_after_rejection(mode_of(item), error.http_status)) {
-        out.merge(recreate(step, item, deadline));
-        if (out.stopped()) return out;
+  // A chunk at a time: the transport has at most 64 requests in flight anyway, and a step of
+  // 10,000 objects no longer holds every request and every answer (with its managedFields) at once.
+  for (std::size_t first = 0; first < ready.size(); first += k_apply_chunk) {
+    const std::size_t end = std::min(ready.size(), first + k_apply_chunk);
+    std::vector<nlohmann::json> bodies;
+    bodies.reserve(end - first);
+    for (std::size_t i = first; i < end; ++i) bodies.push_back(std::move(ready[i]->body));
+    auto results = client_.apply(bodies, options);
+    for (std::size_t i = first; i < end; ++i) ready[i]->body = std::move(bodies[i - first]);  // recreate() sends it again
+    bodies = {};
+    for (std::size_t i = first; i < end; ++i) {
+      Item& item = *ready[i];
+      auto& result = results[i - first];
+      const bool adopted = result && options_.dry_run == kube::DryRun::none && adopt(item, result, options);
+      if (!result) {
+        const Error& error = result.error();
+        out.note(error);
+        if (recreate_after_rejection(mode_of(item), error.http_status)) {
+          out.merge(recreate(step, item, deadline));
+          if (out.stopped()) return out;
+          continue;
+        }
+        std::string message = error.message;
+        if (auto hint = immutable_hint(error.message)) message += "; hint: " + *hint;
+        out.reasons.push_back(fail_item(step, item, message, EventType::apply_failed));
         continue;
       }
-      std::string message = error.message;
-      if (auto hint = immutable_hint(error.message)) message += "; hint: " + *hint;
-      out.reasons.push_back(fail_item(step, item, message, EventType::apply_failed));
-      continue;
+      record_written(step, item, *result, classify_apply(result->object, start_, options_.field_manager),
+                     adopted ? "took over the fields kubectl apply (client-side) owned" : "");
+      result = Error{};  // its answer is recorded: not kept until the chunk ends
     }
-    record_written(step, item, *results[i], classify_apply(results[i]->object, start_, options_.field_manager),
-                   adopted ? "took over the fields kubectl apply (client-side) owned" : "");
   }
   return out;
 }
@@ -419,7 +436,9 @@ StepOutcome Syncer::wait_ready_prerequisites(StepItems& step, const std::vector<
   if (out.stopped()) return out;
   if (!crds.empty()) {
     if (auto refreshed = client_.refresh_discovery(); !refreshed) {
-      out.merge(StepOutcome::failed("refresh discovery after applying CRDs: " + refreshed.error().message));
+      StepOutcome failed = StepOutcome::failed("refresh discovery after applying CRDs: " + refreshed.error().message);
+      failed.note(refreshed.error());
+      out.merge(std::move(failed));
     }
   }
   return out;
