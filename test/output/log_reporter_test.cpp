@@ -55,7 +55,7 @@ TEST_CASE("annotation properties escape colons and commas, messages escape newli
   r.id = ObjectRef{"v1", "ConfigMap", "a", "b"};
   r.source = SourceLocation{"dir,x/c:d.yaml", 7, 0};
   r.outcome = output::Outcome::failed;
-  r.message = "100% broken\nsecond line\r";
+  r.edit_details().message = "100% broken\nsecond line\r";
   step.resources.push_back(r);
   record.steps.push_back(step);
   CHECK(output::github_annotations(record) ==

@@ -40,12 +40,12 @@ std::string object_line(const ResourceRecord& r, const std::string& reason, cons
 
 std::string waiting_reason(const ResourceRecord& r, bool deletion) {
   if (deletion) {
-    if (r.outcome == Outcome::failed) return "failed: " + r.message;
-    return r.notes.empty() ? "waiting to be deleted" : r.notes.back();
+    if (r.outcome == Outcome::failed) return "failed: " + r.details().message;
+    return r.details().notes.empty() ? "waiting to be deleted" : r.details().notes.back();
   }
-  if (!r.applied) return r.outcome == Outcome::failed ? "failed: " + r.message : "waiting to be applied";
-  if (r.outcome == Outcome::failed) return "failed: " + r.message;
-  if (r.health) return health_text(*r.health);
+  if (!r.applied) return r.outcome == Outcome::failed ? "failed: " + r.details().message : "waiting to be applied";
+  if (r.outcome == Outcome::failed) return "failed: " + r.details().message;
+  if (r.details().health) return health_text(*r.details().health);
   return r.hook ? "running" : "applied, waiting for status";
 }
 
@@ -63,7 +63,7 @@ std::vector<std::string> render_finished_step(const StepRecord& step, const Live
   if (!ok) {
     for (const ResourceRecord& r : step.resources) {
       if (r.outcome == Outcome::failed || r.outcome == Outcome::timed_out)
-        out.push_back(object_line(r, r.outcome == Outcome::failed ? "failed: " + r.message
+        out.push_back(object_line(r, r.outcome == Outcome::failed ? "failed: " + r.details().message
                                                                   : "not ready: " + waiting_reason(r, false),
                                   style));
     }
@@ -103,7 +103,7 @@ std::vector<std::string> render_active(const RunRecord& record, TimePoint now, i
     }
     out.push_back(object_line(r, waiting_reason(r, record.deletion), style));
     // What holds it: its pod's waiting reason or the object it waits for.
-    if (!r.blocked.empty() && r.outcome != Outcome::failed) out.push_back(dim(fit("      " + r.blocked, style), style));
+    if (!r.details().blocked.empty() && r.outcome != Outcome::failed) out.push_back(dim(fit("      " + r.details().blocked, style), style));
     ++listed;
   }
   if (hidden > 0) out.push_back(dim(fit(fmt::format("    {} and {} more", style.unicode ? "…" : "...", hidden), style), style));

@@ -125,9 +125,9 @@ std::string github_annotations(const RunRecord& record) {
     for (const ResourceRecord& r : s.resources) {
       if (r.outcome != Outcome::failed && r.outcome != Outcome::timed_out) continue;
       std::string message = r.outcome == Outcome::failed
-                                ? (r.message.empty() ? std::string("failed") : r.message)
+                                ? (r.details().message.empty() ? std::string("failed") : r.details().message)
                                 : "not ready when the sync ended" +
-                                      (r.health ? ": " + health_text(*r.health) : std::string());
+                                      (r.details().health ? ": " + health_text(*r.details().health) : std::string());
       for (const engine::Diagnostic& d : record.diagnostics) {
         if (d.resource != r.id) continue;
         for (const std::string& p : d.pod_reasons) message += "\n" + p;

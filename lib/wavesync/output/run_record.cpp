@@ -40,6 +40,26 @@ const ResourceRecord* RunRecord::find(const ObjectRef& id) const {
   return nullptr;
 }
 
+ResourceRecord::ResourceRecord(const ResourceRecord& other)
+    : id(other.id), source(other.source), hook(other.hook), applied(other.applied), ended(other.ended),
+      apply_result(other.apply_result), outcome(other.outcome),
+      details_(other.details_ ? std::make_unique<ResourceDetails>(*other.details_) : nullptr) {}
+
+ResourceRecord& ResourceRecord::operator=(const ResourceRecord& other) {
+  if (this != &other) *this = ResourceRecord(other);
+  return *this;
+}
+
+const ResourceDetails& ResourceRecord::details() const {
+  static const ResourceDetails none;
+  return details_ ? *details_ : none;
+}
+
+ResourceDetails& ResourceRecord::edit_details() {
+  if (!details_) details_ = std::make_unique<ResourceDetails>();
+  return *details_;
+}
+
 ObjectRef id_of(const PlannedResource& planned) { return object_ref_of(planned.resource); }
 
 Recorder::Recorder(const Plan& plan, bool keep_events) : plan_(&plan), keep_events_(keep_events) { list_plan(); }
@@ -159,7 +179,7 @@ void Recorder::emit(const engine::Event& event) {
       return;
     case EventType::hook_deleted:
       if (event.resource) {
-        if (ResourceRecord* r = find_any(*event.resource)) r->notes.push_back("deleted: " + event.message);
+        if (ResourceRecord* r = find_any(*event.resource)) r->edit_details().notes.push_back("deleted: " + event.message);
       }
       return;
     default: break;
@@ -193,7 +213,7 @@ void Recorder::emit(const engine::Event& event) {
     case EventType::hook_started:
       if (!r.applied) r.applied = event.time;
       r.apply_result = event.apply_result;
-      r.warnings = event.warnings;
+      if (!event.warnings.empty() || !r.details().warnings.empty()) r.edit_details().warnings = event.warnings;
       if (r.outcome == Outcome::not_run) r.outcome = event.dry_run ? Outcome::applied : Outcome::running;
       // The engine says nothing more about an object it does not wait on (no health rule
       // applies: ConfigMap, RBAC, most custom resources): it is ready once applied.
@@ -201,52 +221,55 @@ void Recorder::emit(const engine::Event& event) {
         r.outcome = Outcome::ready;
         r.ended = event.time;
       }
-      if (event.health) r.health = event.health;
+      if (event.health) r.edit_details().health = event.health;
       return;
     case EventType::apply_failed:
       r.outcome = Outcome::failed;
-      r.message = event.message;
+      r.edit_details().message = event.message;
       r.ended = event.time;
       return;
-    case EventType::health_changed:
-      if (event.health) r.health = event.health;
+    case EventType::health_changed: {
+      if (event.health) r.edit_details().health = event.health;
+      const std::optional<health::Health>& health = r.details().health;
       // The engine sets a message only when this change failed the resource (Degraded, gone).
-      if (!event.message.empty() ||
-          (r.health && r.health->status == health::Status::degraded)) {
+      if (!event.message.empty() || (health && health->status == health::Status::degraded)) {
         r.outcome = Outcome::failed;
-        r.message = !event.message.empty() ? event.message : health_text(*r.health);
+        r.edit_details().message = !event.message.empty() ? event.message : health_text(*health);
         r.ended = event.time;
-      } else if (r.health && r.health->status == health::Status::healthy && r.outcome == Outcome::running) {
+      } else if (health && health->status == health::Status::healthy && r.outcome == Outcome::running) {
         r.outcome = Outcome::ready;
         r.ended = event.time;
       }
       return;
+    }
     case EventType::hook_completed:
-      if (event.health) r.health = event.health;
+      if (event.health) r.edit_details().health = event.health;
       r.outcome = Outcome::ready;
       r.ended = event.time;
       return;
-    case EventType::hook_failed:
-      if (event.health) r.health = event.health;
+    case EventType::hook_failed: {
+      if (event.health) r.edit_details().health = event.health;
       r.outcome = Outcome::failed;
-      r.message = !event.message.empty() ? event.message : (r.health ? health_text(*r.health) : "failed");
+      const std::optional<health::Health>& health = r.details().health;
+      r.edit_details().message = !event.message.empty() ? event.message : (health ? health_text(*health) : "failed");
       r.ended = event.time;
       return;
+    }
     case EventType::deleting:
       if (event.deletion) {
         // `wavesync delete`: the object is done once gone, not there, kept (or listed in a dry
         // run); until then it is being deleted.
-        r.notes.push_back(event.message);
+        r.edit_details().notes.push_back(event.message);
         if (!r.applied) r.applied = event.time;
         const bool in_progress = event.message == "deleting (foreground)" || event.message == "already being deleted";
         r.outcome = in_progress ? Outcome::running : Outcome::ready;
         if (!in_progress) r.ended = event.time;
         return;
       }
-      r.notes.push_back("deleting: " + event.message);
+      r.edit_details().notes.push_back("deleting: " + event.message);
       return;
     case EventType::blocked:
-      r.blocked = event.message;
+      r.edit_details().blocked = event.message;
       return;
     default: return;
   }

@@ -26,16 +26,16 @@ json resource_json(const ResourceRecord& r) {
   json o{{"resource", object_id_json(r.id)},
          {"hook", r.hook},
          {"outcome", std::string(outcome_name(r.outcome))},
-         {"warnings", r.warnings},
-         {"notes", r.notes}};
+         {"warnings", r.details().warnings},
+         {"notes", r.details().notes}};
   if (!r.source.file.empty()) o["source"] = r.source.str();
   if (r.applied) o["appliedAt"] = format_rfc3339(*r.applied);
   if (r.ended) o["endedAt"] = format_rfc3339(*r.ended);
   if (r.applied && r.ended) o["durationMs"] = between(*r.applied, *r.ended).count();
   if (r.apply_result) o["applyResult"] = std::string(engine::apply_result_name(*r.apply_result));
-  if (r.health)
-    o["health"] = json{{"status", std::string(health::status_name(r.health->status))}, {"message", r.health->message}};
-  if (!r.message.empty()) o["message"] = r.message;
+  if (r.details().health)
+    o["health"] = json{{"status", std::string(health::status_name(r.details().health->status))}, {"message", r.details().health->message}};
+  if (!r.details().message.empty()) o["message"] = r.details().message;
   return o;
 }
 
@@ -108,9 +108,9 @@ std::string junit_xml(const RunRecord& record) {
       if (r.outcome == Outcome::failed || r.outcome == Outcome::timed_out) {
         ++s_failures;
         std::string message = r.outcome == Outcome::failed
-                                  ? (r.message.empty() ? std::string("failed") : r.message)
+                                  ? (r.details().message.empty() ? std::string("failed") : r.details().message)
                                   : "not ready when the sync ended" +
-                                        (r.health ? ": " + health_text(*r.health) : std::string());
+                                        (r.details().health ? ": " + health_text(*r.details().health) : std::string());
         std::vector<engine::Diagnostic> mine;
         for (const engine::Diagnostic& d : record.diagnostics)
           if (d.resource == r.id) mine.push_back(d);
@@ -122,7 +122,7 @@ std::string junit_xml(const RunRecord& record) {
         cases += ">\n      <skipped message=\"not run: the sync stopped before this step\"/>\n    </testcase>\n";
       } else {
         std::string out;
-        if (r.health) out = health_text(*r.health);
+        if (r.details().health) out = health_text(*r.details().health);
         if (out.empty()) {
           cases += "/>\n";
         } else {

@@ -117,8 +117,8 @@ std::string timeline_svg(const RunRecord& record) {
         std::string tip = (r.hook ? "hook " : "") + r.id.str() + "\n" + std::string(outcome_name(r.outcome)) +
                           " after " +
                           format_duration(std::chrono::milliseconds(std::llround((t1 - t0) * 1000)));
-        if (!r.message.empty()) tip += "\n" + r.message;
-        else if (r.health) tip += "\n" + health_text(*r.health);
+        if (!r.details().message.empty()) tip += "\n" + r.details().message;
+        else if (r.details().health) tip += "\n" + health_text(*r.details().health);
         if (!r.source.file.empty()) tip += "\n" + r.source.file_line();
         body += fmt::format(
             "<rect x=\"{:.1f}\" y=\"{}\" width=\"{:.1f}\" height=\"{}\" rx=\"3\" fill=\"{}\"><title>{}</title></rect>\n",
@@ -133,7 +133,7 @@ std::string timeline_svg(const RunRecord& record) {
                             xml_escape(format_duration(std::chrono::milliseconds(std::llround((t1 - t0) * 1000)))));
       } else {
         body += fmt::format("<text x=\"{}\" y=\"{}\" class=\"notrun\">{}</text>\n", k_chart_left, y + 15,
-                            r.outcome == Outcome::failed ? xml_escape("failed: " + truncate_columns(r.message, 90))
+                            r.outcome == Outcome::failed ? xml_escape("failed: " + truncate_columns(r.details().message, 90))
                                                          : "not run");
       }
       y += k_row;
