@@ -451,85 +451,72 @@ Result<void> HttpClient::remove(const ObjectRef& ref, Propagation propagation) {
   return {};
 }
 
-std::vector<Result<HttpResponse>> HttpClient::send_each(std::vector<HttpRequest> requests) {
-  std::vector<std::future<HttpResponse>> futures(requests.size());
-  std::vector<SharedAuth> used(requests.size());
+std::vector<HttpClient::ObjectAnswer> HttpClient::send_each(const std::string& verb, const std::vector<ObjectRef>& refs,
+                                                           const std::function<void(std::size_t, HttpRequest&)>& fill) {
+  std::vector<ObjectAnswer> out;
+  out.reserve(refs.size());
+  std::vector<HttpRequest> requests(refs.size());
+  std::vector<std::future<HttpResponse>> futures(refs.size());
+  std::vector<SharedAuth> used(refs.size());
   // Every request is submitted before any answer is awaited: the transport multiplexes them.
-  for (std::size_t i = 0; i < requests.size(); ++i) futures[i] = send_async(requests[i], &used[i]);
-  std::vector<Result<HttpResponse>> out;
-  out.reserve(requests.size());
-  for (std::size_t i = 0; i < requests.size(); ++i) {
-    HttpResponse r = futures[i].get();
-    if (r.status == 401 && used[i] && credentials_.invalidate(*used[i])) {
-      out.push_back(send(std::move(requests[i])));
+  for (std::size_t i = 0; i < refs.size(); ++i) {
+    const ObjectRef& ref = refs[i];
+    auto where = locate(ref.api_version, ref.kind, ref.namespace_name);
+    std::string context = verb + " " + describe(ref.api_version, ref.kind, where ? where->second : ref.namespace_name, ref.name);
+    if (!where) {
+      out.push_back(ObjectAnswer{context, where.error().wrap(context)});
       continue;
     }
-    out.emplace_back(std::move(r));
+    requests[i].url = url(resource_path(where->first, where->second, ref.name));
+    fill(i, requests[i]);
+    futures[i] = send_async(requests[i], &used[i]);
+    out.push_back(ObjectAnswer{std::move(context), HttpResponse{}});
+  }
+  for (std::size_t i = 0; i < refs.size(); ++i) {
+    if (!futures[i].valid()) continue;
+    HttpResponse r = futures[i].get();
+    if (r.status == 401 && used[i] && credentials_.invalidate(*used[i])) {
+      auto again = send(std::move(requests[i]));
+      out[i].answer = again ? Result<HttpResponse>(std::move(*again)) : Result<HttpResponse>(again.error().wrap(out[i].context));
+      continue;
+    }
+    out[i].answer = std::move(r);
   }
   return out;
 }
 
 std::vector<Result<std::optional<nlohmann::json>>> HttpClient::get_each(const std::vector<ObjectRef>& refs) {
-  std::vector<Result<std::optional<nlohmann::json>>> out(refs.size(), Result<std::optional<nlohmann::json>>(Error{}));
-  std::vector<HttpRequest> requests;
-  std::vector<std::pair<std::size_t, std::string>> sent;  // index, context
-  for (std::size_t i = 0; i < refs.size(); ++i) {
-    const ObjectRef& ref = refs[i];
-    auto where = locate(ref.api_version, ref.kind, ref.namespace_name);
-    std::string context = "get " + describe(ref.api_version, ref.kind, where ? where->second : ref.namespace_name, ref.name);
-    if (!where) {
-      out[i] = where.error().wrap(context);
-      continue;
-    }
-    HttpRequest request;
-    request.url = url(resource_path(where->first, where->second, ref.name));
-    request.headers = {"Accept: application/json"};
-    requests.push_back(std::move(request));
-    sent.emplace_back(i, std::move(context));
-  }
-  auto answers = send_each(std::move(requests));
-  for (std::size_t k = 0; k < answers.size(); ++k) {
-    const auto& [i, context] = sent[k];
-    auto& r = answers[k];
+  auto answers = send_each("get", refs, [](std::size_t, HttpRequest& request) { request.headers = {"Accept: application/json"}; });
+  std::vector<Result<std::optional<nlohmann::json>>> out;
+  out.reserve(refs.size());
+  for (auto& [context, r] : answers) {
     if (!r) {
-      out[i] = r.error().wrap(context);
+      out.emplace_back(r.error());
     } else if (r->status == 404) {
-      out[i] = std::optional<nlohmann::json>();
+      out.emplace_back(std::optional<nlohmann::json>());
     } else if (!success(*r)) {
-      out[i] = response_error(context, *r);
+      out.emplace_back(response_error(context, *r));
     } else {
-      out[i] = std::optional<nlohmann::json>(parse_body(*r));
+      out.emplace_back(std::optional<nlohmann::json>(parse_body(*r)));
     }
   }
   return out;
 }
 
 std::vector<Result<void>> HttpClient::remove_each(const std::vector<std::pair<ObjectRef, Propagation>>& targets) {
-  std::vector<Result<void>> out(targets.size());
-  std::vector<HttpRequest> requests;
-  std::vector<std::pair<std::size_t, std::string>> sent;  // index, context
-  for (std::size_t i = 0; i < targets.size(); ++i) {
-    const auto& [ref, propagation] = targets[i];
-    auto where = locate(ref.api_version, ref.kind, ref.namespace_name);
-    std::string context = "delete " + describe(ref.api_version, ref.kind, where ? where->second : ref.namespace_name, ref.name);
-    if (!where) {
-      out[i] = where.error().wrap(context);
-      continue;
-    }
-    HttpRequest request;
+  std::vector<ObjectRef> refs;
+  refs.reserve(targets.size());
+  for (const auto& target : targets) refs.push_back(target.first);
+  auto answers = send_each("delete", refs, [&](std::size_t i, HttpRequest& request) {
     request.method = "DELETE";
-    request.url = url(resource_path(where->first, where->second, ref.name));
     request.headers = {"Content-Type: application/json", "Accept: application/json"};
-    request.body = wire_json(delete_body(propagation));
-    requests.push_back(std::move(request));
-    sent.emplace_back(i, std::move(context));
-  }
-  auto answers = send_each(std::move(requests));
-  for (std::size_t k = 0; k < answers.size(); ++k) {
-    const auto& [i, context] = sent[k];
-    auto& r = answers[k];
+    request.body = wire_json(delete_body(targets[i].second));
+  });
+  std::vector<Result<void>> out(targets.size());
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    const auto& [context, r] = answers[i];
     if (!r) {
-      out[i] = r.error().wrap(context);
+      out[i] = r.error();
     } else if (r->status != 404 && !success(*r)) {  // 404: already gone
       out[i] = response_error(context, *r);
     }

@@ -115,9 +115,15 @@ class HttpClient final : public Client {
  private:
   Result<void> load_discovery();  // caller holds discovery_mutex_
   std::future<HttpResponse> send_async(HttpRequest request, SharedAuth* used);
-  // Sends every request at once and waits for all; a 401 is retried once with fresh
-  // credentials, as send() does. Answers in the same order.
-  std::vector<Result<HttpResponse>> send_each(std::vector<HttpRequest> requests);
+  // One request per object, all sent at once: its URL is the object's, `fill` sets the rest. A
+  // 401 is retried once with fresh credentials, as send() does. Per object, in order: what the
+  // request was (`get v1 ConfigMap shop/a`, for messages) and the answer, or why it was not sent.
+  struct ObjectAnswer {
+    std::string context;
+    Result<HttpResponse> answer;
+  };
+  std::vector<ObjectAnswer> send_each(const std::string& verb, const std::vector<ObjectRef>& refs,
+                                      const std::function<void(std::size_t, HttpRequest&)>& fill);
   // The answer to a write of `object`; a Secret's values are redacted from errors and warnings.
   Result<WriteResult> finish_write(const std::string& context, const nlohmann::json& object,
                                    HttpRequest request, std::future<HttpResponse> pending,
