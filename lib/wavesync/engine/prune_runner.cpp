@@ -117,6 +117,9 @@ StepOutcome Syncer::wait_prunes(StepItems& step, const std::vector<ObjectRef>& w
   StepOutcome out = wait_gone(waiting, deadline, [&](const ObjectRef& id) {
     events_.emit(prune_event(EventType::deleting, step, id, "pruned"));
   });
+  // Gone, and never applied again in this sync (they are not in the manifests): the live view
+  // and the watch filter let go of them, so a prune of 50,000 objects does not keep 50,000 entries.
+  if (out.stop == Stop::none) view_.forget(waiting);
   if (out.stop == Stop::timed_out) {
     std::string held;
     for (const ObjectRef& id : waiting) {
