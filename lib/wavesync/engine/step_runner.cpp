@@ -436,9 +436,7 @@ StepOutcome Syncer::wait_ready_prerequisites(StepItems& step, const std::vector<
   if (out.stopped()) return out;
   if (!crds.empty()) {
     if (auto refreshed = client_.refresh_discovery(); !refreshed) {
-      StepOutcome failed = StepOutcome::failed("refresh discovery after applying CRDs: " + refreshed.error().message);
-      failed.note(refreshed.error());
-      out.merge(std::move(failed));
+      out.merge(StepOutcome::failed(refreshed.error().wrap("refresh discovery after applying CRDs")));
     }
   }
   return out;

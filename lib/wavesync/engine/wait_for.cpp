@@ -90,8 +90,7 @@ StepOutcome Syncer::wait_for_external(StepItems& step, const std::vector<Item*>&
           if (now >= next_discovery) {
             next_discovery = now + k_rediscover_interval;
             if (auto resolved = resolve(); !resolved) {
-              lookup_failed = StepOutcome::failed(std::string(k_annotation_wait_for) + ": " + resolved.error().message);
-              lookup_failed->note(resolved.error());
+              lookup_failed = StepOutcome::failed(resolved.error().wrap(k_annotation_wait_for));
               return true;
             }
           }
