@@ -13,7 +13,7 @@ Resource with_annotations(nlohmann::json annotations) {
   Resource r;
   r.set_object(nlohmann::json{{"apiVersion", "batch/v1"}, {"kind", "Job"}, {"metadata", {{"name", "job"}, {"annotations", annotations}}}});
   r.source = SourceLocation{"hooks.yaml", 3, 1};
-  r.annotation_sources["argocd.argoproj.io/hook"] = SourceLocation{"hooks.yaml", 7, 5};
+  r.set_annotation_position("argocd.argoproj.io/hook", 7, 5);
   return r;
 }
 

@@ -11,7 +11,7 @@ namespace {
 Resource annotated(nlohmann::json annotations) {
   Resource r = bare({{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", "c"}, {"annotations", annotations}}}});
   r.source = SourceLocation{"app.yaml", 4, 1};
-  r.annotation_sources["argocd.argoproj.io/sync-wave"] = SourceLocation{"app.yaml", 9, 5};
+  r.set_annotation_position("argocd.argoproj.io/sync-wave", 9, 5);
   return r;
 }
 

@@ -39,7 +39,7 @@ struct TextMark {
 };
 
 // `file:line:column` (1-based) for `mark` inside a slice that starts at `origin`.
-inline SourceLocation locate(const std::string& file, TextOrigin origin, TextMark mark) {
+inline SourceLocation locate(const SourceFile& file, TextOrigin origin, TextMark mark) {
   return SourceLocation{file, mark.line + 1 + origin.line, mark.column + 1 + (mark.line == 0 ? origin.column : 0)};
 }
 

@@ -20,7 +20,7 @@ double allowed_alias_ratio(std::size_t decodes) {
 
 }  // namespace
 
-DocumentBuilder::DocumentBuilder(const std::string& file, TextOrigin origin, AliasBudget& budget)
+DocumentBuilder::DocumentBuilder(const SourceFile& file, TextOrigin origin, AliasBudget& budget)
     : file_(file), origin_(origin), budget_(budget) {}
 
 Error DocumentBuilder::fail(TextMark mark, const std::string& message) const {

@@ -25,7 +25,7 @@ struct AliasBudget {
 class DocumentBuilder {
  public:
   // `file` and `origin` place marks in messages; `budget` outlives the builder.
-  DocumentBuilder(const std::string& file, TextOrigin origin, AliasBudget& budget);
+  DocumentBuilder(const SourceFile& file, TextOrigin origin, AliasBudget& budget);
 
   // A scalar as written: `form` and `tag` as for resolve_scalar. An empty `anchor` is none.
   [[nodiscard]] Result<void> scalar(TextMark mark, ScalarForm form, std::string_view tag, std::string_view text,
@@ -76,7 +76,7 @@ class DocumentBuilder {
   Result<void> merge_into(nlohmann::json& target, const nlohmann::json& source, TextMark mark) const;
   void record_annotation(const std::string& key);
 
-  const std::string& file_;
+  SourceFile file_;
   TextOrigin origin_;
   AliasBudget& budget_;
   YamlDocument doc_;

@@ -11,7 +11,7 @@ namespace {
 
 class JsonReader {
  public:
-  JsonReader(std::string_view text, JsonCursor cursor, const std::string& file, AliasBudget& budget)
+  JsonReader(std::string_view text, JsonCursor cursor, const SourceFile& file, AliasBudget& budget)
       : text_(text), pos_(cursor.pos), file_(file), builder_(file, TextOrigin{}, budget), line_(cursor.line),
         line_start_(cursor.line_start) {}
 
@@ -275,7 +275,7 @@ class JsonReader {
 
   std::string_view text_;
   std::size_t pos_;
-  const std::string& file_;
+  SourceFile file_;
   DocumentBuilder builder_;
   int line_ = 0;
   std::size_t line_start_ = 0;
@@ -285,7 +285,7 @@ class JsonReader {
 
 }  // namespace
 
-Result<YamlDocument> parse_json_value(std::string_view text, JsonCursor& cursor, const std::string& file,
+Result<YamlDocument> parse_json_value(std::string_view text, JsonCursor& cursor, const SourceFile& file,
                                       AliasBudget& budget) {
   JsonReader reader(text, cursor, file, budget);
   auto document = reader.read();

@@ -26,7 +26,7 @@ struct JsonCursor {
 // Reads the value at `cursor` (whitespace before it is skipped) and moves `cursor` just
 // past it, also on failure (to where the problem is). `text` is the whole file, so
 // positions in messages are the file's.
-Result<YamlDocument> parse_json_value(std::string_view text, JsonCursor& cursor, const std::string& file,
+Result<YamlDocument> parse_json_value(std::string_view text, JsonCursor& cursor, const SourceFile& file,
                                       AliasBudget& budget);
 
 // Skips JSON whitespace (space, tab, CR, LF) at `cursor`; false at the end of the text.

@@ -41,7 +41,7 @@ bool looks_like_json(std::string_view text) {
 
 class StreamReader {
  public:
-  StreamReader(std::string_view text, const std::string& file) : text_(text), file_(file) {}
+  StreamReader(std::string_view text, const SourceFile& file) : text_(text), file_(file) {}
 
   Result<std::vector<YamlDocument>> read() {
     std::size_t yaml_from = 0;
@@ -209,7 +209,7 @@ class StreamReader {
   }
 
   std::string_view text_;
-  const std::string& file_;
+  SourceFile file_;
   AliasBudget budget_;
   std::vector<YamlDocument> documents_;
   std::size_t pieces_ = 0;
@@ -219,7 +219,7 @@ class StreamReader {
 
 }  // namespace
 
-Result<std::vector<YamlDocument>> read_documents(std::string_view text, const std::string& file) {
+Result<std::vector<YamlDocument>> read_documents(std::string_view text, const SourceFile& file) {
   return StreamReader(text, file).read();
 }
 

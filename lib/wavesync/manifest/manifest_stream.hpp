@@ -16,6 +16,6 @@ namespace wavesync::manifest {
 
 // Every non-empty document of `text` in order (empty and `null` documents are skipped, as
 // kubectl skips them). `file` names the input in messages: `file:line:column: ...`.
-Result<std::vector<YamlDocument>> read_documents(std::string_view text, const std::string& file);
+Result<std::vector<YamlDocument>> read_documents(std::string_view text, const SourceFile& file);
 
 }  // namespace wavesync::manifest

@@ -13,8 +13,10 @@ bool is_hook(const nlohmann::json& metadata) {
   return ann->contains("argocd.argoproj.io/hook") || ann->contains("helm.sh/hook");
 }
 
+using Positions = std::map<std::string, SourceLocation>;
+
 Result<void> check_string_map(const nlohmann::json& metadata, const char* field, const char* what,
-                              const Resource& r) {
+                              const Resource& r, const Positions& annotation_where) {
   auto it = metadata.find(field);
   if (it == metadata.end() || it->is_null()) return {};
   if (!it->is_object()) {
@@ -25,14 +27,15 @@ Result<void> check_string_map(const nlohmann::json& metadata, const char* field,
     if (entry.value().is_string()) continue;
     // The API server rejects a non-string value; the usual cause is an unquoted number or
     // boolean such as `argocd.argoproj.io/sync-wave: 1`.
-    const SourceLocation& where = std::string(field) == "annotations" ? r.annotation_source(entry.key()) : r.source;
+    auto written = std::string(field) == "annotations" ? annotation_where.find(entry.key()) : annotation_where.end();
+    const SourceLocation& where = written != annotation_where.end() ? written->second : r.source;
     return make_error(where.str() + ": " + what + " \"" + entry.key() + "\" is " + describe_json_type(entry.value()) +
                       ", expected a string (quote the value)");
   }
   return {};
 }
 
-Result<void> check_identity(const Resource& r, const nlohmann::json& o) {
+Result<void> check_identity(const Resource& r, const nlohmann::json& o, const Positions& annotation_where) {
   const std::string at = r.source.str() + ": ";
   for (auto [field, example] : {std::pair{"apiVersion", "\"v1\" or \"apps/v1\""}, std::pair{"kind", "\"ConfigMap\""}}) {
     auto it = o.find(field);
@@ -62,8 +65,8 @@ Result<void> check_identity(const Resource& r, const nlohmann::json& o) {
       return make_error(at + r.kind() + " hook has neither metadata.name nor metadata.generateName: expected one of them");
     }
   }
-  if (auto ok = check_string_map(*meta, "annotations", "annotation", r); !ok) return ok;
-  if (auto ok = check_string_map(*meta, "labels", "label", r); !ok) return ok;
+  if (auto ok = check_string_map(*meta, "annotations", "annotation", r, annotation_where); !ok) return ok;
+  if (auto ok = check_string_map(*meta, "labels", "label", r, annotation_where); !ok) return ok;
   std::size_t bytes = r.json_text().size();
   if (bytes > k_max_object_json_bytes) {
     std::string name = r.name().empty() ? r.generate_name() : r.name();
@@ -126,8 +129,8 @@ Result<void> for_each_object(YamlDocument document, const Visit& visit) {
 
 Result<void> append_objects(YamlDocument document, std::vector<Resource>& out) {
   return for_each_object(std::move(document), [&out](DocumentObject found) -> Result<void> {
-    Resource r(found.object, std::move(found.source), std::move(found.annotation_sources));
-    if (auto ok = check_identity(r, found.object); !ok) return ok;
+    Resource r(found.object, std::move(found.source), found.annotation_sources);
+    if (auto ok = check_identity(r, found.object, found.annotation_sources); !ok) return ok;
     out.push_back(std::move(r));
     return {};
   });

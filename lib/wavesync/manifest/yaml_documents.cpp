@@ -58,7 +58,7 @@ TextMark mark_at_offset(std::string_view text, std::size_t offset) {
   return m;
 }
 
-Error syntax_error(const Parser& p, std::string_view text, const std::string& file, TextOrigin origin) {
+Error syntax_error(const Parser& p, std::string_view text, const SourceFile& file, TextOrigin origin) {
   const yaml_parser_t& s = p.state();
   std::string what = s.problem ? s.problem : "cannot parse";
   TextMark mark;
@@ -140,7 +140,7 @@ std::size_t tag_start(std::string_view text, std::size_t begin, std::size_t end)
 class Attempt {
  public:
   Attempt(std::string_view original, std::string_view text, const std::vector<Rewrite>& rewrites,
-          const std::string& file, TextOrigin origin, AliasBudget& budget)
+          const SourceFile& file, TextOrigin origin, AliasBudget& budget)
       : original_(original), text_(text), rewrites_(rewrites), file_(file), origin_(origin),
         builder_(file, origin, budget), offsets_(text), parser_(text) {}
 
@@ -342,7 +342,7 @@ class Attempt {
   std::string_view original_;
   std::string_view text_;
   const std::vector<Rewrite>& rewrites_;
-  const std::string& file_;
+  SourceFile file_;
   TextOrigin origin_;
   DocumentBuilder builder_;
   Offsets offsets_;
@@ -356,7 +356,7 @@ constexpr std::size_t k_max_rewrites = 64;
 
 }  // namespace
 
-Result<YamlDocument> parse_first_yaml_document(std::string_view text, const std::string& file, TextOrigin origin,
+Result<YamlDocument> parse_first_yaml_document(std::string_view text, const SourceFile& file, TextOrigin origin,
                                                AliasBudget& budget) {
   std::vector<Rewrite> rewrites;
   std::string patched;

@@ -16,7 +16,7 @@ namespace wavesync::manifest {
 // splits streams at `---` lines before it). No document (only comments, or nothing) gives
 // a null root. Fails with `file:line:column: what is wrong` on the first problem; positions
 // are counted from `origin`.
-Result<YamlDocument> parse_first_yaml_document(std::string_view text, const std::string& file, TextOrigin origin,
+Result<YamlDocument> parse_first_yaml_document(std::string_view text, const SourceFile& file, TextOrigin origin,
                                                AliasBudget& budget);
 
 }  // namespace wavesync::manifest

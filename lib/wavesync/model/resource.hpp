@@ -7,18 +7,42 @@
 #include <compare>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace wavesync {
 
+// An input file's name, shared by every location in that file: a run of 100,000 objects
+// keeps one copy of each path instead of one per object and per annotation. Immutable.
+class SourceFile {
+ public:
+  SourceFile() = default;
+  SourceFile(std::string name);  // NOLINT(google-explicit-constructor): a name is a file
+  SourceFile(const char* name) : SourceFile(std::string(name)) {}  // NOLINT(google-explicit-constructor)
+
+  [[nodiscard]] const std::string& str() const;
+  operator const std::string&() const { return str(); }  // NOLINT(google-explicit-constructor)
+  [[nodiscard]] bool empty() const { return str().empty(); }
+
+  friend bool operator==(const SourceFile& a, const SourceFile& b) { return a.str() == b.str(); }
+  friend std::strong_ordering operator<=>(const SourceFile& a, const SourceFile& b) { return a.str() <=> b.str(); }
+  friend bool operator==(const SourceFile& a, const std::string& b) { return a.str() == b; }
+  friend std::string operator+(const std::string& a, const SourceFile& b) { return a + b.str(); }
+  friend std::string operator+(const SourceFile& a, const std::string& b) { return a.str() + b; }
+  friend std::string operator+(const SourceFile& a, const char* b) { return a.str() + b; }
+
+ private:
+  std::shared_ptr<const std::string> name_;  // null: no file
+};
+
 // A sync wave. Argo CD reads it with Go's strconv.Atoi into an `int`, 64 bits wide.
 using Wave = std::int64_t;
 
 // A position in an input file; line and column are 1-based, 0 means unknown.
 struct SourceLocation {
-  std::string file;
+  SourceFile file;
   int line = 0;
   int column = 0;
 
@@ -55,8 +79,9 @@ std::string version_of(const std::string& api_version);
 class Resource {
  public:
   Resource() = default;
+  // `annotation_where`: where each annotation key was written, in `where`'s file.
   explicit Resource(const nlohmann::json& object, SourceLocation where = {},
-                    std::map<std::string, SourceLocation> annotation_where = {});
+                    const std::map<std::string, SourceLocation>& annotation_where = {});
 
   // The object as a new JSON tree (parsed from the stored text on every call).
   [[nodiscard]] nlohmann::json object() const;
@@ -75,12 +100,15 @@ class Resource {
   // An annotation's value, or nullptr when absent or not a string.
   [[nodiscard]] const std::string* annotation(const std::string& key) const;
   // Where annotation `key` was written, else where the object starts (for messages).
-  [[nodiscard]] const SourceLocation& annotation_source(const std::string& key) const;
+  [[nodiscard]] SourceLocation annotation_source(const std::string& key) const;
+  // Records that the (string) annotation `key` was written at `line`:`column` of the source
+  // file; nothing when there is no such annotation.
+  void set_annotation_position(const std::string& key, int line, int column);
+  // Forgets where annotations were written: annotation_source() gives `source` from now on.
+  void forget_annotation_positions();
   [[nodiscard]] ResourceKey key() const;
 
   SourceLocation source;
-  // Where each `metadata.annotations` key was written, when the loader knows it.
-  std::map<std::string, SourceLocation> annotation_sources;
 
  private:
   std::string text_ = "null";
@@ -89,7 +117,15 @@ class Resource {
   std::string name_;
   std::string generate_name_;
   std::string namespace_;
-  std::vector<std::pair<std::string, std::string>> annotations_;  // string values, sorted by key
+  // String-valued annotations, sorted by key, with where each key was written in `source`'s
+  // file (line 0: not known). One entry per annotation, not a map node and a path per position.
+  struct Annotation {
+    std::string key;
+    std::string value;
+    int line = 0;
+    int column = 0;
+  };
+  std::vector<Annotation> annotations_;
 };
 
 }  // namespace wavesync

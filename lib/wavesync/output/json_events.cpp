@@ -18,7 +18,7 @@ json health_json(const health::Health& h) {
   return json{{"status", std::string(health::status_name(h.status))}, {"message", h.message}};
 }
 json source_json(const SourceLocation& s) {
-  json o{{"file", s.file}};
+  json o{{"file", s.file.str()}};
   if (s.line > 0) o["line"] = s.line;
   if (s.column > 0) o["column"] = s.column;
   return o;

@@ -135,7 +135,7 @@ std::string github_annotations(const RunRecord& record) {
       }
       std::string props;
       if (!r.source.file.empty()) {
-        props = "file=" + github_escape_property(r.source.file);
+        props = "file=" + github_escape_property(r.source.file.str());
         if (r.source.line > 0) props += ",line=" + std::to_string(r.source.line);
         if (r.source.column > 0) props += ",col=" + std::to_string(r.source.column);
         props += ",";

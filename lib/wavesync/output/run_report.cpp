@@ -102,7 +102,7 @@ std::string junit_xml(const RunRecord& record) {
       const double time = r.applied && r.ended ? seconds(between(*r.applied, *r.ended)) : 0.0;
       cases += fmt::format("    <testcase name=\"{}\" classname=\"{}\"", xml_escape(name),
                            xml_escape(fmt::format("wavesync.{}.wave{}", phase_name(s.phase), s.wave)));
-      if (!r.source.file.empty()) cases += fmt::format(" file=\"{}\"", xml_escape(r.source.file));
+      if (!r.source.file.empty()) cases += fmt::format(" file=\"{}\"", xml_escape(r.source.file.str()));
       if (r.source.line > 0) cases += fmt::format(" line=\"{}\"", r.source.line);
       cases += fmt::format(" time=\"{:.3f}\"", time);
       if (r.outcome == Outcome::failed || r.outcome == Outcome::timed_out) {

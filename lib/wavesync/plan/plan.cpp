@@ -156,6 +156,8 @@ Result<Plan> make_plan(std::vector<Resource> resources, const PlanOptions& optio
       tasks.push_back(make_task(std::move(planned), rank, i));
     }
   }
+  // The objects now live in the tasks; what is left of the inputs is 100,000 moved-from shells.
+  std::vector<Resource>().swap(resources);
   if (options.strictness == Strictness::strict && !plan.warnings.empty()) {
     return make_error(plan.warnings.front() + " (--strict)");
   }

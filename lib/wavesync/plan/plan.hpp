@@ -6,6 +6,7 @@
 #pragma once
 
 #include "wavesync/hooks/hook.hpp"
+#include "wavesync/model/boxed.hpp"
 #include "wavesync/model/resource.hpp"
 #include "wavesync/model/result.hpp"
 #include "wavesync/plan/failure_policy.hpp"
@@ -54,7 +55,7 @@ struct PlannedResource {
   Resource resource;
   Phase phase = Phase::sync;
   Wave wave = 0;
-  std::optional<HookSpec> hook;  // nullopt for ordinary resources
+  Boxed<HookSpec> hook;  // nullopt for ordinary resources (most objects: one pointer, not 88 bytes)
   SyncOptions sync_options;
   FailurePolicy policy;  // wavesync.dev/timeout, pod-failure-grace, wait-for
   // The name a hook with only `generateName` gets in this sync (generated_hook_name); it sorts

@@ -50,7 +50,7 @@ std::string complaint(const ProcessOutput& output) {
 void locate_at(std::vector<Resource>& resources, const std::string& file) {
   for (Resource& r : resources) {
     r.source = SourceLocation{file, 0, 0};
-    for (auto& [key, where] : r.annotation_sources) where = r.source;
+    r.forget_annotation_positions();
   }
 }
 
@@ -300,7 +300,7 @@ void locate_helm_templates(std::vector<Resource>& resources, const std::string& 
       file = template_file;
     }
     r.source = SourceLocation{file, 0, 0};
-    for (auto& [key, where] : r.annotation_sources) where = r.source;
+    r.forget_annotation_positions();
   }
 }
 
