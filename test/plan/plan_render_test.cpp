@@ -89,3 +89,12 @@ TEST_CASE("the streamed JSON text is the same document as the JSON tree", "[plan
   CHECK(text.rfind("{\"steps\":[\n{\"phase\":\"PreSync\",\"wave\":-1,\"resources\":[", 0) == 0);
   CHECK(plan_to_json_text(Plan{}) == "{\"steps\":[\n],\"warnings\":[]}\n");
 }
+
+TEST_CASE("the streamed JSON text escapes names and paths as the JSON tree does", "[plan][render]") {
+  Plan plan = plan_of(resources_from(k_app, "app"));
+  // A path with a quote, a backslash, a tab and non-ASCII text takes dump()'s escaping.
+  plan.steps[0].resources[0].resource.source = SourceLocation{"dir \"q\"\\\tü/app.yaml", 3, 1};
+  std::string text = plan_to_json_text(plan);
+  CHECK(nlohmann::json::parse(text) == plan_to_json(plan));
+  CHECK(text.find("\"source\":\"dir \\\"q\\\"\\\\\\tü/app.yaml:3\"") != std::string::npos);
+}
