@@ -4,7 +4,8 @@ list(APPEND WAVESYNC_TEST_SOURCES
   manifest/objects_test.cpp
   manifest/input_text_test.cpp
   manifest/loader_test.cpp
-  manifest/alias_budget_test.cpp)
+  manifest/alias_budget_test.cpp
+  manifest/text_bodies_test.cpp)
 list(APPEND WAVESYNC_TEST_LIBS wavesync_manifest)
 
 # wavesync's side of the differential test against kubectl's reader (test/manifest/differential.py).

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -19,11 +20,26 @@ struct ObjectSource {
 };
 
 struct YamlDocument {
-  nlohmann::json root;    // null for an empty document
+  // null for an empty document. When `text` is set, only the root object's apiVersion, kind and
+  // metadata fields (all that identity checks and planning read).
+  nlohmann::json root;
+  // The whole root object as compact JSON text, exactly what root.dump() would give for the full
+  // tree (keys sorted, invalid UTF-8 replaced); only from a reader asked for text (Bodies::text).
+  std::optional<std::string> text;
   SourceLocation start;   // where the root node starts
   // Objects that may become Resources: the root and, recursively, the elements of a
   // top-level `items` list, keyed by JSON pointer ("", "/items/0", "/items/0/items/2").
   std::unordered_map<std::string, ObjectSource> objects;
+};
+
+// How a reader hands over each document's root object.
+enum class Bodies {
+  tree,  // YamlDocument::root is the whole object
+  // The root object as JSON text plus the few fields read from it as a tree, without building
+  // the rest as a tree: a manifest is kept as text anyway. Documents the text form does not
+  // cover (anchors, aliases, merge keys, a top-level `items` list, a root that is not a
+  // mapping) are read as trees.
+  text,
 };
 
 // Where a slice of text starts in its file (0-based line and column).

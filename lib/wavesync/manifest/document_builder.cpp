@@ -18,10 +18,95 @@ double allowed_alias_ratio(std::size_t decodes) {
   return 0.99 - 0.89 * ((d - k_low) / (k_high - k_low));
 }
 
+std::string dump_json(const nlohmann::json& value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// Appends `s` as dump() writes a JSON string: printable ASCII without `"` and `\` as it is,
+// anything else through dump() (escapes, invalid UTF-8 replaced).
+void append_json_string(std::string& out, const std::string& s) {
+  const bool plain =
+      std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
+  if (!plain) {
+    out.append(dump_json(nlohmann::json(s)));
+    return;
+  }
+  out.push_back('"');
+  out.append(s);
+  out.push_back('"');
+}
+
+void append_json_value(std::string& out, const nlohmann::json& value) {
+  if (value.is_string()) append_json_string(out, value.get_ref<const std::string&>());
+  else out.append(dump_json(value));
+}
+
+// The root fields Bodies::text also builds as a tree: what identity checks and planning read.
+bool is_read_field(const std::string& key) { return key == "apiVersion" || key == "kind" || key == "metadata"; }
+
+// A mapping's text as dump() writes a tree built with `map[key] = value`: keys in std::map's
+// order, the last of equal keys kept.
+std::string map_text(std::vector<std::pair<std::string, std::string>>& entries) {
+  std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::size_t size = 2;
+  for (const auto& [key, value] : entries) size += key.size() + value.size() + 4;
+  std::string out;
+  out.reserve(size);
+  out.push_back('{');
+  bool first = true;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (i + 1 < entries.size() && entries[i + 1].first == entries[i].first) continue;
+    if (!first) out.push_back(',');
+    first = false;
+    append_json_string(out, entries[i].first);
+    out.push_back(':');
+    out.append(entries[i].second);
+  }
+  out.push_back('}');
+  return out;
+}
+
 }  // namespace
 
-DocumentBuilder::DocumentBuilder(const SourceFile& file, TextOrigin origin, AliasBudget& budget)
-    : file_(file), origin_(origin), budget_(budget) {}
+DocumentBuilder::DocumentBuilder(const SourceFile& file, TextOrigin origin, AliasBudget& budget, Bodies bodies)
+    : file_(file), origin_(origin), budget_(budget), bodies_(bodies) {}
+
+Result<void> DocumentBuilder::stop_for_tree() {
+  wants_tree_ = true;
+  return {};
+}
+
+bool DocumentBuilder::child_wants_tree() const {
+  if (stack_.empty()) return true;
+  const Frame& parent = stack_.back();
+  if (!parent.tree) return false;
+  if (stack_.size() == 1 && parent.is_map) return is_read_field(parent.key);
+  return true;
+}
+
+Result<void> DocumentBuilder::deliver_text(std::optional<nlohmann::json> tree, std::string text, TextMark mark,
+                                           std::size_t height) {
+  if (stack_.empty()) {  // the root mapping (anything else is read as a tree)
+    doc_.root = tree ? std::move(*tree) : nlohmann::json();
+    doc_.text = std::move(text);
+    doc_.start = locate(file_, origin_, mark);
+    return {};
+  }
+  Frame& top = stack_.back();
+  top.height = std::max(top.height, height + 1);
+  if (!top.is_map) {
+    if (top.index > 0) top.text.push_back(',');
+    top.text.append(text);
+    if (top.tree && tree) top.value.push_back(std::move(*tree));
+    ++top.index;
+    return {};
+  }
+  record_annotation(top.key);
+  if (top.tree && tree && (stack_.size() > 1 || is_read_field(top.key))) top.value[top.key] = std::move(*tree);
+  top.entries.emplace_back(top.key, std::move(text));
+  top.has_key = false;
+  return {};
+}
 
 Error DocumentBuilder::fail(TextMark mark, const std::string& message) const {
   return make_error(locate(file_, origin_, mark).str() + ": " + message);
@@ -49,9 +134,11 @@ Result<void> DocumentBuilder::check_aliasing(TextMark mark) const {
 }
 
 void DocumentBuilder::remember(const std::string& anchor, nlohmann::json value, std::size_t nodes,
-                               std::size_t decodes, std::size_t height) {
+                               std::size_t decodes, std::size_t height, std::optional<std::string> text, bool tree) {
   Anchored& a = anchors_[anchor];
   a.value = std::move(value);
+  a.text = std::move(text);
+  a.tree = tree;
   a.nodes = nodes;
   a.decodes = decodes;
   a.height = height;
@@ -73,6 +160,7 @@ Result<void> DocumentBuilder::scalar(TextMark mark, ScalarForm form, std::string
     // decode the key itself.
     bool merge = text == "<<" && (form == ScalarForm::plain || (form == ScalarForm::tagged && tag == "merge"));
     if (auto ok = count(mark, merge ? 0 : 1); !ok) return ok;
+    if (bodies_ == Bodies::text && merge) return stop_for_tree();
     if (merge) {
       if (!anchor.empty()) remember(std::string(anchor), nlohmann::json("<<"), 1, 0, 0);
       set_key("<<", mark, true);
@@ -82,8 +170,14 @@ Result<void> DocumentBuilder::scalar(TextMark mark, ScalarForm form, std::string
     if (!scalar) return fail(mark, scalar.error().message);
     auto key = scalar_to_key(*scalar);
     if (!key) return fail(mark, key.error().message);
-    if (!anchor.empty()) remember(std::string(anchor), nlohmann::json(*key), 1, 1, 0);
+    if (!anchor.empty()) {
+      nlohmann::json value(*key);
+      std::optional<std::string> text;
+      if (bodies_ == Bodies::text) append_json_value(text.emplace(), value);
+      remember(std::string(anchor), std::move(value), 1, 1, 0, std::move(text));
+    }
     set_key(std::move(*key), mark, false);
+    if (bodies_ == Bodies::text && stack_.size() == 1 && stack_.back().key == "items") return stop_for_tree();
     return check_aliasing(mark);
   }
   if (auto ok = count(mark, 1); !ok) return ok;
@@ -92,6 +186,14 @@ Result<void> DocumentBuilder::scalar(TextMark mark, ScalarForm form, std::string
   auto json = scalar_to_json(*scalar);
   if (!json) return fail(mark, json.error().message);
   if (auto ok = check_aliasing(mark); !ok) return ok;
+  if (bodies_ == Bodies::text && !stack_.empty()) {
+    std::string text;
+    append_json_value(text, *json);
+    if (!anchor.empty()) remember(std::string(anchor), *json, 1, 1, 0, text);
+    std::optional<nlohmann::json> tree;
+    if (child_wants_tree()) tree = std::move(*json);
+    return deliver_text(std::move(tree), std::move(text), mark, 0);
+  }
   return deliver(std::move(*json), mark, anchor, 0);
 }
 
@@ -99,7 +201,15 @@ Result<void> DocumentBuilder::value(TextMark mark, nlohmann::json value) {
   if (auto ok = count(mark, 1); !ok) return ok;
   if (in_key_position()) {
     set_key(value.get<std::string>(), mark, false);
+    if (bodies_ == Bodies::text && stack_.size() == 1 && stack_.back().key == "items") return stop_for_tree();
     return {};
+  }
+  if (bodies_ == Bodies::text && !stack_.empty()) {
+    std::string text;
+    append_json_value(text, value);
+    std::optional<nlohmann::json> tree;
+    if (child_wants_tree()) tree = std::move(value);
+    return deliver_text(std::move(tree), std::move(text), mark, 0);
   }
   return deliver(std::move(value), mark, {}, 0);
 }
@@ -135,12 +245,19 @@ Result<void> DocumentBuilder::alias(TextMark mark, std::string_view name) {
   alias_decodes_ += target.decodes;
   if (auto ok = check_aliasing(mark); !ok) return ok;
   if (in_key_position()) {
-    auto key = json_to_key(target.value);
+    auto key = json_to_key(target.tree ? target.value : tree_of(target));
     if (!key) return fail(mark, key.error().message);
     set_key(std::move(*key), mark, false);
+    if (bodies_ == Bodies::text && stack_.size() == 1 && stack_.back().key == "items") return stop_for_tree();
     return {};
   }
-  return deliver(nlohmann::json(target.value), mark, {}, target.height);
+  if (bodies_ == Bodies::text && !stack_.empty()) {
+    if (in_merge_value() || !target.text) return stop_for_tree();
+    std::optional<nlohmann::json> tree;
+    if (child_wants_tree()) tree = tree_of(target);
+    return deliver_text(std::move(tree), *target.text, mark, target.height);
+  }
+  return deliver(tree_of(target), mark, {}, target.height);
 }
 
 Result<void> DocumentBuilder::start(TextMark mark, bool is_map, std::string_view anchor) {
@@ -154,9 +271,12 @@ Result<void> DocumentBuilder::start(TextMark mark, bool is_map, std::string_view
     return fail(mark, "nesting deeper than " + std::to_string(k_max_depth) + " levels: expected at most " +
                           std::to_string(k_max_depth));
   }
+  if (bodies_ == Bodies::text && stack_.empty() && (!is_map || !anchor.empty())) return stop_for_tree();
   Frame frame;
   frame.is_map = is_map;
-  frame.value = is_map ? nlohmann::json::object() : nlohmann::json::array();
+  frame.tree = bodies_ == Bodies::tree || child_wants_tree();
+  if (frame.tree) frame.value = is_map ? nlohmann::json::object() : nlohmann::json::array();
+  if (bodies_ == Bodies::text && !is_map) frame.text = "[";
   frame.mark = mark;
   frame.anchor = anchor;
   frame.nodes_at_start = nodes_ - 1;
@@ -180,6 +300,25 @@ std::optional<std::string> DocumentBuilder::object_path_for_new_map() const {
 Result<void> DocumentBuilder::end() {
   Frame frame = std::move(stack_.back());
   stack_.pop_back();
+  if (bodies_ == Bodies::text) {  // no anchors here: they are read as trees
+    std::string text;
+    if (frame.is_map) {
+      text = map_text(frame.entries);
+    } else {
+      frame.text.push_back(']');
+      text = std::move(frame.text);
+    }
+    std::optional<nlohmann::json> tree;
+    if (frame.tree) tree = std::move(frame.value);
+    if (!frame.anchor.empty()) {  // as below
+      auto it = anchors_.find(frame.anchor);
+      if (it != anchors_.end() && !it->second.complete) {
+        remember(frame.anchor, tree ? *tree : nlohmann::json(), nodes_ - frame.nodes_at_start,
+                 decodes_ - frame.decodes_at_start, frame.height, text, tree.has_value());
+      }
+    }
+    return deliver_text(std::move(tree), std::move(text), frame.mark, frame.height);
+  }
   if (!frame.anchor.empty()) {
     // go-yaml v2 registers an anchor where its node starts, so a redefinition inside the
     // node (`&a [&a 1]`) is the one later aliases see.
@@ -253,6 +392,12 @@ void DocumentBuilder::record_annotation(const std::string& key) {
     return;
   }
   doc_.objects[*object.object_path].annotations[key] = locate(file_, origin_, stack_.back().key_mark);
+}
+
+nlohmann::json DocumentBuilder::tree_of(const Anchored& anchored) {
+  if (anchored.tree) return anchored.value;
+  // The text was written by dump() from a valid tree (see append_json_value), so it parses.
+  return nlohmann::json::parse(*anchored.text, nullptr, false);
 }
 
 YamlDocument DocumentBuilder::finish() { return std::move(doc_); }

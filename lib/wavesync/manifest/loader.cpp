@@ -38,7 +38,8 @@ Result<std::vector<Resource>> load_input(const Input& input) {
   Result<std::string> read = input.text ? Result<std::string>(std::string()) : read_file_text(input.path, input.name);
   if (!read) return read.error();
   const std::string* text = input.text ? &*input.text : &*read;
-  auto documents = read_documents(*text, input.name);
+  // Manifests are kept as JSON text: each document's body is written as text as it is read.
+  auto documents = read_documents(*text, input.name, Bodies::text);
   if (!documents) return documents.error();
   std::vector<Resource> resources;
   for (YamlDocument& document : *documents) {

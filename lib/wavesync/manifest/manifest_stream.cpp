@@ -41,7 +41,8 @@ bool looks_like_json(std::string_view text) {
 
 class StreamReader {
  public:
-  StreamReader(std::string_view text, const SourceFile& file) : text_(text), file_(file) {}
+  StreamReader(std::string_view text, const SourceFile& file, Bodies bodies)
+      : text_(text), file_(file), bodies_(bodies) {}
 
   Result<std::vector<YamlDocument>> read() {
     std::size_t yaml_from = 0;
@@ -199,7 +200,7 @@ class StreamReader {
   }
 
   Result<void> parse_piece(std::string_view piece, TextOrigin origin) {
-    auto document = parse_first_yaml_document(piece, file_, origin, budget_);
+    auto document = parse_first_yaml_document(piece, file_, origin, budget_, bodies_);
     // After a JSON value that did not parse, kubectl reports the JSON problem if the first
     // YAML document fails too.
     std::optional<Error> json_error = std::move(json_error_);
@@ -210,6 +211,7 @@ class StreamReader {
 
   std::string_view text_;
   SourceFile file_;
+  Bodies bodies_;
   AliasBudget budget_;
   std::vector<YamlDocument> documents_;
   std::size_t pieces_ = 0;
@@ -219,8 +221,8 @@ class StreamReader {
 
 }  // namespace
 
-Result<std::vector<YamlDocument>> read_documents(std::string_view text, const SourceFile& file) {
-  return StreamReader(text, file).read();
+Result<std::vector<YamlDocument>> read_documents(std::string_view text, const SourceFile& file, Bodies bodies) {
+  return StreamReader(text, file, bodies).read();
 }
 
 }  // namespace wavesync::manifest

@@ -15,7 +15,9 @@
 namespace wavesync::manifest {
 
 // Every non-empty document of `text` in order (empty and `null` documents are skipped, as
-// kubectl skips them). `file` names the input in messages: `file:line:column: ...`.
-Result<std::vector<YamlDocument>> read_documents(std::string_view text, const SourceFile& file);
+// kubectl skips them). `file` names the input in messages: `file:line:column: ...`. `bodies`:
+// how each root object is handed over (document.hpp); JSON input always gives trees.
+Result<std::vector<YamlDocument>> read_documents(std::string_view text, const SourceFile& file,
+                                                 Bodies bodies = Bodies::tree);
 
 }  // namespace wavesync::manifest

@@ -111,6 +111,7 @@ Result<void> flatten(nlohmann::json object, const std::string& path, const Sourc
     return {};
   }
   found.object = std::move(object);
+  if (path.empty()) found.text = std::move(doc.text);  // never set beside a top-level `items`
   return visit(std::move(found));
 }
 
@@ -129,7 +130,9 @@ Result<void> for_each_object(YamlDocument document, const Visit& visit) {
 
 Result<void> append_objects(YamlDocument document, std::vector<Resource>& out) {
   return for_each_object(std::move(document), [&out](DocumentObject found) -> Result<void> {
-    Resource r(found.object, std::move(found.source), found.annotation_sources);
+    Resource r = found.text ? Resource::from_text(found.object, std::move(*found.text), std::move(found.source),
+                                                  found.annotation_sources)
+                            : Resource(found.object, std::move(found.source), found.annotation_sources);
     if (auto ok = check_identity(r, found.object, found.annotation_sources); !ok) return ok;
     out.push_back(std::move(r));
     return {};

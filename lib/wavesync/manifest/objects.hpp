@@ -12,6 +12,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,9 @@ struct DocumentObject {
   nlohmann::json object;
   SourceLocation source;                                     // where it starts
   std::map<std::string, SourceLocation> annotation_sources;  // by annotation key
+  // The whole object as JSON text when the reader wrote it (Bodies::text); `object` then holds
+  // only its apiVersion, kind and metadata.
+  std::optional<std::string> text;
 };
 
 // Calls `visit` with each object of the document in order. Lists (`kind: List`, any object with

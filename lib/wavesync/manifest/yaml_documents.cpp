@@ -140,16 +140,17 @@ std::size_t tag_start(std::string_view text, std::size_t begin, std::size_t end)
 class Attempt {
  public:
   Attempt(std::string_view original, std::string_view text, const std::vector<Rewrite>& rewrites,
-          const SourceFile& file, TextOrigin origin, AliasBudget& budget)
+          const SourceFile& file, TextOrigin origin, AliasBudget& budget, Bodies bodies)
       : original_(original), text_(text), rewrites_(rewrites), file_(file), origin_(origin),
-        builder_(file, origin, budget), offsets_(text), parser_(text) {}
+        builder_(file, origin, budget, bodies), offsets_(text), parser_(text) {}
 
-  // A document, an error, or a rewrite that makes libyaml read the text as go-yaml v2 does
-  // (then the caller parses again).
+  // A document, an error, a rewrite that makes libyaml read the text as go-yaml v2 does, or
+  // (Bodies::text) a document to be read as a tree; then the caller parses again.
   struct Outcome {
     std::optional<YamlDocument> document;
     std::optional<Error> error;
     std::optional<Rewrite> rewrite;
+    bool as_tree = false;
   };
 
   Outcome run() {
@@ -216,6 +217,7 @@ class Attempt {
           break;
       }
       if (!ok) return Outcome{std::nullopt, ok.error(), std::nullopt};
+      if (builder_.wants_tree()) return Outcome{std::nullopt, std::nullopt, std::nullopt, true};
     }
   }
 
@@ -357,15 +359,20 @@ constexpr std::size_t k_max_rewrites = 64;
 }  // namespace
 
 Result<YamlDocument> parse_first_yaml_document(std::string_view text, const SourceFile& file, TextOrigin origin,
-                                               AliasBudget& budget) {
+                                               AliasBudget& budget, Bodies bodies) {
   std::vector<Rewrite> rewrites;
   std::string patched;
   const std::size_t budget_before = budget.used;
   for (;;) {
     std::string_view current = rewrites.empty() ? text : std::string_view(patched);
-    Attempt attempt(text, current, rewrites, file, origin, budget);
+    Attempt attempt(text, current, rewrites, file, origin, budget, bodies);
     Attempt::Outcome outcome = attempt.run();
     if (outcome.document) return std::move(*outcome.document);
+    if (outcome.as_tree) {
+      bodies = Bodies::tree;
+      budget.used = budget_before;
+      continue;
+    }
     if (outcome.error || rewrites.size() >= k_max_rewrites) {
       if (outcome.error) return *outcome.error;
       return make_error(file + ": invalid YAML: too many constructs libyaml and go-yaml read differently");

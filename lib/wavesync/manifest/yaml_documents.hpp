@@ -15,8 +15,8 @@ namespace wavesync::manifest {
 // Parses the first document of `text` (go-yaml v2's Unmarshal reads only that one; kubectl
 // splits streams at `---` lines before it). No document (only comments, or nothing) gives
 // a null root. Fails with `file:line:column: what is wrong` on the first problem; positions
-// are counted from `origin`.
+// are counted from `origin`. `bodies`: how the root object is handed over (document.hpp).
 Result<YamlDocument> parse_first_yaml_document(std::string_view text, const SourceFile& file, TextOrigin origin,
-                                               AliasBudget& budget);
+                                               AliasBudget& budget, Bodies bodies = Bodies::tree);
 
 }  // namespace wavesync::manifest

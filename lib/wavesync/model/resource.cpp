@@ -65,6 +65,21 @@ Resource::Resource(const nlohmann::json& object, SourceLocation where,
                    const std::map<std::string, SourceLocation>& annotation_where)
     : source(std::move(where)) {
   set_object(object);
+  place_annotations(annotation_where);
+}
+
+Resource Resource::from_text(const nlohmann::json& fields, std::string text, SourceLocation where,
+                             const std::map<std::string, SourceLocation>& annotation_where) {
+  Resource r;
+  r.source = std::move(where);
+  r.text_ = std::move(text);
+  r.text_.shrink_to_fit();
+  r.read_fields(fields);
+  r.place_annotations(annotation_where);
+  return r;
+}
+
+void Resource::place_annotations(const std::map<std::string, SourceLocation>& annotation_where) {
   for (Annotation& a : annotations_) {
     auto it = annotation_where.find(a.key);
     if (it == annotation_where.end()) continue;
@@ -80,6 +95,11 @@ nlohmann::json Resource::object() const {
 
 void Resource::set_object(const nlohmann::json& object) {
   text_ = object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  text_.shrink_to_fit();
+  read_fields(object);
+}
+
+void Resource::read_fields(const nlohmann::json& object) {
   api_version_ = string_or_empty(object, {"apiVersion"});
   kind_ = string_or_empty(object, {"kind"});
   name_ = string_or_empty(object, {"metadata", "name"});
@@ -100,7 +120,6 @@ void Resource::set_object(const nlohmann::json& object) {
     }
   }
   annotations_.shrink_to_fit();
-  text_.shrink_to_fit();
 }
 
 const std::string* Resource::annotation(const std::string& key) const {

@@ -83,6 +83,11 @@ class Resource {
   explicit Resource(const nlohmann::json& object, SourceLocation where = {},
                     const std::map<std::string, SourceLocation>& annotation_where = {});
 
+  // An object already written as compact JSON text (what dump() gives for it, invalid UTF-8
+  // replaced), with `fields` holding at least its apiVersion, kind and metadata.
+  static Resource from_text(const nlohmann::json& fields, std::string text, SourceLocation where,
+                            const std::map<std::string, SourceLocation>& annotation_where);
+
   // The object as a new JSON tree (parsed from the stored text on every call).
   [[nodiscard]] nlohmann::json object() const;
   // The object as compact JSON text (what object().dump() gives, invalid UTF-8 replaced).
@@ -111,6 +116,9 @@ class Resource {
   SourceLocation source;
 
  private:
+  void read_fields(const nlohmann::json& object);
+  void place_annotations(const std::map<std::string, SourceLocation>& annotation_where);
+
   std::string text_ = "null";
   std::string api_version_;
   std::string kind_;
