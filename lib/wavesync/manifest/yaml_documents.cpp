@@ -93,8 +93,10 @@ class Offsets {
  public:
   explicit Offsets(std::string_view text) : text_(text) {
     if (text.substr(0, 3) == "\xEF\xBB\xBF") base_ = byte_ = 3;  // libyaml does not count the BOM
+    ascii_ = std::all_of(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0x80) == 0; });
   }
   std::size_t byte_of(std::size_t index) {
+    if (ascii_) return std::min(base_ + index, text_.size());  // one byte per character
     if (index < index_) {
       index_ = 0;
       byte_ = base_;
@@ -110,6 +112,7 @@ class Offsets {
  private:
   std::string_view text_;
   std::size_t base_ = 0;
+  bool ascii_ = false;
   std::size_t index_ = 0;
   std::size_t byte_ = 0;
 };
