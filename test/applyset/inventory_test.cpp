@@ -128,6 +128,48 @@ TEST_CASE("candidates are the labelled members plus recorded members that lost t
   for (const std::string& call : client.calls()) CHECK(call.find("by-hand") == std::string::npos);
 }
 
+TEST_CASE("candidates keep only what deciding a prune reads", "[applyset]") {
+  fakes::FakeClock clock;
+  fakes::FakeClient client(clock);
+  const std::string id = applyset_id(k_parent);
+  client.seed(ns("shop"));
+  json labelled = config_map("shop", "labelled", id);
+  labelled["metadata"]["labels"]["app"] = "shop";
+  labelled["metadata"]["annotations"] = {{"argocd.argoproj.io/sync-wave", "3"},
+                                         {"argocd.argoproj.io/sync-options", "Prune=confirm"},
+                                         {"helm.sh/resource-policy", "keep"},
+                                         {"wavesync.dev/timeout", "1m"},
+                                         {"description", "a long text nobody prunes by"}};
+  labelled["metadata"]["finalizers"] = {"example.com/hold"};
+  labelled["data"] = {{"big", std::string(1000, 'x')}};
+  client.seed(labelled);
+  json recorded = config_map("shop", "recorded", "");
+  recorded["metadata"]["annotations"] = {{"note", "x"}};
+  client.seed(recorded);
+  Inventory inventory = inventory_of(
+      {{{"", "ConfigMap", "shop", "labelled"}, "v1"}, {{"", "ConfigMap", "shop", "recorded"}, "v1"}});
+  std::vector<std::string> warnings;
+  auto found = find_candidates(client, inventory, id, warnings);
+  REQUIRE(found.ok());
+  REQUIRE(found->size() == 2);
+  const json& first = (*found)[0]["metadata"]["name"] == "labelled" ? (*found)[0] : (*found)[1];
+  const json& second = (*found)[0]["metadata"]["name"] == "labelled" ? (*found)[1] : (*found)[0];
+  CHECK(first == json{{"apiVersion", "v1"},
+                      {"kind", "ConfigMap"},
+                      {"metadata",
+                       {{"name", "labelled"},
+                        {"namespace", "shop"},
+                        {"labels", {{"applyset.kubernetes.io/part-of", id}}},
+                        {"annotations",
+                         {{"argocd.argoproj.io/sync-wave", "3"},
+                          {"argocd.argoproj.io/sync-options", "Prune=confirm"},
+                          {"helm.sh/resource-policy", "keep"},
+                          {"wavesync.dev/timeout", "1m"}}},
+                        {"finalizers", {"example.com/hold"}}}}});
+  // A recorded member without the label is read whole, then trimmed the same way.
+  CHECK(second == json{{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", "recorded"}, {"namespace", "shop"}}}});
+}
+
 TEST_CASE("a kind that is no longer served is skipped with a warning", "[applyset]") {
   fakes::FakeClock clock;
   fakes::FakeClient client(clock);

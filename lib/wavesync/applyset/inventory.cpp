@@ -10,6 +10,35 @@ kube::ObjectRef parent_ref(const ParentRef& parent) {
   return kube::ObjectRef{"v1", parent.kind_name(), parent.namespace_name, parent.name};
 }
 
+bool is_sync_annotation(const std::string& key) {
+  return key.rfind("argocd.argoproj.io/", 0) == 0 || key.rfind("helm.sh/", 0) == 0 ||
+         key.rfind("wavesync.dev/", 0) == 0;
+}
+
+// What deciding a prune reads of a live object (prune_plan.cpp): apiVersion and kind (given),
+// name, namespace, the part-of label, the Argo CD, Helm and wavesync annotations, finalizers
+// and deletionTimestamp. The rest (uid, resourceVersion, timestamps, other labels and
+// annotations, owners) is dropped: a prune of 50,000 objects held them all at once.
+nlohmann::json candidate_of(nlohmann::json& live, const std::string& api_version, const std::string& kind) {
+  nlohmann::json out{{"apiVersion", api_version}, {"kind", kind}};
+  auto meta = live.find("metadata");
+  if (meta == live.end() || !meta->is_object()) return out;
+  nlohmann::json kept = nlohmann::json::object();
+  for (const char* field : {"name", "namespace", "finalizers", "deletionTimestamp"}) {
+    if (auto it = meta->find(field); it != meta->end()) kept[field] = std::move(*it);
+  }
+  if (auto labels = meta->find("labels"); labels != meta->end() && labels->is_object()) {
+    if (auto it = labels->find(k_part_of_label); it != labels->end()) kept["labels"][k_part_of_label] = std::move(*it);
+  }
+  if (auto annotations = meta->find("annotations"); annotations != meta->end() && annotations->is_object()) {
+    for (auto it = annotations->begin(); it != annotations->end(); ++it) {
+      if (is_sync_annotation(it.key())) kept["annotations"][it.key()] = std::move(it.value());
+    }
+  }
+  out["metadata"] = std::move(kept);
+  return out;
+}
+
 }  // namespace
 
 Result<std::optional<Inventory>> fetch_inventory(kube::Client& client, const ParentRef& parent) {
@@ -96,13 +125,15 @@ Result<std::vector<nlohmann::json>> find_candidates(kube::Client& client, const 
       auto list = client.list(request);
       if (!list) return list.error().wrap("applyset: list " + gk.str() + (ns.empty() ? "" : " in " + ns));
       for (auto& item : (*list)["items"]) {
-        // List items carry no (or a PartialObjectMetadata) apiVersion/kind; put the real ones back.
-        item["apiVersion"] = version->second;
-        item["kind"] = gk.kind;
-        if (auto meta = item.find("metadata"); meta != item.end() && meta->is_object()) meta->erase("managedFields");
-        ResourceKey key = live_key(item);
-        if (seen.insert(key).second && keep.count(key) == 0) found.push_back(std::move(item));
+        // List items carry no (or a PartialObjectMetadata) apiVersion/kind; the real ones are
+        // put back.
+        nlohmann::json candidate = candidate_of(item, version->second, gk.kind);
+        ResourceKey key = live_key(candidate);
+        // The manifests' own objects are neither candidates nor looked up again below.
+        if (keep.count(key) != 0) continue;
+        if (seen.insert(key).second) found.push_back(std::move(candidate));
       }
+      list->clear();
     }
   }
   for (const auto& [key, api_version] : inventory.members) {
@@ -114,7 +145,7 @@ Result<std::vector<nlohmann::json>> find_candidates(kube::Client& client, const 
     }
     if (!live->has_value()) continue;
     seen.insert(key);
-    found.push_back(std::move(**live));
+    found.push_back(candidate_of(**live, api_version, key.kind));
   }
   return found;
 }

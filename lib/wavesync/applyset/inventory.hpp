@@ -35,7 +35,9 @@ ResourceKey server_key(kube::Client& client, const std::string& api_version, Res
 // namespaces `inventory` names, and every recorded member that exists, labelled or not.
 // Kinds the server no longer serves are skipped with a warning (their objects went with them).
 // Objects in `keep` (the manifests' own, which are never pruned) are left out, so a re-apply of
-// 10,000 objects does not hold 10,000 live copies. Items carry metadata only.
+// 10,000 objects does not hold 10,000 live copies. Items carry only what deciding a prune reads:
+// apiVersion, kind, name, namespace, the part-of label, Argo CD / Helm / wavesync annotations,
+// finalizers and deletionTimestamp.
 Result<std::vector<nlohmann::json>> find_candidates(kube::Client& client, const Inventory& inventory,
                                                     const std::string& id,
                                                     std::vector<std::string>& warnings,
