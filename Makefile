@@ -79,10 +79,14 @@ demo: build
 # Benchmarks against a private local control plane (test/bench/run.py); not part of `make test`.
 # BENCH_RUNS=5 runs per tool, BENCH_PEER_RUNS_W3=3 for kubectl and kpt on the 10,000-object workload.
 BENCH_BUILD ?= build/release
+# `wavesync plan` of 10,000 objects is timed beside this revision, built in build/plan-baseline
+# (issue 18's starting point: yaml-cpp, manifests kept as trees).
+BENCH_PLAN_BASELINE ?= 7773ce9
 bench: setup
 	@cmake -S . -B $(BENCH_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@cmake --build $(BENCH_BUILD) -j $(JOBS) --target wavesync wavesync_health_bench
 	$(BENCH_BUILD)/test/wavesync_health_bench 10000
+	python3 test/bench/plan_speed.py --wavesync $(BENCH_BUILD)/cli/wavesync --baseline-rev $(BENCH_PLAN_BASELINE) --out build/bench
 	python3 test/bench/run.py --wavesync $(BENCH_BUILD)/cli/wavesync --out build/bench
 
 cluster-up: setup
