@@ -103,7 +103,7 @@ Result<void> DocumentBuilder::deliver_text(std::optional<nlohmann::json> tree, s
   }
   record_annotation(top.key);
   if (top.tree && tree && (stack_.size() > 1 || is_read_field(top.key))) top.value[top.key] = std::move(*tree);
-  top.entries.emplace_back(top.key, std::move(text));
+  top.entries.emplace_back(std::move(top.key), std::move(text));  // the next key replaces it
   top.has_key = false;
   return {};
 }
@@ -183,6 +183,14 @@ Result<void> DocumentBuilder::scalar(TextMark mark, ScalarForm form, std::string
   if (auto ok = count(mark, 1); !ok) return ok;
   auto scalar = resolve_scalar(form, tag, text);
   if (!scalar) return fail(mark, scalar.error().message);
+  if (bodies_ == Bodies::text && !stack_.empty() && anchor.empty() && std::holds_alternative<std::string>(*scalar) &&
+      !child_wants_tree()) {
+    // The common case, a string outside the read fields: its text without a JSON value between.
+    if (auto ok = check_aliasing(mark); !ok) return ok;
+    std::string out;
+    append_json_string(out, valid_utf8(std::move(std::get<std::string>(*scalar))));
+    return deliver_text(std::nullopt, std::move(out), mark, 0);
+  }
   auto json = scalar_to_json(*scalar);
   if (!json) return fail(mark, json.error().message);
   if (auto ok = check_aliasing(mark); !ok) return ok;
