@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <unordered_map>
 #include <utility>
 
 namespace wavesync::engine {
@@ -17,12 +18,17 @@ namespace wavesync::engine {
 namespace {
 
 // Bodies are built when their dry run is sent, not kept for the whole plan: a plan of 100,000
-// objects would otherwise hold every manifest twice more, and every answer, at once.
+// objects would otherwise hold every manifest twice more, and every answer, at once. For the same
+// reason a candidate is a pointer and two flags (its id is made when a message needs it).
 struct Candidate {
   const PlannedResource* planned = nullptr;
-  ObjectRef id;
   bool create = false;          // generateName only: a dry-run create
   bool drop_namespace = false;  // cluster-scoped: sent without metadata.namespace
+
+  [[nodiscard]] ObjectRef id() const {
+    const Resource& r = planned->resource;
+    return ObjectRef{r.api_version(), r.kind(), drop_namespace ? std::string() : r.namespace_name(), r.name()};
+  }
 };
 
 nlohmann::json body_of(const Candidate& c) {
@@ -105,6 +111,9 @@ ValidationReport validate_plan(const Plan& plan, kube::Client& client, const Val
   // 1. Discovery of every kind, once per kind (getSyncTasks' "check permissions" loop).
   std::map<std::pair<std::string, std::string>, Result<kube::ResourceType>> kinds;
   std::vector<Candidate> candidates;
+  std::size_t planned_count = 0;
+  for (const Step& step : plan.steps) planned_count += step.resources.size();
+  candidates.reserve(planned_count);
   for (const Step& step : plan.steps) {
     for (const PlannedResource& r : step.resources) {
       ObjectRef id{r.resource.api_version(), r.resource.kind(), r.resource.namespace_name(), r.resource.name()};
@@ -123,9 +132,7 @@ ValidationReport validate_plan(const Plan& plan, kube::Client& client, const Val
         }
         continue;
       }
-      if (!type->namespaced) id.namespace_name.clear();
-      Candidate c{&r, id, id.name.empty(), !type->namespaced};
-      candidates.push_back(std::move(c));
+      candidates.push_back(Candidate{&r, id.name.empty(), !type->namespaced});
     }
   }
   if (report.exit_code == exit_code::k_cluster) return report;
@@ -147,13 +154,13 @@ ValidationReport validate_plan(const Plan& plan, kube::Client& client, const Val
                        (mode != wavesync::WriteMode::apply && mode != wavesync::WriteMode::force);
     batches[force].push_back(i);
   }
-  std::vector<std::optional<Error>> errors(candidates.size());
+  std::unordered_map<std::size_t, Error> errors;  // by candidate; few, if any
   for (std::size_t i : unvalidated) {
     auto written = write_unvalidated(client, body_of(candidates[i]), kube::DryRun::all, options.field_manager);
     if (written) {
       note_live_options(answers, *candidates[i].planned, written->written.object);
     } else {
-      errors[i] = written.error();
+      errors.emplace(i, written.error());
     }
   }
   for (const auto& [force, members] : batches) {
@@ -170,7 +177,7 @@ ValidationReport validate_plan(const Plan& plan, kube::Client& client, const Val
         if (result) {
           note_live_options(answers, *candidates[members[k]].planned, result->object);
         } else {
-          errors[members[k]] = result.error();
+          errors.emplace(members[k], result.error());
         }
       }
     }
@@ -178,25 +185,27 @@ ValidationReport validate_plan(const Plan& plan, kube::Client& client, const Val
   for (std::size_t i = 0; i < candidates.size(); ++i) {
     if (!candidates[i].create) continue;
     auto created = client.create(body_of(candidates[i]), kube::DryRun::all);
-    if (!created) errors[i] = created.error();
+    if (!created) errors.emplace(i, created.error());
   }
 
   for (std::size_t i = 0; i < candidates.size(); ++i) {
     const Candidate& c = candidates[i];
-    if (!errors[i]) {
+    auto failed = errors.find(i);
+    if (failed == errors.end()) {
       ++report.checked;
       continue;
     }
-    const Error& error = *errors[i];
-    if (namespace_missing(error, c.id.namespace_name) && brought.namespaces.count(c.id.namespace_name) != 0) {
-      report.unchecked.push_back({c.planned, c.id, "namespace " + c.id.namespace_name + " is created by this sync"});
+    const Error& error = failed->second;
+    const ObjectRef id = c.id();
+    if (namespace_missing(error, id.namespace_name) && brought.namespaces.count(id.namespace_name) != 0) {
+      report.unchecked.push_back({c.planned, id, "namespace " + id.namespace_name + " is created by this sync"});
       continue;
     }
     if (error.http_status == 422) {
       // A rejection carries no answer: the live object (if any) says whether it is Force=true.
       SyncOptions live;
       if (!c.create) {
-        auto read = client.get(c.id);
+        auto read = client.get(id);
         if (read && *read) {
           note_live_options(answers, *c.planned, **read);
           live = live_sync_options(**read);
@@ -207,7 +216,7 @@ ValidationReport validate_plan(const Plan& plan, kube::Client& client, const Val
         continue;
       }
     }
-    fail(*c.planned, c.id, error);
+    fail(*c.planned, id, error);
   }
   if (report.failures.empty() && report.unchecked.empty()) return report;
   // Discovery failures were found first; list everything in plan order.
