@@ -1,6 +1,7 @@
 #include "wavesync/manifest/document_builder.hpp"
 
 #include "wavesync/manifest/limits.hpp"
+#include "wavesync/model/json_text.hpp"
 
 #include <algorithm>
 
@@ -18,27 +19,9 @@ double allowed_alias_ratio(std::size_t decodes) {
   return 0.99 - 0.89 * ((d - k_low) / (k_high - k_low));
 }
 
-std::string dump_json(const nlohmann::json& value) {
-  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-// Appends `s` as dump() writes a JSON string: printable ASCII without `"` and `\` as it is,
-// anything else through dump() (escapes, invalid UTF-8 replaced).
-void append_json_string(std::string& out, const std::string& s) {
-  const bool plain =
-      std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
-  if (!plain) {
-    out.append(dump_json(nlohmann::json(s)));
-    return;
-  }
-  out.push_back('"');
-  out.append(s);
-  out.push_back('"');
-}
-
 void append_json_value(std::string& out, const nlohmann::json& value) {
   if (value.is_string()) append_json_string(out, value.get_ref<const std::string&>());
-  else out.append(dump_json(value));
+  else out.append(dump_compact(value));
 }
 
 // The root fields Bodies::text also builds as a tree: what identity checks and planning read.

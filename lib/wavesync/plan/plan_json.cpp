@@ -1,6 +1,7 @@
 #include "wavesync/plan/plan_json.hpp"
 
-#include <algorithm>
+#include "wavesync/model/json_text.hpp"
+
 
 namespace wavesync {
 namespace {
@@ -27,24 +28,11 @@ nlohmann::json resource_header(const PlannedResource& planned) {
           {"source", r.source.file_line()}};
 }
 
-std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
-
-// Appends `s` as a JSON string, exactly as dump() writes it: printable ASCII without `"` or `\`
-// is copied, anything else goes through dump().
-void append_string(std::string& out, const std::string& s) {
-  const bool plain = std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
-  if (!plain) {
-    out.append(dump(nlohmann::json(s)));
-    return;
-  }
-  out.push_back('"');
-  out.append(s);
-  out.push_back('"');
-}
+std::string dump(const nlohmann::json& j) { return dump_compact(j); }
 
 void append_string_or_null(std::string& out, const std::string& s) {
   if (s.empty()) out.append("null");
-  else append_string(out, s);
+  else append_json_string(out, s);
 }
 
 // resource_header(planned).dump() without its closing brace, written without building a tree:
@@ -52,7 +40,7 @@ void append_string_or_null(std::string& out, const std::string& s) {
 void append_resource_header(std::string& out, const PlannedResource& planned) {
   const Resource& r = planned.resource;
   out.append("{\"apiVersion\":");
-  append_string(out, r.api_version());
+  append_json_string(out, r.api_version());
   out.append(",\"generateName\":");
   append_string_or_null(out, r.generate_name());
   out.append(",\"hook\":");
@@ -60,25 +48,25 @@ void append_resource_header(std::string& out, const PlannedResource& planned) {
     out.append("{\"deletePolicies\":[");
     for (std::size_t i = 0; i < planned.hook->delete_policies.size(); ++i) {
       if (i > 0) out.push_back(',');
-      append_string(out, std::string(delete_policy_name(planned.hook->delete_policies[i])));
+      append_json_string(out, std::string(delete_policy_name(planned.hook->delete_policies[i])));
     }
     out.append("],\"phases\":[");
     for (std::size_t i = 0; i < planned.hook->phases.size(); ++i) {
       if (i > 0) out.push_back(',');
-      append_string(out, std::string(phase_name(planned.hook->phases[i])));
+      append_json_string(out, std::string(phase_name(planned.hook->phases[i])));
     }
     out.append("]}");
   } else {
     out.append("null");
   }
   out.append(",\"kind\":");
-  append_string(out, r.kind());
+  append_json_string(out, r.kind());
   out.append(",\"name\":");
   append_string_or_null(out, r.name());
   out.append(",\"namespace\":");
   append_string_or_null(out, r.namespace_name());
   out.append(",\"source\":");
-  append_string(out, r.source.file_line());
+  append_json_string(out, r.source.file_line());
 }
 
 bool is_secret(const Resource& r) { return r.kind() == "Secret" && r.api_version() == "v1"; }
