@@ -2,7 +2,6 @@
 
 #include "wavesync/model/json_text.hpp"
 
-
 namespace wavesync {
 namespace {
 
