@@ -36,9 +36,9 @@ struct YamlDocument {
 enum class Bodies {
   tree,  // YamlDocument::root is the whole object
   // The root object as JSON text plus the few fields read from it as a tree, without building
-  // the rest as a tree: a manifest is kept as text anyway. Documents the text form does not
-  // cover (anchors, aliases, merge keys, a top-level `items` list, a root that is not a
-  // mapping) are read as trees.
+  // the rest as a tree: a manifest is kept as text anyway. Anchors and aliases expand from the
+  // text. Documents the text form does not cover (merge keys, a top-level `items` list, a root
+  // that is not a mapping or carries an anchor) are read as trees.
   text,
 };
 

@@ -67,6 +67,15 @@ bool DocumentBuilder::child_wants_tree() const {
   return true;
 }
 
+Result<void> DocumentBuilder::deliver_value_text(nlohmann::json value, TextMark mark, std::string_view anchor) {
+  std::string text;
+  append_json_value(text, value);
+  if (!anchor.empty()) remember(std::string(anchor), value, 1, 1, 0, text);
+  std::optional<nlohmann::json> tree;
+  if (child_wants_tree()) tree = std::move(value);
+  return deliver_text(std::move(tree), std::move(text), mark, 0);
+}
+
 Result<void> DocumentBuilder::deliver_text(std::optional<nlohmann::json> tree, std::string text, TextMark mark,
                                            std::size_t height) {
   if (stack_.empty()) {  // the root mapping (anything else is read as a tree)
@@ -134,6 +143,8 @@ void DocumentBuilder::set_key(std::string key, TextMark mark, bool merge) {
   top.key_mark = mark;
   top.merge = merge;
   top.has_key = true;
+  // A top-level `items` makes the document a List, flattened from its tree (objects.hpp).
+  if (bodies_ == Bodies::text && stack_.size() == 1 && top.key == "items") wants_tree_ = true;
 }
 
 Result<void> DocumentBuilder::scalar(TextMark mark, ScalarForm form, std::string_view tag, std::string_view text,
@@ -160,7 +171,6 @@ Result<void> DocumentBuilder::scalar(TextMark mark, ScalarForm form, std::string
       remember(std::string(anchor), std::move(value), 1, 1, 0, std::move(text));
     }
     set_key(std::move(*key), mark, false);
-    if (bodies_ == Bodies::text && stack_.size() == 1 && stack_.back().key == "items") return stop_for_tree();
     return check_aliasing(mark);
   }
   if (auto ok = count(mark, 1); !ok) return ok;
@@ -177,14 +187,7 @@ Result<void> DocumentBuilder::scalar(TextMark mark, ScalarForm form, std::string
   auto json = scalar_to_json(*scalar);
   if (!json) return fail(mark, json.error().message);
   if (auto ok = check_aliasing(mark); !ok) return ok;
-  if (bodies_ == Bodies::text && !stack_.empty()) {
-    std::string text;
-    append_json_value(text, *json);
-    if (!anchor.empty()) remember(std::string(anchor), *json, 1, 1, 0, text);
-    std::optional<nlohmann::json> tree;
-    if (child_wants_tree()) tree = std::move(*json);
-    return deliver_text(std::move(tree), std::move(text), mark, 0);
-  }
+  if (bodies_ == Bodies::text && !stack_.empty()) return deliver_value_text(std::move(*json), mark, anchor);
   return deliver(std::move(*json), mark, anchor, 0);
 }
 
@@ -192,16 +195,9 @@ Result<void> DocumentBuilder::value(TextMark mark, nlohmann::json value) {
   if (auto ok = count(mark, 1); !ok) return ok;
   if (in_key_position()) {
     set_key(value.get<std::string>(), mark, false);
-    if (bodies_ == Bodies::text && stack_.size() == 1 && stack_.back().key == "items") return stop_for_tree();
     return {};
   }
-  if (bodies_ == Bodies::text && !stack_.empty()) {
-    std::string text;
-    append_json_value(text, value);
-    std::optional<nlohmann::json> tree;
-    if (child_wants_tree()) tree = std::move(value);
-    return deliver_text(std::move(tree), std::move(text), mark, 0);
-  }
+  if (bodies_ == Bodies::text && !stack_.empty()) return deliver_value_text(std::move(value), mark, {});
   return deliver(std::move(value), mark, {}, 0);
 }
 
@@ -236,10 +232,9 @@ Result<void> DocumentBuilder::alias(TextMark mark, std::string_view name) {
   alias_decodes_ += target.decodes;
   if (auto ok = check_aliasing(mark); !ok) return ok;
   if (in_key_position()) {
-    auto key = json_to_key(target.tree ? target.value : tree_of(target));
+    auto key = json_to_key(tree_of(target));
     if (!key) return fail(mark, key.error().message);
     set_key(std::move(*key), mark, false);
-    if (bodies_ == Bodies::text && stack_.size() == 1 && stack_.back().key == "items") return stop_for_tree();
     return {};
   }
   if (bodies_ == Bodies::text && !stack_.empty()) {
@@ -291,7 +286,7 @@ std::optional<std::string> DocumentBuilder::object_path_for_new_map() const {
 Result<void> DocumentBuilder::end() {
   Frame frame = std::move(stack_.back());
   stack_.pop_back();
-  if (bodies_ == Bodies::text) {  // no anchors here: they are read as trees
+  if (bodies_ == Bodies::text) {
     std::string text;
     if (frame.is_map) {
       text = map_text(frame.entries);

@@ -95,6 +95,7 @@ class DocumentBuilder {
   // Bodies::text.
   Result<void> stop_for_tree();
   bool child_wants_tree() const;
+  Result<void> deliver_value_text(nlohmann::json value, TextMark mark, std::string_view anchor);
   Result<void> deliver_text(std::optional<nlohmann::json> tree, std::string text, TextMark mark, std::size_t height);
 
   SourceFile file_;

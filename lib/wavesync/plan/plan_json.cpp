@@ -27,8 +27,6 @@ nlohmann::json resource_header(const PlannedResource& planned) {
           {"source", r.source.file_line()}};
 }
 
-std::string dump(const nlohmann::json& j) { return dump_compact(j); }
-
 void append_string_or_null(std::string& out, const std::string& s) {
   if (s.empty()) out.append("null");
   else append_json_string(out, s);
@@ -118,7 +116,7 @@ std::string plan_to_json_text(const Plan& plan) {
   for (std::size_t s = 0; s < plan.steps.size(); ++s) {
     const Step& step = plan.steps[s];
     if (s > 0) out.push_back(',');
-    std::string header = dump(step_header(step));
+    std::string header = dump_compact(step_header(step));
     header.pop_back();  // reopen the object to add "resources"
     out.append("\n").append(header).append(",\"resources\":[");
     for (std::size_t i = 0; i < step.resources.size(); ++i) {
@@ -127,13 +125,13 @@ std::string plan_to_json_text(const Plan& plan) {
       append_resource_header(out, planned);
       out.append(",\"object\":");
       // The stored text is what dump() would give: no tree is built for a plain object.
-      if (is_secret(planned.resource)) out.append(dump(redacted(planned.resource.object())));
+      if (is_secret(planned.resource)) out.append(dump_compact(redacted(planned.resource.object())));
       else out.append(planned.resource.json_text());
       out.push_back('}');
     }
     out.append("\n]}");
   }
-  out.append("\n],\"warnings\":").append(dump(nlohmann::json(plan.warnings))).append("}\n");
+  out.append("\n],\"warnings\":").append(dump_compact(nlohmann::json(plan.warnings))).append("}\n");
   return out;
 }
 
