@@ -71,8 +71,8 @@ TEST_CASE("a kind whose CRD is in the same plan, or SkipDryRunOnMissingResource,
                        resource(object("other.io/v1", "Gizmo", "shop", "z"), 1)});
   auto report = engine::validate_plan(plan, c.client, {});
   REQUIRE(report.unchecked.size() == 2);
-  CHECK(report.unchecked[0].why == "its CustomResourceDefinition is created by this sync");
-  CHECK(report.unchecked[1].why ==
+  CHECK(report.unchecked[0].why() == "its CustomResourceDefinition is created by this sync");
+  CHECK(report.unchecked[1].why() ==
         "SkipDryRunOnMissingResource=true and the server does not serve other.io/v1 Gadget");
   REQUIRE(report.failures.size() == 1);
   CHECK(report.failures[0].id.kind == "Gizmo");
@@ -84,7 +84,7 @@ TEST_CASE("objects in a namespace the plan creates are listed as unchecked", "[e
   auto report = engine::validate_plan(plan, c.client, {});
   CHECK(report.exit_code == 0);
   REQUIRE(report.unchecked.size() == 1);
-  CHECK(report.unchecked[0].why == "namespace fresh is created by this sync");
+  CHECK(report.unchecked[0].why() == "namespace fresh is created by this sync");
   CHECK(c.client.writes().empty());
 }
 

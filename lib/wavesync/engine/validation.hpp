@@ -32,10 +32,15 @@ struct ValidationFailure {
   std::string message;  // the server's message (+ an immutable-field hint)
 };
 
+// One object the server was not asked about. Two words per object: a first sync into a
+// namespace it creates leaves every object of that namespace unchecked.
 struct Unchecked {
+  enum class Reason : unsigned char { crd_in_plan, skip_missing_resource, namespace_in_plan };
   const PlannedResource* planned = nullptr;
-  ObjectRef id;
-  std::string why;  // `its CustomResourceDefinition is created by this sync`, ...
+  Reason reason = Reason::crd_in_plan;
+
+  // `its CustomResourceDefinition is created by this sync`, ...
+  [[nodiscard]] std::string why() const;
 };
 
 struct ValidationReport {
