@@ -20,6 +20,7 @@ Standard library only. Environment: BENCH_RUNS, BENCH_PEER_RUNS_W3, BENCH_KEEP_C
 import argparse
 import base64
 import datetime
+import hashlib
 import json
 import os
 import shutil
@@ -53,8 +54,16 @@ def log(*parts):
 
 
 def cluster_env():
+    """CLUSTER_ENV; BENCH_PORT_OFFSET=N moves its ports by N and its state to bench-cluster-N, so a
+    second benchmark can run beside the first."""
     env = dict(os.environ)
     env.update(CLUSTER_ENV)
+    offset = int(os.environ.get("BENCH_PORT_OFFSET", "0"))
+    if offset:
+        env["WAVESYNC_CLUSTER_STATE"] += f"-{offset}"
+        for key, value in CLUSTER_ENV.items():
+            if key.endswith("_PORT"):
+                env[key] = str(int(value) + offset)
     return env
 
 
@@ -328,6 +337,51 @@ def w4_pruned_tree(work, index):
     return pruned
 
 
+W4_PARENT_RESOURCE = "applysets.bench.wavesync.dev"
+
+# kubectl takes a custom resource as an ApplySet parent when its CRD carries this label.
+W4_PARENT_CRD = """apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: applysets.bench.wavesync.dev
+  labels:
+    applyset.kubernetes.io/is-parent-type: "true"
+spec:
+  group: bench.wavesync.dev
+  scope: Cluster
+  names: {kind: ApplySet, plural: applysets, singular: applyset, listKind: ApplySetList}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+"""
+
+
+def w4_kubectl_parent(cluster, work):
+    """A fresh cluster-scoped ApplySet parent for kubectl's w4 runs."""
+    crd = os.path.join(work, "applyset-crd.yaml")
+    with open(crd, "w") as f:
+        f.write(W4_PARENT_CRD)
+    cluster.kubectl_run("apply", "--server-side", "-f", crd)
+    cluster.kubectl_run("wait", "--for=condition=Established", "--timeout=120s",
+                        "customresourcedefinition/" + W4_PARENT_RESOURCE)
+    cluster.kubectl_run("delete", W4_PARENT_RESOURCE, "--ignore-not-found", "--wait=true", "w4-kubectl")
+    # kubectl takes over an existing parent only when it already says it is kubectl's, with the
+    # ApplySet id the specification derives from the parent's name, namespace, kind and group.
+    version = json.loads(cluster.kubectl_run("version", "--client", "-o", "json", capture=True).stdout)
+    digest = hashlib.sha256(b"w4-kubectl..ApplySet.bench.wavesync.dev").digest()
+    applyset_id = "applyset-" + base64.urlsafe_b64encode(digest).decode().rstrip("=") + "-v1"
+    parent = os.path.join(work, "applyset-parent.yaml")
+    with open(parent, "w") as f:
+        f.write("apiVersion: bench.wavesync.dev/v1\nkind: ApplySet\nmetadata:\n  name: w4-kubectl\n"
+                f"  labels:\n    applyset.kubernetes.io/id: {applyset_id}\n"
+                f"  annotations:\n    applyset.kubernetes.io/tooling: kubectl/{version['clientVersion']['gitVersion']}\n"
+                "    applyset.kubernetes.io/contains-group-kinds: \"\"\n")
+    cluster.kubectl_run("apply", "--server-side", "--field-manager=kubectl-applyset", "-f", parent)
+
+
 def run_w4(cluster, work, index, tools, wavesync, out_dir):
     pruned = w4_pruned_tree(work, index)
     manifests = os.path.join(work, "manifests")
@@ -340,8 +394,10 @@ def run_w4(cluster, work, index, tools, wavesync, out_dir):
         phases["wavesync"] = [("apply", ws + [manifests]), ("re-apply", ws + [manifests]),
                               ("prune", ws + ["--prune", pruned])]
     if "kubectl" in tools:
+        # A Secret parent would confine kubectl to the Secret's namespace, and w4 spans ten: its
+        # parent is a cluster-scoped custom resource, which kubectl needs created beforehand.
         kc = ["env", kubectl_env, *k, "apply", "--server-side", "--field-manager=bench", "--prune",
-              "--applyset=secret/w4-kubectl", "-n", "default", "-R", "-f"]
+              f"--applyset={W4_PARENT_RESOURCE}/w4-kubectl", "-R", "-f"]
         phases["kubectl"] = [("apply", kc + [manifests]), ("re-apply", kc + [manifests]), ("prune", kc + [pruned])]
     if "kpt" in tools:
         package = prepare_kpt(work, index)
@@ -350,7 +406,9 @@ def run_w4(cluster, work, index, tools, wavesync, out_dir):
     runs = {}
     for tool, steps in phases.items():
         cluster.clean(index["namespaces"])
-        cluster.kubectl_run("delete", "secret", "-n", "default", "--ignore-not-found", "w4", "w4-kubectl")
+        cluster.kubectl_run("delete", "secret", "-n", "default", "--ignore-not-found", "w4")
+        if tool == "kubectl":
+            w4_kubectl_parent(cluster, work)
         for phase, argv in steps:
             events = os.path.join(out_dir, f"w4-{tool}-{phase}.out")
             with open(events, "wb") as out, open(events + ".err", "wb") as err:
