@@ -135,7 +135,7 @@ int run_apply(const ApplyArgs& args) {
   auto begun = applyset::begin(*connection->client, std::move(*plan), std::move(*applyset_options));
   if (!begun) return fail(begun.error());
   *plan = std::move(begun->plan);
-  const applyset::Session& session = begun->session;
+  applyset::Session& session = begun->session;
   std::vector<std::string> warnings = session.warnings();
   // Helm hooks as `helm upgrade --install` runs them: install hooks when the ApplySet has no
   // parent yet (the first deploy), upgrade hooks after that. Without an ApplySet (stdin, a
@@ -161,7 +161,6 @@ int run_apply(const ApplyArgs& args) {
   // Hooks are deleted with this policy too, with or without --prune (as Argo CD).
   options.prune_propagation = prune_propagation(prune);
   if (prune.prune) {
-    options.prunes = session.prunes().targets;
     options.prune_disabled_waves = session.prunes().disabled_live_waves;
     options.prune_last_sync_wave = session.prunes().last_sync_wave;
   }
@@ -172,6 +171,7 @@ int run_apply(const ApplyArgs& args) {
   ApplyOutput reporting(args.output, &*plan, clock);
   for (const std::string& warning : warnings) reporting.warn(warning);
   if (auto confirmed = confirm_prunes(prune, args.manifests.paths, session); !confirmed) return fail(confirmed.error());
+  if (prune.prune) options.prunes = session.take_prune_targets();
   options.interrupt = install_signal_handlers();
   // The report files are written however the run ends: below, or by the signal watcher or the
   // run deadline when the engine does not stop in time.

@@ -51,6 +51,12 @@ class Session {
   // The members no longer in the manifests and what becomes of them. Planned without --prune
   // too: its targets are what --prune would delete. The engine deletes them only with --prune.
   [[nodiscard]] const PrunePlan& prunes() const { return prunes_; }
+  // With --prune, hands the targets to the engine that deletes them (commit and end_warnings
+  // read them only without it): 50,000 targets are then held once, not twice. Empty without.
+  [[nodiscard]] std::vector<PruneTarget> take_prune_targets() {
+    if (options_.pruning != Pruning::on) return {};
+    return std::move(prunes_.targets);
+  }
   // One line each, for before the sync: kinds no longer served, unreadable sync-wave or
   // sync-options on live members, members that are not pruned and why.
   [[nodiscard]] const std::vector<std::string>& warnings() const { return warnings_; }
