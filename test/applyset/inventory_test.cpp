@@ -109,7 +109,8 @@ TEST_CASE("candidates are the labelled members plus recorded members that lost t
   auto found = find_candidates(client, inventory, id, warnings);
   REQUIRE(found.ok());
   std::set<std::string> names;
-  for (const auto& o : *found) {
+  for (const LiveObject& live : *found) {
+    const json o = live.object();
     names.insert(o["metadata"]["name"].get<std::string>());
     CHECK(o["apiVersion"] == "v1");
     CHECK(o["kind"] == "ConfigMap");
@@ -123,7 +124,7 @@ TEST_CASE("candidates are the labelled members plus recorded members that lost t
   auto rest = find_candidates(client, inventory, id, warnings, keep);
   REQUIRE(rest.ok());
   names.clear();
-  for (const auto& o : *rest) names.insert(o["metadata"]["name"].get<std::string>());
+  for (const LiveObject& o : *rest) names.insert(o.object()["metadata"]["name"].get<std::string>());
   CHECK(names == std::set<std::string>{"elsewhere", "foreign"});
   for (const std::string& call : client.calls()) CHECK(call.find("by-hand") == std::string::npos);
 }
@@ -152,8 +153,10 @@ TEST_CASE("candidates keep only what deciding a prune reads", "[applyset]") {
   auto found = find_candidates(client, inventory, id, warnings);
   REQUIRE(found.ok());
   REQUIRE(found->size() == 2);
-  const json& first = (*found)[0]["metadata"]["name"] == "labelled" ? (*found)[0] : (*found)[1];
-  const json& second = (*found)[0]["metadata"]["name"] == "labelled" ? (*found)[1] : (*found)[0];
+  const json a = (*found)[0].object();
+  const json b = (*found)[1].object();
+  const json& first = a["metadata"]["name"] == "labelled" ? a : b;
+  const json& second = a["metadata"]["name"] == "labelled" ? b : a;
   CHECK(first == json{{"apiVersion", "v1"},
                       {"kind", "ConfigMap"},
                       {"metadata",

@@ -85,16 +85,15 @@ std::map<ResourceKey, std::string> plan_members(kube::Client& client, const Plan
   return members;
 }
 
-Result<std::vector<nlohmann::json>> find_candidates(kube::Client& client, const Inventory& inventory,
-                                                    const std::string& id,
-                                                    std::vector<std::string>& warnings,
-                                                    const std::set<ResourceKey>& keep) {
+Result<std::vector<LiveObject>> find_candidates(kube::Client& client, const Inventory& inventory,
+                                                const std::string& id, std::vector<std::string>& warnings,
+                                                const std::set<ResourceKey>& keep) {
   // The apiVersion to list a kind with: the one recorded for any of its members.
   std::map<GroupKind, std::string> versions;
   for (const auto& [key, api_version] : inventory.members) {
     versions.emplace(GroupKind{key.group, key.kind}, api_version);
   }
-  std::vector<nlohmann::json> found;
+  std::vector<LiveObject> found;
   std::set<ResourceKey> seen;
   for (const auto& gk : inventory.group_kinds) {
     auto version = versions.find(gk);
@@ -131,7 +130,7 @@ Result<std::vector<nlohmann::json>> find_candidates(kube::Client& client, const 
         ResourceKey key = live_key(candidate);
         // The manifests' own objects are neither candidates nor looked up again below.
         if (keep.count(key) != 0) continue;
-        if (seen.insert(key).second) found.push_back(std::move(candidate));
+        if (seen.insert(key).second) found.emplace_back(candidate);
       }
       list->clear();
     }
@@ -145,7 +144,7 @@ Result<std::vector<nlohmann::json>> find_candidates(kube::Client& client, const 
     }
     if (!live->has_value()) continue;
     seen.insert(key);
-    found.push_back(candidate_of(**live, api_version, key.kind));
+    found.emplace_back(candidate_of(**live, api_version, key.kind));
   }
   return found;
 }

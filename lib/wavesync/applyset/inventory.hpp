@@ -38,10 +38,9 @@ ResourceKey server_key(kube::Client& client, const std::string& api_version, Res
 // 10,000 objects does not hold 10,000 live copies. Items carry only what deciding a prune reads:
 // apiVersion, kind, name, namespace, the part-of label, Argo CD / Helm / wavesync annotations,
 // finalizers and deletionTimestamp.
-Result<std::vector<nlohmann::json>> find_candidates(kube::Client& client, const Inventory& inventory,
-                                                    const std::string& id,
-                                                    std::vector<std::string>& warnings,
-                                                    const std::set<ResourceKey>& keep = {});
+Result<std::vector<LiveObject>> find_candidates(kube::Client& client, const Inventory& inventory,
+                                                const std::string& id, std::vector<std::string>& warnings,
+                                                const std::set<ResourceKey>& keep = {});
 
 // One message per object the plan would apply over that carries another ApplySet's part-of
 // label: wavesync never adopts such an object.

@@ -68,7 +68,8 @@ PrunePlan plan_prunes(const PruneInput& input) {
   };
   std::vector<Task> tasks;
   std::set<ResourceKey> seen;
-  for (const auto& live : input.live) {
+  for (const LiveObject& candidate : input.live) {
+    const nlohmann::json live = candidate.object();
     ResourceKey key = live_key(live);
     if (key.name.empty() || input.keep.count(key) != 0 || !seen.insert(key).second) continue;
     Resource resource = as_resource(live);

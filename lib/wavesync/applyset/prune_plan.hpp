@@ -6,6 +6,7 @@
 // them is inventory.hpp.
 #pragma once
 
+#include "wavesync/model/json_text.hpp"
 #include "wavesync/model/resource.hpp"
 #include "wavesync/plan/plan.hpp"
 
@@ -58,10 +59,22 @@ struct PrunePlan {
   [[nodiscard]] std::vector<PruneTarget> in_wave(Wave wave) const;
 };
 
+// A candidate live object, kept as compact JSON text: a prune of 50,000 objects holds every
+// candidate at once, and a tree of even its trimmed metadata is about 1.2 KB. plan_prunes reads
+// one tree at a time.
+class LiveObject {
+ public:
+  LiveObject(const nlohmann::json& object) : text_(dump_compact(object)) {}  // NOLINT(google-explicit-constructor)
+  [[nodiscard]] nlohmann::json object() const { return nlohmann::json::parse(text_); }
+
+ private:
+  std::string text_;
+};
+
 struct PruneInput {
   const Plan* plan = nullptr;      // the sync's plan: its Sync-phase waves place PruneLast
   std::set<ResourceKey> keep;      // every object the plan applies
-  std::vector<nlohmann::json> live;  // candidate live objects: members found by label or by record
+  std::vector<LiveObject> live;    // candidate live objects: members found by label or by record
   std::string applyset_id;
   PruneLastMode prune_last = PruneLastMode::per_object;
   std::set<ResourceKey> unapplied;  // manifest objects never applied (Skip): kept, not pruned
