@@ -167,7 +167,8 @@ class Syncer {
   kube::Client& client_;
   Clock& clock_;
   EventSink& events_;
-  RunOptions options_;
+  // run_sync's, which outlives every attempt: a copy would hold every prune target once more.
+  const RunOptions& options_;
   LiveView view_;
   std::string run_id_;
   TimePoint start_;
