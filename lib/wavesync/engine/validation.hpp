@@ -1,8 +1,10 @@
 // The check before the first write: every kind of the plan is resolved through discovery, then
 // every object is dry-run on the server (concurrently), so an object the server would reject in
-// a late wave stops the sync before anything is written. Argo CD does the same before a sync
+// a late wave stops the sync before anything is written. Argo CD also checks before a sync
 // (gitops-engine/pkg/sync/sync_context.go: getSyncTasks resolves every kind, then a dry-run of
-// every task), except that a kind whose CRD comes with the same sync, or an object marked
+// every task), but its dry run is client-side (applyObject always uses DryRunClient), so a
+// server's rejection is found only when that wave is written; wavesync asks the server. As in
+// Argo CD, a kind whose CRD comes with the same sync, or an object marked
 // SkipDryRunOnMissingResource=true, is not checked. An object in a namespace this sync creates
 // cannot be dry-run either and is listed as unchecked. Writes nothing.
 #pragma once
