@@ -62,8 +62,7 @@ PrunePlan plan_prunes(const PruneInput& input) {
   PrunePlan result;
   // Argo CD's prune tasks: every tracked live object without a target, Prune=false ones
   // included (they are skipped only when the task runs, but take part in the wave swap).
-  struct Task {
-    PruneTarget target;
+  struct Task : PruneTarget {
     bool disabled = false;
   };
   std::vector<Task> tasks;
@@ -95,22 +94,22 @@ PrunePlan plan_prunes(const PruneInput& input) {
       continue;
     }
     Task task;
-    task.target.api_version = api_version;
-    task.target.key = key;
-    task.target.live_wave = read_wave(resource, result.warnings);
+    task.api_version = api_version;
+    task.key = key;
+    task.live_wave = read_wave(resource, result.warnings);
     SyncOptions options = parse_sync_options(resource, result.warnings);
     task.disabled = options.has("Prune", "false");
-    task.target.prune_last =
+    task.prune_last =
         input.prune_last == PruneLastMode::all || options.has("PruneLast", "true");
-    task.target.needs_confirmation = prune_needs_confirmation(options);
-    task.target.wave = task.target.live_wave;
+    task.needs_confirmation = prune_needs_confirmation(options);
+    task.wave = task.live_wave;
     auto meta = live.find("metadata");
     if (meta != live.end() && meta->is_object()) {
-      task.target.deleting = meta->contains("deletionTimestamp") && !(*meta)["deletionTimestamp"].is_null();
+      task.deleting = meta->contains("deletionTimestamp") && !(*meta)["deletionTimestamp"].is_null();
       auto finalizers = meta->find("finalizers");
       if (finalizers != meta->end() && finalizers->is_array()) {
         for (const auto& f : *finalizers) {
-          if (f.is_string()) task.target.finalizers.push_back(f.get<std::string>());
+          if (f.is_string()) task.finalizers.push_back(f.get<std::string>());
         }
       }
     }
@@ -123,50 +122,22 @@ PrunePlan plan_prunes(const PruneInput& input) {
     }
   }
   for (const auto& t : tasks) {
-    if (t.disabled) result.disabled_live_waves.push_back(t.target.live_wave);
+    if (t.disabled) result.disabled_live_waves.push_back(t.live_wave);
   }
-  // The targets are moved out for the wave swap and back: 50,000 of them are not copied.
-  std::vector<PruneTarget> all;
-  all.reserve(tasks.size());
-  for (auto& t : tasks) all.push_back(std::move(t.target));
-  assign_prune_waves(all, {}, result.last_sync_wave);
-  for (std::size_t i = 0; i < tasks.size(); ++i) tasks[i].target = std::move(all[i]);
-  all.clear();
-  all.shrink_to_fit();
+  assign_prune_waves(tasks, {}, result.last_sync_wave);
 
+  result.targets.reserve(tasks.size());
   for (auto& t : tasks) {
     if (t.disabled) {
-      result.skipped.push_back(SkippedPrune{t.target.api_version, t.target.key, SkipReason::prune_disabled,
-                                            "not pruned: Prune=false"});
+      result.skipped.push_back(SkippedPrune{t.api_version, t.key, SkipReason::prune_disabled, "not pruned: Prune=false"});
     } else {
-      result.targets.push_back(std::move(t.target));
+      result.targets.push_back(std::move(static_cast<PruneTarget&>(t)));
     }
   }
   std::sort(result.targets.begin(), result.targets.end(), order_in_wave);
   std::sort(result.skipped.begin(), result.skipped.end(),
             [](const SkippedPrune& a, const SkippedPrune& b) { return a.key < b.key; });
   return result;
-}
-
-void assign_prune_waves(std::vector<PruneTarget>& targets, const std::vector<Wave>& disabled_live_waves,
-                        Wave last_sync_wave) {
-  // Symmetric swap over the distinct prune waves: w0 < ... < wn-1, wi takes w(n-1-i).
-  std::vector<Wave> waves = disabled_live_waves;
-  for (const auto& t : targets) waves.push_back(t.live_wave);
-  std::sort(waves.begin(), waves.end());
-  waves.erase(std::unique(waves.begin(), waves.end()), waves.end());
-  std::map<Wave, Wave> mirrored;
-  for (std::size_t i = 0; i < waves.size(); ++i) mirrored[waves[i]] = waves[waves.size() - 1 - i];
-  for (auto& t : targets) t.wave = mirrored[t.live_wave];
-
-  // PruneLast: one past the last Sync-phase wave, prunes (after the swap, Prune=false ones
-  // included) counted, never below 1.
-  Wave last_wave = std::max<Wave>(last_sync_wave, 0);
-  for (Wave w : disabled_live_waves) last_wave = std::max(last_wave, mirrored[w]);
-  for (const auto& t : targets) last_wave = std::max(last_wave, t.wave);
-  for (auto& t : targets) {
-    if (t.prune_last) t.wave = last_wave + 1;
-  }
 }
 
 std::vector<std::string> describe_prunes(const PrunePlan& plan) {

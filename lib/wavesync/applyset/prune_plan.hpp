@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -89,9 +91,31 @@ PrunePlan plan_prunes(const PruneInput& input);
 // Sets each target's `wave` as Argo CD does on every Sync() call: the distinct live waves of
 // the prunes still live (`targets` plus `disabled_live_waves`) are mirrored, w_i takes
 // w_(n-1-i); then PruneLast ones run at one past the last Sync wave (the plan's, or a prune's
-// after the mirror, whichever is higher). Pass only the targets not yet gone.
-void assign_prune_waves(std::vector<PruneTarget>& targets, const std::vector<Wave>& disabled_live_waves,
-                        Wave last_sync_wave);
+// after the mirror, whichever is higher). Pass only the targets not yet gone. `Prune` is
+// PruneTarget or anything else with its live_wave, wave and prune_last (the engine keeps a
+// lighter record of each prune still to run).
+template <typename Prune>
+void assign_prune_waves(std::vector<Prune>& targets, const std::vector<Wave>& disabled_live_waves,
+                        Wave last_sync_wave) {
+  // Symmetric swap over the distinct prune waves: w0 < ... < wn-1, wi takes w(n-1-i).
+  std::vector<Wave> waves = disabled_live_waves;
+  for (const auto& t : targets) waves.push_back(t.live_wave);
+  std::sort(waves.begin(), waves.end());
+  waves.erase(std::unique(waves.begin(), waves.end()), waves.end());
+  std::map<Wave, Wave> mirrored;
+  for (std::size_t i = 0; i < waves.size(); ++i) mirrored[waves[i]] = waves[waves.size() - 1 - i];
+  for (auto& t : targets) t.wave = mirrored[t.live_wave];
+
+  // PruneLast: one past the last Sync-phase wave, prunes (after the swap, Prune=false ones
+  // included) counted, never below 1.
+  Wave last_wave = std::max<Wave>(last_sync_wave, 0);
+  for (Wave w : disabled_live_waves) last_wave = std::max(last_wave, mirrored[w]);
+  for (const auto& t : targets) last_wave = std::max(last_wave, t.wave);
+  for (auto& t : targets) {
+    if (t.prune_last) t.wave = last_wave + 1;
+  }
+}
+
 
 // `- v1 ConfigMap shop/old (wave 3)` lines for the end-of-sync warning and for `diff`.
 std::vector<std::string> describe_prunes(const PrunePlan& plan);

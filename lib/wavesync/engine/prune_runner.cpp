@@ -73,7 +73,7 @@ StepOutcome Syncer::start_prunes(StepItems& step, std::vector<ObjectRef>& waitin
   auto kept = pending_prunes_.begin();
   for (auto it = pending_prunes_.begin(); it != pending_prunes_.end(); ++it) {
     if (it->wave == step.wave) {
-      requests.push_back(DeleteRequest{id_of(*it), options_.prune_propagation, HookFinalizer::keep, LiveKeep::ignore});
+      requests.push_back(DeleteRequest{id_of(*it->target), options_.prune_propagation, HookFinalizer::keep, LiveKeep::ignore});
       continue;
     }
     if (kept != it) *kept = std::move(*it);

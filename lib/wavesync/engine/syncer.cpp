@@ -52,7 +52,10 @@ void Syncer::build_items() {
       target->items.push_back(std::move(item));
     }
   }
-  pending_prunes_ = options_.prunes;
+  pending_prunes_.reserve(options_.prunes.size());
+  for (const applyset::PruneTarget& t : options_.prunes) {
+    pending_prunes_.push_back(PendingPrune{&t, t.live_wave, t.wave, t.prune_last});
+  }
   add_prune_steps(0);
 }
 

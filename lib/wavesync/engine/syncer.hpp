@@ -174,7 +174,15 @@ class Syncer {
   TimePoint start_;
   TimePoint deadline_;
   std::vector<StepItems> steps_;  // PreSync, Sync, PostSync steps, in plan order
-  std::vector<applyset::PruneTarget> pending_prunes_;  // not deleted yet, waves kept current
+  // A prune not deleted yet: its target in options_.prunes and its current wave (a copy of
+  // 50,000 targets would hold their names once more).
+  struct PendingPrune {
+    const applyset::PruneTarget* target = nullptr;
+    Wave live_wave = 0;
+    Wave wave = 0;
+    bool prune_last = false;
+  };
+  std::vector<PendingPrune> pending_prunes_;  // waves kept current
   PlannedResource managed_namespace_;                  // what the namespace step's item points at
   DryRunAnswers answers_;                              // from the dry run before the first write
   StepItems sync_fail_;           // every SyncFail hook, run together
