@@ -444,8 +444,9 @@ def main():
     parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "5")))
     parser.add_argument("--peer-runs-w3", type=int, default=int(os.environ.get("BENCH_PEER_RUNS_W3", "3")),
                         help="runs of kubectl and kpt on workload 3 (heavy)")
-    parser.add_argument("--workloads", default="w1,w2,w3,w4")
-    parser.add_argument("--tools", default="wavesync,kubectl,kpt,ceiling,ceiling-ws")
+    parser.add_argument("--workloads", default=os.environ.get("BENCH_WORKLOADS", "w1,w2,w3,w4"))
+    parser.add_argument("--tools", default=os.environ.get("BENCH_TOOLS", "wavesync,kubectl,kpt,ceiling,ceiling-ws"),
+                        help="kubectl on w4 alone takes over an hour")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--out", default=os.path.join(ROOT, "build", "bench"))
