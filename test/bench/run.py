@@ -24,6 +24,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -84,16 +85,26 @@ def start_cluster():
     return kubeconfig, paths["kubectl"], paths["audit log"]
 
 
-def measure(argv, stdout, stderr):
+STOPPED = 124  # the exit code recorded for a run stopped at its time limit
+
+
+def measure(argv, stdout, stderr, limit=None):
     """Runs argv; returns (exit code, wall s, cpu s, peak RSS MB) of its whole process tree.
     Through GNU time: a child forked from this Python process would start with Python's own
     peak RSS (the kernel carries the parent's high-water mark over fork and exec), a child of
-    the small `time` process does not. CPU is user+sys of the tree (wait4, RUSAGE_BOTH)."""
+    the small `time` process does not. CPU is user+sys of the tree (wait4, RUSAGE_BOTH).
+    With `limit` (seconds) the tree is killed then: exit STOPPED, CPU and RSS unknown (0)."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
         start = time.monotonic()
         proc = subprocess.Popen(["/usr/bin/time", "-q", "-f", "%e %U %S %M", "-o", report.name, *argv],
-                                stdout=stdout, stderr=stderr)
-        code = proc.wait()
+                                stdout=stdout, stderr=stderr, start_new_session=limit is not None)
+        try:
+            code = proc.wait(timeout=limit)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            stderr.write(f"\nstopped by run.py after {limit:.0f} s (BENCH_W4_LIMIT)\n".encode())
+            return STOPPED, time.monotonic() - start, 0.0, 0.0
         wall = time.monotonic() - start
         fields = report.read().split()
     _, user, system, rss_kb = fields[-4:]
@@ -403,6 +414,9 @@ def run_w4(cluster, work, index, tools, wavesync, out_dir):
         package = prepare_kpt(work, index)
         phases["kpt"] = [("apply", ["kpt", "live", "apply", package, "--kubeconfig", cluster.kubeconfig,
                                     "--reconcile-timeout=30m", "--output=events"])]
+    # kubectl's prune of 50,000 objects runs for hours (5 deletions a second) and kpt may not
+    # finish at all: each peer phase is stopped after this long.
+    w4_limit = float(os.environ.get("BENCH_W4_LIMIT", "3600"))
     runs = {}
     for tool, steps in phases.items():
         cluster.clean(index["namespaces"])
@@ -412,7 +426,7 @@ def run_w4(cluster, work, index, tools, wavesync, out_dir):
         for phase, argv in steps:
             events = os.path.join(out_dir, f"w4-{tool}-{phase}.out")
             with open(events, "wb") as out, open(events + ".err", "wb") as err:
-                code, wall, cpu, rss = measure(argv, out, err)
+                code, wall, cpu, rss = measure(argv, out, err, limit=w4_limit if tool != "wavesync" else None)
             if code != 0:
                 with open(events + ".err", errors="replace") as err:
                     log(f"w4 {tool} {phase} exited {code}: {err.read()[-2000:]}")
