@@ -71,8 +71,13 @@ std::vector<std::string> split(const std::string& text, char separator) {
   return parts;
 }
 
-std::string join(const std::vector<std::string>& parts) {
+// `Part`: std::string or std::string_view.
+template <typename Part>
+std::string join(const std::vector<Part>& parts) {
+  std::size_t size = parts.size();
+  for (const auto& part : parts) size += part.size();
   std::string out;
+  out.reserve(size);
   for (const auto& part : parts) {
     if (!out.empty()) out += ',';
     out += part;
@@ -327,13 +332,7 @@ std::string format_members(const Members& members) {
   entries.reserve(spans.size());
   for (const auto& [offset, length] : spans) entries.emplace_back(buffer.data() + offset, length);
   std::sort(entries.begin(), entries.end());
-  std::string out;
-  out.reserve(buffer.size() + entries.size());
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    out.append(entries[i]);
-  }
-  return out;
+  return join(entries);
 }
 
 Members parse_members(const std::string& text) {

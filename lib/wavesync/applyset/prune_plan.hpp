@@ -116,7 +116,6 @@ void assign_prune_waves(std::vector<Prune>& targets, const std::vector<Wave>& di
   }
 }
 
-
 // `- v1 ConfigMap shop/old (wave 3)` lines for the end-of-sync warning and for `diff`.
 std::vector<std::string> describe_prunes(const PrunePlan& plan);
 

@@ -68,18 +68,14 @@ StepOutcome Syncer::start_prunes(StepItems& step, std::vector<ObjectRef>& waitin
   StepOutcome out;
   if (step.phase != Phase::sync) return out;
   std::vector<DeleteRequest> requests;
-  // The wave's targets leave pending_prunes_ in one pass, the rest keeping their order: erasing
-  // each in turn moved the rest of 50,000 targets once per deletion.
-  auto kept = pending_prunes_.begin();
-  for (auto it = pending_prunes_.begin(); it != pending_prunes_.end(); ++it) {
-    if (it->wave == step.wave) {
-      requests.push_back(DeleteRequest{id_of(*it->target), options_.prune_propagation, HookFinalizer::keep, LiveKeep::ignore});
-      continue;
+  const auto in_wave = [&](const PendingPrune& p) { return p.wave == step.wave; };
+  for (const PendingPrune& p : pending_prunes_) {
+    if (in_wave(p)) {
+      requests.push_back(DeleteRequest{id_of(*p.target), options_.prune_propagation, HookFinalizer::keep, LiveKeep::ignore});
     }
-    if (kept != it) *kept = std::move(*it);
-    ++kept;
   }
-  pending_prunes_.erase(kept, pending_prunes_.end());
+  // One pass: erasing each in turn moved the rest of 50,000 targets once per deletion.
+  std::erase_if(pending_prunes_, in_wave);
   if (requests.empty()) return out;
   auto started = start_deletions(client_, view_, requests, options_.interrupt);
   if (!started) return StepOutcome::failed(started.error());
