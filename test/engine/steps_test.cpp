@@ -219,6 +219,33 @@ json widget_crd() {
 }
 }  // namespace
 
+// The API server sets Established before its discovery lists the kind; a CR applied at once
+// would meet "no matches for kind".
+TEST_CASE("a custom resource waits until discovery lists its kind, not only until the CRD is Established",
+          "[engine]") {
+  Cluster c;
+  json crd = widget_crd();
+  json widget = object("test.dev/v1", "Widget", "default", "w1", {{"spec", {{"size", 1}}}});
+  SECTION("discovery catches up after a few reads") {
+    crd["metadata"]["annotations"][fakes::k_fake_discovery_lag] = "3";
+    auto result = c.sync(plan_of({resource(crd, 0), resource(widget, 0)}));
+    CHECK(result.exit_code == 0);
+    auto calls = c.client.calls();
+    CHECK(std::count(calls.begin(), calls.end(), "refresh-discovery") >= 4);
+    CHECK(c.sink.has("resource-applied test.dev/v1 Widget default/w1"));
+  }
+  SECTION("discovery never lists the kind: the CRD fails after the CRD wait") {
+    crd["metadata"]["annotations"][fakes::k_fake_discovery_lag] = "1000000";
+    auto result = c.sync(plan_of({resource(crd, 0), resource(widget, 1)}));
+    CHECK(result.exit_code == exit_code::k_sync_failed);
+    REQUIRE_FALSE(result.reasons.empty());
+    CHECK(result.reasons[0] == "apiextensions.k8s.io/v1 CustomResourceDefinition widgets.test.dev: Established, but "
+                               "the API server's discovery did not list test.dev/v1 Widget within 30.0s");
+    CHECK(c.sink.at("step-done Sync 0") == Approx(30.0).margin(1.0));
+    CHECK_FALSE(c.sink.has("resource-applied test.dev/v1 Widget default/w1"));
+  }
+}
+
 TEST_CASE("a CRD that never becomes Established fails its step after 30 s with its conditions", "[engine]") {
   Cluster c;
   c.never = {"widgets.test.dev"};

@@ -164,6 +164,7 @@ struct FakeClient::State {
   std::chrono::milliseconds deletion_delay{0};
   std::map<std::pair<std::string, std::string>, std::string> logs;
   std::vector<json> events;
+  std::map<std::string, long> discovery_lags;  // CRD name -> refreshes that still miss its kind
 
   std::optional<Error> fault_for(const std::string& verb, const std::string& kind, const std::string& name) {
     for (auto& f : faults) {
@@ -389,7 +390,17 @@ Result<void> FakeClient::refresh_discovery() {
     if (std::get<1>(key) != "CustomResourceDefinition") continue;
     std::string group = str_at(o, "spec", "group");
     std::string kind = o["spec"].contains("names") ? o["spec"]["names"].value("kind", "") : "";
-    if (s_->served_crd(group, kind) != nullptr) s_->discovered_crds.insert({group, kind});
+    if (s_->served_crd(group, kind) == nullptr) continue;
+    const std::string name = o["metadata"].value("name", "");
+    const json annotations = o["metadata"].value("annotations", json::object());
+    if (!s_->discovery_lags.count(name) && annotations.contains(k_fake_discovery_lag)) {
+      s_->discovery_lags[name] = std::stol(annotations[k_fake_discovery_lag].get<std::string>());
+    }
+    if (auto lag = s_->discovery_lags.find(name); lag != s_->discovery_lags.end() && lag->second > 0) {
+      --lag->second;
+      continue;
+    }
+    s_->discovered_crds.insert({group, kind});
   }
   return {};
 }

@@ -39,6 +39,9 @@
 namespace wavesync::fakes {
 
 inline constexpr const char* k_fake_established = "fake.wavesync.dev/established";
+// On a CRD: how many discovery refreshes after it is Established still miss its kind, as a real
+// API server's discovery lags its Established condition.
+inline constexpr const char* k_fake_discovery_lag = "fake.wavesync.dev/discovery-lag";
 
 // A clock that moves only when told to (or when a FakeWatch waits).
 class FakeClock final : public engine::Clock {

@@ -434,12 +434,60 @@ StepOutcome Syncer::wait_ready_prerequisites(StepItems& step, const std::vector<
                                            std::string(phase_name(step.phase)) + " wave " + std::to_string(step.wave)};
   }
   if (out.stopped()) return out;
-  if (!crds.empty()) {
-    if (auto refreshed = client_.refresh_discovery(); !refreshed) {
-      out.merge(StepOutcome::failed(refreshed.error().wrap("refresh discovery after applying CRDs")));
-    }
-  }
+  if (!crds.empty()) out.merge(wait_crd_kinds_served(step, crds, crd_deadline, deadline));
   return out;
+}
+
+StepOutcome Syncer::wait_crd_kinds_served(StepItems& step, const std::vector<Item*>& crds, TimePoint crd_deadline,
+                                          TimePoint deadline) {
+  // Established=True is set before the API server's discovery documents list the new kind (they
+  // are rebuilt asynchronously), so a custom resource applied at once can meet "no matches for
+  // kind". Discovery is read again, with a growing pause, until every served version of every
+  // CRD resolves; a kind that never appears fails its CRD when the CRD wait runs out.
+  std::chrono::milliseconds pause{50};
+  for (;;) {
+    if (auto refreshed = client_.refresh_discovery(); !refreshed) {
+      return StepOutcome::failed(refreshed.error().wrap("refresh discovery after applying CRDs"));
+    }
+    std::vector<std::pair<Item*, std::string>> absent;
+    for (Item* item : crds) {
+      const Observed* o = view_.find(item->id);
+      if (o == nullptr || o->deleted) continue;
+      const nlohmann::json spec = o->object.value("spec", nlohmann::json::object());
+      if (!spec.is_object()) continue;
+      const std::string group = spec.value("group", "");
+      const auto names = spec.value("names", nlohmann::json::object());
+      const std::string kind = names.is_object() ? names.value("kind", "") : "";
+      const auto versions = spec.value("versions", nlohmann::json::array());
+      if (group.empty() || kind.empty() || !versions.is_array()) continue;
+      for (const auto& v : versions) {
+        if (!v.is_object() || !v.value("served", true)) continue;
+        const std::string api_version = group + "/" + v.value("name", "");
+        if (!client_.resolve(api_version, kind)) absent.emplace_back(item, api_version + " " + kind);
+      }
+    }
+    if (absent.empty()) return {};
+    if (clock_.now() >= crd_deadline && crd_deadline == deadline) {
+      StepOutcome out{Stop::timed_out};
+      out.timeout = Reason{std::nullopt, "timed out waiting for discovery to list the kinds of the CRDs applied in " +
+                                             std::string(phase_name(step.phase)) + " wave " + std::to_string(step.wave)};
+      return out;
+    }
+    if (clock_.now() >= crd_deadline) {
+      StepOutcome out{Stop::failed};
+      for (const auto& [item, type] : absent) {
+        if (item->state != ItemState::running) continue;
+        out.reasons.push_back(fail_item(step, *item, "Established, but the API server's discovery did not list " +
+                                                         type + " within " + format_duration(k_crd_established_timeout),
+                                        EventType::health_changed));
+      }
+      return out;
+    }
+    StepOutcome waited = wait_until(std::min(crd_deadline, clock_.now() + pause), [] { return false; },
+                                    [](const ObjectRef&) {});
+    if (waited.stop != Stop::timed_out) return waited;
+    pause = std::min(pause * 2, std::chrono::milliseconds(1000));
+  }
 }
 
 std::optional<Reason> Syncer::evaluate(StepItems& step, Item& item) {

@@ -120,6 +120,11 @@ class Syncer {
   void skip_unchanged(StepItems& step, std::vector<Item*>& ready, std::vector<nlohmann::json>& bodies,
                       const kube::ApplyOptions& options);
   StepOutcome wait_ready_prerequisites(StepItems& step, const std::vector<Item*>& run, TimePoint deadline);
+  // After the run's CRDs are Established: re-reads discovery until each CRD's served versions
+  // resolve. At `crd_deadline` the CRDs whose kinds never appeared fail, or the step times out
+  // when that is the step's own `deadline`.
+  StepOutcome wait_crd_kinds_served(StepItems& step, const std::vector<Item*>& crds, TimePoint crd_deadline,
+                                    TimePoint deadline);
   StepOutcome wait_healthy(StepItems& step, TimePoint deadline);
   // wait_on (live_view.hpp) on the run's view, interval and interrupt; outcome_of how it ended.
   StepOutcome wait_until(TimePoint deadline, const std::function<bool()>& satisfied,
