@@ -89,6 +89,21 @@ class Kubectl:
             raise AssertionError(f"kubectl get {' '.join(args)}: {done.stderr}")
         return json.loads(done.stdout)
 
+    def wait_crd_served(self, name, timeout=60):
+        """Waits until the CRD `name` (plural.group) is Established and discovery lists its kind:
+        the API server publishes discovery a moment after Established, and a client that reads
+        discovery in between is told the kind does not exist."""
+        import time
+        self("wait", "--for=condition=Established", f"crd/{name}", f"--timeout={timeout}s")
+        deadline = time.time() + timeout
+        while True:
+            done = self("get", name, "-A", "-o", "name", check=False)
+            if done.returncode == 0:
+                return
+            if time.time() > deadline:
+                raise AssertionError(f"discovery did not list {name} within {timeout}s: {done.stderr}")
+            time.sleep(0.2)
+
     def names(self, kind, namespace):
         items = self.get(kind, "-n", namespace)["items"]
         return sorted(i["metadata"]["name"] for i in items)

@@ -266,7 +266,7 @@ def test_a_custom_resource_judged_by_conditions_is_waited_on_in_the_live_view_ju
     svg = tmp_path / "timeline.svg"
     session = f"wavesync-{namespace}"
     try:
-        kubectl("wait", "--for=condition=Established", f"crd/gizmos.{group}", "--timeout=60s")
+        kubectl.wait_crd_served(f"gizmos.{group}")
         apply.write([
             {"apiVersion": "v1", "kind": "Namespace",
              "metadata": {"name": namespace, "annotations": {"argocd.argoproj.io/sync-wave": "-1"}}},

@@ -43,7 +43,7 @@ def status_of(apply, name, *flags):
 
 
 def wait_established(kubectl, name):
-    kubectl("wait", "--for=condition=Established", f"crd/{name}", "--timeout=60s")
+    kubectl.wait_crd_served(name)
 
 
 def test_a_wave_waits_for_a_custom_resource_until_its_health_script_says_healthy(
