@@ -8,6 +8,7 @@
 
 #include "wavesync/engine/adoption.hpp"
 #include "wavesync/engine/delete_wait.hpp"
+#include "wavesync/model/json_fields.hpp"
 #include "wavesync/plan/object_policy.hpp"
 
 #include <algorithm>
@@ -453,16 +454,13 @@ StepOutcome Syncer::wait_crd_kinds_served(StepItems& step, const std::vector<Ite
     for (Item* item : crds) {
       const Observed* o = view_.find(item->id);
       if (o == nullptr || o->deleted) continue;
-      const nlohmann::json spec = o->object.value("spec", nlohmann::json::object());
-      if (!spec.is_object()) continue;
-      const std::string group = spec.value("group", "");
-      const auto names = spec.value("names", nlohmann::json::object());
-      const std::string kind = names.is_object() ? names.value("kind", "") : "";
-      const auto versions = spec.value("versions", nlohmann::json::array());
-      if (group.empty() || kind.empty() || !versions.is_array()) continue;
-      for (const auto& v : versions) {
-        if (!v.is_object() || !v.value("served", true)) continue;
-        const std::string api_version = group + "/" + v.value("name", "");
+      const std::string group = string_at(o->object, {"spec", "group"});
+      const std::string kind = string_at(o->object, {"spec", "names", "kind"});
+      const nlohmann::json* versions = array_at(o->object, {"spec", "versions"});
+      if (group.empty() || kind.empty() || versions == nullptr) continue;
+      for (const auto& v : *versions) {
+        if (!v.is_object() || (find_path(v, {"served"}) != nullptr && !bool_at(v, {"served"}))) continue;
+        const std::string api_version = group + "/" + field(v, "name");
         if (!client_.resolve(api_version, kind)) absent.emplace_back(item, api_version + " " + kind);
       }
     }
